@@ -107,3 +107,32 @@ class GraphView:
 
 
 View = TensorView | CompareView | HeatmapView | AttentionView | ConfusionView | PlotView | GraphView
+
+
+@dataclass(frozen=True)
+class ExpectResult:
+    """One `expect` entry checked against the live value."""
+
+    name: str
+    ok: bool
+    message: str  # "" when ok; otherwise what differed, e.g. "expected 0.25, got 0.3125"
+
+
+@dataclass(frozen=True)
+class StepView:
+    """Everything a front-end draws for one step, in the learner's language.
+
+    `index` counts from 1. `code` is the step's statements as written (may be ""). `error`
+    is a located message ("08-shape.yaml:9:10: in step 1, ...") when the step could not run.
+    """
+
+    index: int
+    total: int
+    title: str
+    text: str = ""
+    code: str = ""
+    backward: str = ""
+    repeat: int = 0
+    views: tuple[View, ...] = ()
+    expects: tuple[ExpectResult, ...] = ()
+    error: str = ""
