@@ -1,0 +1,367 @@
+"""Loading a lesson file: YAML, then the models, then the checks that need the whole file.
+
+Whatever is wrong comes back as a `LessonError` whose lines read `FILE:LINE:COL: sentence`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tutor.lesson.errors import LessonError, Pos, Problem
+from tutor.lesson.expressions import Code, parse_code
+from tutor.lesson.models import (
+    FORMAT_VERSION,
+    Choose,
+    ConfusionSpec,
+    Labels,
+    Lesson,
+    Param,
+    ShowView,
+    Step,
+    TensorSpec,
+    describe_value,
+)
+from tutor.lesson.source import Source, YamlPath, read_source
+
+LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ShowCode:
+    """A `show` entry with its expressions parsed: `kind` is name/heatmap/attention/..."""
+
+    kind: str
+    label: str  # what the learner sees as its name
+    code: Code
+    extra: dict[str, Code] = field(default_factory=dict)  # confusion's target, etc.
+    spec: ShowView | None = None
+
+
+@dataclass(frozen=True)
+class StepCode:
+    """Every expression of one step, parsed and checked, with its place in the file."""
+
+    run: list[Code]
+    backward: Code | None
+    answer: Code | None
+    show: list[ShowCode]
+    compare: list[Code]
+    plot: list[Code]
+    expect: list[tuple[Code, Any]]
+
+    @property
+    def reads(self) -> frozenset[str]:
+        codes = [*self.run, *self.compare, *self.plot, *(c for c, _ in self.expect)]
+        codes += [c for c in (self.backward, self.answer) if c is not None]
+        for show in self.show:
+            codes += [show.code, *show.extra.values()]
+        return frozenset().union(*(c.reads for c in codes))
+
+
+@dataclass(frozen=True)
+class LessonFile:
+    """A loaded lesson: the validated model, where it came from, and its parsed code."""
+
+    lesson: Lesson
+    path: Path
+    source: Source
+    code: list[StepCode]
+
+    @property
+    def name(self) -> str:
+        return self.source.file
+
+    def where(self, *path: str | int) -> Pos:
+        return self.source.value_pos(tuple(path))
+
+    def problem(self, pos: Pos, message: str) -> LessonError:
+        return LessonError.at(self.name, pos, message)
+
+
+def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
+    """Load and check one lesson file; raises `LessonError`, never anything else."""
+    path = Path(path)
+    source = read_source(path, display)
+    if not isinstance(source.data, dict):
+        raise LessonError.at(source.file, Pos(1, 1), "a lesson is a mapping of fields (format, "
+                             "id, title, steps ...), not a list or a single value")
+    _check_format(source)
+    try:
+        lesson = Lesson.model_validate(source.data)
+    except ValidationError as e:
+        raise LessonError(_translate(e, source)) from None
+    problems = [*_check_ids(lesson, source), *_check_csv(lesson, source, path)]
+    if problems:
+        raise LessonError(problems)
+    code = [_compile_step(lesson, source, i) for i in range(len(lesson.steps))]
+    return LessonFile(lesson, path, source, code)
+
+
+def find_lessons(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in LESSON_SUFFIXES and p.is_file()
+                  and "data" not in p.relative_to(folder).parts[:-1])
+
+
+# ------------------------------------------------------------------ checks on the whole file
+
+
+def _check_format(source: Source) -> None:
+    version = source.data.get("format")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise LessonError.at(source.file, source.value_pos(("format",)),
+                             f"this lesson is written to format {version}, and this tutor "
+                             f"reads format {FORMAT_VERSION}: this lesson needs a newer tutor")
+
+
+def _check_ids(lesson: Lesson, source: Source) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, step in enumerate(lesson.steps):
+        sid = lesson.step_id(i)
+        if sid in seen:
+            where = ("steps", i, "id") if step.id else ("steps", i)
+            problems.append(Problem(source.file, source.value_pos(where),
+                                    f"step {i + 1} has the id '{sid}', which step "
+                                    f"{seen[sid] + 1} already has; step ids must be unique"))
+        seen.setdefault(sid, i)
+    return problems
+
+
+def _check_csv(lesson: Lesson, source: Source, path: Path) -> list[Problem]:
+    problems = []
+    folder = path.resolve().parent
+    for name, spec in lesson.tensors.items():
+        if spec.csv is None:
+            continue
+        pos = source.value_pos(("tensors", name, "csv"))
+        target = (folder / spec.csv).resolve()
+        if Path(spec.csv).is_absolute() or not target.is_relative_to(folder):
+            problems.append(Problem(source.file, pos, f"tensor '{name}': the csv path "
+                                    f"'{spec.csv}' leaves the lesson's folder; keep data "
+                                    "beside the lesson (data/...)"))
+        elif not target.is_file():
+            problems.append(Problem(source.file, pos, f"tensor '{name}': no file "
+                                    f"'{spec.csv}' beside the lesson"))
+    return problems
+
+
+# ------------------------------------------------------------------ code in the steps
+
+
+def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
+    step = lesson.steps[i]
+    ctx = f"step {i + 1}"
+
+    def code(path: YamlPath, text: str, mode: str = "eval", context: str = ctx) -> Code:
+        origin, block = _origin(source, path)
+        return parse_code(text, mode=mode, file=source.file, origin=origin, block=block,
+                          context=context)
+
+    if isinstance(step.run, list):
+        run = [code(("steps", i, "run", k), s, "exec") for k, s in enumerate(step.run)]
+    elif step.run is not None:
+        run = [code(("steps", i, "run"), step.run, "exec")]
+    else:
+        run = []
+    show = [_show(code, i, k, spec) for k, spec in enumerate(step.show or [])]
+    expect = [(code(("steps", i, "expect", key), key), value)
+              for key, value in (step.expect or {}).items()]
+    _key_positions(source, ("steps", i, "expect"), expect)
+    return StepCode(
+        run=run,
+        backward=code(("steps", i, "backward"), step.backward) if step.backward else None,
+        answer=code(("steps", i, "answer"), step.answer, context=f"the answer of {ctx}")
+        if step.answer is not None else None,
+        show=show,
+        compare=[code(("steps", i, "compare", k), s) for k, s in enumerate(step.compare or [])],
+        plot=[code(("steps", i, "plot", k) if isinstance(source.data["steps"][i]["plot"], list)
+                   else ("steps", i, "plot"), s) for k, s in enumerate(step.plot or [])],
+        expect=expect,
+    )
+
+
+def _key_positions(source: Source, path: YamlPath, expect: list[tuple[Code, Any]]) -> None:
+    """`expect` names are keys, so point their code at the key rather than the value."""
+    for n, (c, value) in enumerate(expect):
+        key_pos = source.keys.get((*path, c.text))
+        if key_pos:
+            expect[n] = (Code(c.text, c.tree, c.file, key_pos, False, c.reads, c.writes), value)
+
+
+def _show(code: Any, i: int, k: int, spec: ShowView) -> ShowCode:
+    base = ("steps", i, "show", k)
+    kind = spec.kind
+    if kind == "name":
+        return ShowCode("name", spec.name or "", code(base, spec.name), spec=spec)
+    if kind == "confusion":
+        conf: ConfusionSpec = spec.confusion  # type: ignore[assignment]
+        pred = code((*base, "confusion", "pred"), conf.pred)
+        target = code((*base, "confusion", "target"), conf.target)
+        return ShowCode("confusion", f"confusion of {conf.pred}", pred, {"target": target},
+                        spec)
+    text = getattr(spec, kind)
+    return ShowCode(kind, text, code((*base, kind), text), spec=spec)
+
+
+def _origin(source: Source, path: YamlPath) -> tuple[Pos, bool]:
+    """Where the text of a scalar starts in the file, and whether it is a `|`/`>` block."""
+    pos = source.value_pos(path)
+    style = source.styles.get(path, "")
+    if style in ("|", ">"):
+        line = pos.line + 1
+        for text in source.lines[pos.line:]:
+            if text.strip():
+                return Pos(line, len(text) - len(text.lstrip(" ")) + 1), True
+        return Pos(line, 1), True
+    if style in ('"', "'"):
+        return Pos(pos.line, pos.col + 1), False
+    return pos, False
+
+
+# ------------------------------------------------------------------ pydantic's errors, in words
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of names to values",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+}
+_MODELS: dict[str, type[BaseModel]] = {"Lesson": Lesson, "Step": Step, "Choose": Choose,
+                                       "TensorSpec": TensorSpec, "Param": Param,
+                                       "ShowView": ShowView, "ConfusionSpec": ConfusionSpec,
+                                       "Labels": Labels}
+
+
+def _translate(error: ValidationError, source: Source) -> list[Problem]:
+    best: dict[YamlPath, dict[str, Any]] = {}
+    for e in error.errors(include_url=False):
+        loc = _clean(tuple(e["loc"]), source)
+        rank = _rank(e)
+        if loc not in best or rank < _rank(best[loc]):
+            best[loc] = {**e, "loc": loc}
+    problems = []
+    for loc, e in best.items():
+        # a union that failed on every member: keep only the most telling error per place
+        if any(other != loc and other[: len(loc)] == loc for other in best):
+            if e["type"] not in ("tutor", "extra_forbidden", "missing"):
+                continue
+        pos, message = _describe(e, loc, source)
+        problems.append(Problem(source.file, pos, message))
+    return problems
+
+
+def _rank(e: dict[str, Any]) -> int:
+    return {"tutor": 0, "extra_forbidden": 1, "missing": 2}.get(e["type"], 3)
+
+
+def _clean(loc: YamlPath, source: Source) -> YamlPath:
+    """Drop the union-member tags pydantic puts in locations (`'str'`, `'list[str]'`...)."""
+    out: list[str | int] = []
+    for part in loc:
+        here = (*out, part)
+        if isinstance(part, str) and here not in source.values and _is_tag(part):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _is_tag(part: str) -> bool:
+    return ("[" in part or part in ("str", "int", "float", "bool", "list", "dict", "none")
+            or part in _MODELS or part.startswith("function-"))
+
+
+def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, str]:
+    kind = e["type"]
+    parent, last = loc[:-1], (loc[-1] if loc else None)
+    if kind == "extra_forbidden":
+        fields = _allowed(parent, source)
+        guess = difflib.get_close_matches(str(last), fields, n=1, cutoff=0.6)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else \
+            f"; the fields are: {', '.join(fields)}" if fields else ""
+        return source.key_pos(loc), f"{_where(parent, source)} has an unknown field " \
+                                    f"'{last}'{hint}"
+    if kind == "missing":
+        if loc == ("steps",):
+            return Pos(1, 1), "the lesson has no 'steps'; it needs at least one step"
+        pos = source.value_pos(parent) if parent else Pos(1, 1)
+        return pos, f"{_where(parent, source)} is missing '{last}'"
+    pos = source.value_pos(loc)
+    subject = _subject(loc, source)
+    if kind == "tutor":
+        return pos, f"{subject}: {e['msg']}" if subject else e["msg"]
+    got = describe_value(e.get("input"))
+    if kind in _EXPECTED:
+        return pos, f"{subject} must be {_EXPECTED[kind]}, not {got}"
+    if kind == "literal_error":
+        return pos, f"{subject} must be {e['ctx']['expected']}, not {got}"
+    if kind in ("too_short", "too_long") and last == "compare":
+        return pos, f"{subject} takes exactly two names to put side by side"
+    if kind in ("too_short", "too_long"):
+        return pos, f"{subject}: {e['msg'].replace('List', 'the list').lower()}"
+    message = e["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+    return pos, f"{subject} {message[0].lower()}{message[1:]}"
+
+
+def _where(loc: YamlPath, source: Source) -> str:
+    if not loc:
+        return "the lesson"
+    head = loc[0]
+    if head == "steps" and len(loc) >= 2 and isinstance(loc[1], int):
+        base = f"step {loc[1] + 1}"
+        rest = [p for p in loc[2:]]
+        if rest[:1] == ["show"] and len(rest) >= 2:
+            return f"{base}, show item {rest[1] + 1}" + "".join(f" '{p}'" for p in rest[2:])
+        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}"
+                              for p in rest)
+    if head in ("tensors", "params") and len(loc) >= 2:
+        base = f"{'tensor' if head == 'tensors' else 'param'} '{loc[1]}'"
+        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}"
+                              for p in loc[2:])
+    return "'" + "' ".join(str(p) for p in loc) + "'"
+
+
+def _subject(loc: YamlPath, source: Source) -> str:
+    if not loc:
+        return ""
+    return _where(loc, source) if len(loc) > 1 or loc[0] not in ("steps",) \
+        else f"'{loc[0]}'"
+
+
+def _allowed(parent: YamlPath, source: Source) -> list[str]:
+    model = _model_at(parent)
+    return list(model.model_fields) if model else []
+
+
+def _model_at(loc: YamlPath) -> type[BaseModel] | None:
+    if not loc:
+        return Lesson
+    head, rest = loc[0], loc[1:]
+    if head == "steps":
+        if len(rest) == 1:
+            return Step
+        if len(rest) == 2 and rest[1] == "choose":
+            return Choose
+        if len(rest) == 3 and rest[1] == "show":
+            return ShowView
+        if len(rest) == 4 and rest[1] == "show" and rest[3] == "confusion":
+            return ConfusionSpec
+    if head == "tensors" and len(rest) == 1:
+        return TensorSpec
+    if head == "tensors" and len(rest) == 2 and rest[1] == "labels":
+        return Labels
+    if head == "params" and len(rest) == 1:
+        return Param
+    return None

@@ -1,0 +1,475 @@
+"""The lesson format (LESSON-FORMAT.md) as pydantic models.
+
+Validators raise `PydanticCustomError("tutor", sentence)` so that `load.py` can pass the
+sentence through unchanged with the field's position; pydantic's own errors are translated
+there. Models are strict and refuse unknown fields, which also makes `tutor schema` strict.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from math import prod
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from tutor.lesson.text import LANG_CODE
+
+FORMAT_VERSION = 1
+MAX_ELEMENTS = 10_000_000  # per tensor, the same cap the engine applies to computed ones
+MAX_REPEAT = 100_000
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+VIEW_KINDS = ("name", "confusion", "attention", "graph", "heatmap")
+SOURCES = ("value", "zeros", "ones", "randn", "rand", "arange", "eye", "csv")
+
+
+def fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError("tutor", message)
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if not value:
+            raise fail("this text has no language in it; write a string or {en: ..., zh: ...}")
+        for code, text in value.items():
+            if not isinstance(code, str) or not LANG_CODE.match(code):
+                raise fail(f"'{code}' is not a language code (en, zh, fr, zh-TW ...)")
+            if not isinstance(text, str):
+                raise fail(f"the '{code}' text must be a string, not {describe_value(text)}")
+        return value
+    raise fail(f"expected text (a string, or a map such as {{en: ..., zh: ...}}), "
+               f"got {describe_value(value)}")
+
+
+Text = Annotated[
+    str | dict[str, str],
+    BeforeValidator(_text),
+    Field(description="A string, or a map of language code to string (en, zh, ...).",
+          examples=["Forward pass", {"en": "Forward pass", "zh": "前向传播"}]),
+]
+
+
+def describe_value(value: Any) -> str:
+    """A value as a sentence puts it: 'the number 3', 'a list'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value[:40]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _labels(value: Any) -> Any:
+    if value is None or isinstance(value, str) or isinstance(value, dict):
+        return value
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise fail(f"labels are a list of names, not {describe_value(value)}")
+
+
+LabelList = Annotated[list[str] | None, BeforeValidator(_labels)]
+RowsCols = Annotated[str | list[str] | None, BeforeValidator(_labels)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---------------------------------------------------------------- tensors
+
+
+def literal_shape(value: Any) -> tuple[int, ...]:
+    """The shape of a nested-list literal; refuses ragged lists and non-numbers."""
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        return ()
+    if isinstance(value, list):
+        if not value:
+            return (0,)
+        shapes = {literal_shape(v) for v in value}
+        if len(shapes) != 1:
+            raise fail("the rows of this list have different lengths; a tensor must be "
+                       "rectangular")
+        return (len(value), *shapes.pop())
+    raise fail(f"a tensor literal holds numbers, not {describe_value(value)}")
+
+
+def _shape(value: Any, source: str) -> tuple[int, ...]:
+    dims = [value] if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(dims, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        raise fail(f"'{source}' takes a shape: a list of whole numbers such as [4, 2]")
+    if any(d < 0 for d in dims):
+        raise fail(f"'{source}' has a negative size in {dims}")
+    return tuple(dims)
+
+
+class Labels(Strict):
+    rows: list[str] | None = None
+    cols: list[str] | None = None
+
+
+class TensorSpec(Strict):
+    """A tensor of the starting state: exactly one source, and optional settings."""
+
+    value: Any = Field(None, description="A number or nested lists.", examples=[[[1.0, 2.0]]])
+    zeros: Any = Field(None, description="Shape of a tensor of zeros.", examples=[[2, 3]])
+    ones: Any = Field(None, description="Shape of a tensor of ones.", examples=[[2, 3]])
+    randn: Any = Field(None, description="Shape of a tensor drawn from N(0, 1), seeded.",
+                       examples=[[4, 1]])
+    rand: Any = Field(None, description="Shape of a tensor drawn uniformly from [0, 1).",
+                      examples=[[4, 1]])
+    arange: list[float] | None = Field(None, description="[start, stop] or [start, stop, step].",
+                                       examples=[[0, 10, 2]])
+    eye: int | None = Field(None, description="Size of an identity matrix.", examples=[3])
+    csv: str | None = Field(None, description="Path of a CSV file, relative to the lesson.",
+                            examples=["data/optdigits.tes"])
+    columns: str | None = Field(None, description="Columns of the CSV: 'a:b' or 'k'.",
+                                examples=["0:64"])
+    rows: str | None = Field(None, description="Rows of the CSV: 'a:b' or 'k'.",
+                             examples=["0:100"])
+    skip_header: bool | None = Field(None, description="Skip the CSV's first row.")
+    grad: bool = Field(False, description="Track gradients (autograd fills .grad).")
+    dtype: Literal["float32", "float64", "long", "bool"] | None = None
+    scale: float | None = Field(None, description="Multiply every value by this.",
+                                examples=[0.0625])
+    labels: Annotated[list[str] | Labels | None, BeforeValidator(_labels)] = Field(
+        None, description="Names of the rows or columns, shown with the tensor.",
+        examples=[["I", "love", "AI"]])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _literal(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return {"value": data}
+        given = [s for s in SOURCES if s in data]
+        if len(given) > 1:
+            raise fail(f"a tensor takes exactly one source; this one has {' and '.join(given)}")
+        if not given:
+            unknown = [k for k in data if k not in cls.model_fields]
+            if unknown:
+                return data  # pydantic names the unknown field, with a suggestion
+            raise fail(f"a tensor needs one source: {', '.join(SOURCES)} (or a plain literal)")
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> TensorSpec:
+        if self.csv is None:
+            for name in ("columns", "rows", "skip_header"):
+                if getattr(self, name) is not None:
+                    raise fail(f"'{name}' only goes with 'csv'")
+        for name in ("columns", "rows"):
+            text = getattr(self, name)
+            if text is not None and not re.fullmatch(r"\s*-?\d*\s*(:\s*-?\d*\s*)?", text):
+                raise fail(f"'{name}' must look like 'a:b' or 'k', not '{text}'")
+        if self.arange is not None and not 1 <= len(self.arange) <= 3:
+            raise fail("'arange' takes [stop], [start, stop] or [start, stop, step]")
+        if self.arange is not None and len(self.arange) == 3 and self.arange[2] == 0:
+            raise fail("the step of 'arange' cannot be 0")
+        n = self.numel()
+        if n is not None and n > MAX_ELEMENTS:
+            raise fail(f"this tensor would hold {n:,} elements; the limit is {MAX_ELEMENTS:,}")
+        return self
+
+    @property
+    def source(self) -> str:
+        return next(s for s in SOURCES if getattr(self, s) is not None)
+
+    def numel(self) -> int | None:
+        """Elements, when known before the tensor is built (not for csv)."""
+        source = self.source
+        if source == "value":
+            return prod(literal_shape(self.value))
+        if source in ("zeros", "ones", "randn", "rand"):
+            return prod(_shape(getattr(self, source), source))
+        if source == "eye":
+            if self.eye is None or self.eye < 0:
+                raise fail("'eye' takes a size of 0 or more")
+            return self.eye * self.eye
+        if source == "arange":
+            a = [*self.arange] if self.arange else []
+            start, stop, step = (0.0, a[0], 1.0) if len(a) == 1 else (a[0], a[1],
+                                                                     a[2] if len(a) > 2 else 1)
+            return max(0, int((stop - start) / step) + 1)
+        return None
+
+
+# ---------------------------------------------------------------- params
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (list, dict)) or value is None:
+        raise fail(f"a param's value is a number, text or true/false, not {describe_value(value)}")
+    return value
+
+
+class Param(Strict):
+    """A knob the learner may turn; steps that read it re-run."""
+
+    value: Annotated[float | int | str | bool, BeforeValidator(_scalar)] = Field(
+        description="The starting value.", examples=[0.1])
+    min: float | None = None
+    max: float | None = None
+    step: float | None = Field(None, description="How far one key press moves the value.")
+    options: list[float | int | str | bool] | None = None
+    help: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Param:
+        if self.options is not None:
+            if self.min is not None or self.max is not None:
+                raise fail("a param has either 'options' or 'min'/'max', not both")
+            if not self.options:
+                raise fail("'options' is empty")
+            if self.value not in self.options:
+                raise fail(f"the value {self.value!r} is not one of the options {self.options}")
+            return self
+        if isinstance(self.value, (str, bool)):
+            raise fail("a text or true/false param needs 'options'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise fail(f"'min' ({self.min}) is larger than 'max' ({self.max})")
+        if (self.min is not None and self.value < self.min) or (
+                self.max is not None and self.value > self.max):
+            raise fail(f"the value {self.value} lies outside [{self.min}, {self.max}]")
+        if self.step is not None and self.step <= 0:
+            raise fail("'step' must be above 0")
+        return self
+
+
+# ---------------------------------------------------------------- steps
+
+
+class ConfusionSpec(Strict):
+    pred: str = Field(description="Predicted classes.")
+    target: str = Field(description="True classes.")
+    labels: LabelList = None
+
+
+class ShowView(Strict):
+    """One thing in `show`: a name, or exactly one of confusion, attention, graph, heatmap."""
+
+    name: str | None = Field(None, description="A value to draw: a name, W.grad, x[0] ...")
+    confusion: ConfusionSpec | None = None
+    attention: str | None = None
+    rows: RowsCols = None
+    cols: RowsCols = None
+    graph: str | None = None
+    heatmap: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ShowView:
+        kinds = [k for k in VIEW_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise fail("a thing in 'show' is a name, or one of {confusion: ...}, "
+                       "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}")
+        if kinds[0] != "attention" and (self.rows is not None or self.cols is not None):
+            raise fail("'rows' and 'cols' go with 'attention'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in VIEW_KINDS if getattr(self, k) is not None)
+
+
+def _show_item(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, dict):
+        return value
+    raise fail(f"each thing in 'show' is a name or a view such as {{heatmap: X}}, "
+               f"not {describe_value(value)}")
+
+
+ShowItem = Annotated[ShowView, BeforeValidator(_show_item, json_schema_input_type=str | ShowView)]
+
+
+class Choose(Strict):
+    question: Text
+    options: list[Text] = Field(min_length=2)
+    answer: int = Field(description="Index of the right option, from 0.")
+    hint: Text | None = None
+    hints: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Choose:
+        if not 0 <= self.answer < len(self.options):
+            raise fail(f"'answer' is {self.answer} but there are {len(self.options)} options; "
+                       f"it counts from 0, so it must be 0 to {len(self.options) - 1}")
+        return self
+
+
+def _statements(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            raise fail("'run' is empty")
+        return value
+    raise fail(f"'run' takes statements: a string (use '|' for several lines) or a list of "
+               f"strings, not {describe_value(value)}")
+
+
+def _names(value: Any) -> Any:
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def _expression(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise fail("an answer is a number or an expression, not true/false")
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+class Step(Strict):
+    """One step: statements to run, values to show, and perhaps a question."""
+
+    title: Text
+    id: str | None = Field(None, description="Unique in the lesson; progress is kept by it.")
+    text: Text | None = None
+    run: Annotated[str | list[str] | None, BeforeValidator(_statements)] = Field(
+        None, description="Statements, run in order.", examples=["y_hat = x @ W + b"])
+    backward: str | None = Field(None, description="A scalar tensor to call .backward() on.")
+    repeat: int | None = Field(None, ge=1, le=MAX_REPEAT,
+                               description="Run the 'run' block this many times; `i` counts.")
+    show: list[ShowItem] | None = None
+    compare: list[str] | None = Field(None, min_length=2, max_length=2)
+    plot: Annotated[list[str] | None, BeforeValidator(_names)] = None
+    expect: dict[str, Any] | None = None
+    tolerance: float | None = Field(None, gt=0)
+    ask: Text | None = None
+    answer: Annotated[str | None, BeforeValidator(_expression)] = None
+    choose: Choose | None = None
+    hint: Text | None = None
+    hints: list[Text] | None = None
+    explain: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str | None) -> str | None:
+        if v is not None and not ID.match(v):
+            raise fail(f"the step id '{v}' must be lowercase letters, digits and '-'")
+        return v
+
+    @field_validator("expect")
+    @classmethod
+    def _expect(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, value in (v or {}).items():
+            literal_shape(value)
+            if not isinstance(key, str):
+                raise fail(f"'{key}' in 'expect' must be a name such as loss or W.grad")
+        return v
+
+    @model_validator(mode="after")
+    def _fields_together(self) -> Step:
+        if self.ask is not None and self.answer is None:
+            raise fail("a step with 'ask' needs an 'answer' (a number or an expression)")
+        if self.answer is not None and self.ask is None:
+            raise fail("'answer' goes with 'ask' (for 'choose', put 'answer' inside it)")
+        if self.ask is not None and self.choose is not None:
+            raise fail("a step asks one question: 'ask' or 'choose', not both")
+        if self.repeat is not None and self.run is None:
+            raise fail("'repeat' repeats the 'run' block, but this step has no 'run'")
+        if self.plot is not None and self.repeat is None:
+            raise fail("'plot' draws values recorded at each iteration of 'repeat'; "
+                       "add 'repeat' or use 'show'")
+        if (self.hint is not None or self.hints is not None or self.explain is not None) \
+                and self.ask is None and self.choose is None:
+            raise fail("'hint', 'hints' and 'explain' go with a question ('ask' or 'choose')")
+        if self.hint is not None and self.hints is not None:
+            raise fail("use 'hint' or 'hints', not both")
+        return self
+
+    @property
+    def statements(self) -> list[str]:
+        if self.run is None:
+            return []
+        return self.run if isinstance(self.run, list) else [self.run]
+
+    def hint_list(self) -> list[Any]:
+        inner = self.choose
+        for one, many in ((self.hint, self.hints),
+                          (inner.hint if inner else None, inner.hints if inner else None)):
+            if many:
+                return list(many)
+            if one is not None:
+                return [one]
+        return []
+
+
+# ---------------------------------------------------------------- the lesson
+
+
+class Lesson(Strict):
+    """A lesson file, validated. `load_lesson` also attaches where it came from."""
+
+    format: int = Field(FORMAT_VERSION, description="Version of the lesson format.")
+    id: str = Field(description="Unique id: lowercase a-z, 0-9 and '-'.",
+                    examples=["one-layer-backprop"])
+    title: Text
+    summary: Text | None = None
+    requires: list[str] = Field(default_factory=list)
+    seed: int = 0
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    dtype: Literal["float32", "float64"] = "float32"
+    params: dict[str, Param] = Field(default_factory=dict)
+    tensors: dict[str, TensorSpec] = Field(default_factory=dict)
+    steps: list[Step] = Field(description="What the lesson does, in order.")
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: int) -> int:
+        if v > FORMAT_VERSION:
+            raise fail(f"this lesson is written to format {v}; this tutor reads format "
+                       f"{FORMAT_VERSION}. This lesson needs a newer tutor")
+        if v < 1:
+            raise fail("'format' starts at 1")
+        return v
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID.match(v):
+            raise fail(f"the id '{v}' must be lowercase letters, digits and '-' "
+                       "(like one-layer-backprop)")
+        return v
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, v: list[Step]) -> list[Step]:
+        if not v:
+            raise fail("the list is empty; a lesson needs at least one step")
+        return v
+
+    @field_validator("params", "tensors")
+    @classmethod
+    def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for name in v:
+            if not isinstance(name, str) or not NAME.match(name) or keyword.iskeyword(name):
+                raise fail(f"'{name}' cannot be a name: use letters, digits and '_', "
+                           "starting with a letter")
+        return v
+
+    def step_id(self, index: int) -> str:
+        """The id progress is kept under: the author's, else `step-N` by position."""
+        return self.steps[index].id or f"step-{index + 1}"

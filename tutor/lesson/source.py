@@ -1,0 +1,175 @@
+"""YAML 1.2 text into plain Python data, remembering where every key and value stood.
+
+ruamel.yaml reads YAML 1.2 (so `yes`, `on` and `1:30` stay text) and marks each node with
+its line and column; we copy that into a flat map from a path such as `("steps", 1, "run")`
+to a position, so that any later check can point at the exact place in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from tutor.lesson.errors import LessonError, Pos
+
+MAX_NODES = 50_000  # after aliases are expanded; a real lesson has a few thousand
+MAX_BYTES = 5_000_000
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed lesson file: its data and the position of everything in it."""
+
+    file: str
+    data: Any
+    lines: list[str]
+    values: dict[YamlPath, Pos] = field(default_factory=dict)
+    keys: dict[YamlPath, Pos] = field(default_factory=dict)
+    styles: dict[YamlPath, str] = field(default_factory=dict)  # '|', '>', '"', "'" or ''
+
+    def value_pos(self, path: YamlPath) -> Pos:
+        """Where the value at `path` starts, or the nearest enclosing thing that has a place."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, Pos(1, 1))
+
+    def key_pos(self, path: YamlPath) -> Pos:
+        return self.keys.get(path) or self.value_pos(path)
+
+
+def read_source(path: Path, display: str | None = None) -> Source:
+    """Read and parse a lesson file; every problem becomes a located `LessonError`."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise LessonError.at(name, Pos(1, 1), f"cannot read the file: {e.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise LessonError.at(name, Pos(1, 1), f"the file is {len(raw):,} bytes; the limit is "
+                             f"{MAX_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise LessonError.at(name, Pos(line, col),
+                             f"byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8") \
+            from None
+    return parse_text(text, name)
+
+
+def parse_text(text: str, name: str) -> Source:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as e:
+        raise LessonError.at(name, _mark_pos(e), _yaml_message(e)) from None
+    except YAMLError as e:  # unmarked: rare
+        raise LessonError.at(name, Pos(1, 1), f"not valid YAML: {e}") from None
+    source = Source(file=name, data=None, lines=text.splitlines())
+    if tree is None:
+        raise LessonError.at(name, Pos(1, 1), "the file is empty; a lesson needs at least "
+                             "'id', 'title' and 'steps'")
+    source.data = _Plain(source).convert(tree, ())
+    return source
+
+
+def _mark_pos(e: MarkedYAMLError) -> Pos:
+    mark = e.problem_mark or e.context_mark
+    return Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+
+
+def _yaml_message(e: MarkedYAMLError) -> str:
+    problem = (e.problem or "").strip()
+    if "'\\t'" in problem:
+        return "a tab is used for indentation; YAML indents with spaces only"
+    if problem.startswith("found duplicate key"):
+        key = problem.split('"')[1] if '"' in problem else "?"
+        first = e.context_mark.line + 1 if e.context_mark else None
+        where = f" (the mapping starts on line {first})" if first else ""
+        return f"the key '{key}' appears twice in the same mapping{where}"
+    if problem.startswith("found undefined alias"):
+        return f"{problem.replace('found undefined', 'the')} is not defined earlier (&name)"
+    if "mapping values are not allowed here" in problem:
+        return ("a ':' inside a value; put the value in quotes, or start a new line for a "
+                "nested mapping")
+    context = f" {e.context}" if e.context else ""
+    return f"this is not valid YAML: {problem}{context}".rstrip()
+
+
+class _Plain:
+    """Converts ruamel's commented nodes to plain data, counting nodes to stop alias bombs."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.count = 0
+
+    def convert(self, node: Any, path: YamlPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise LessonError.at(
+                self.source.file, self.source.value_pos(path),
+                f"the file expands to more than {MAX_NODES:,} values once its aliases (*name) "
+                "are followed; a lesson is never that large",
+            )
+        if isinstance(node, CommentedMap):
+            out: dict[Any, Any] = {}
+            for key, value in node.items():
+                try:
+                    kl, kc = node.lc.key(key)
+                    vl, vc = node.lc.value(key)
+                except (KeyError, TypeError):  # a key merged in from `<<: *alias`
+                    here = self.source.value_pos(path)
+                    kl, kc = vl, vc = here.line - 1, here.col - 1
+                key = str(key) if not isinstance(key, (str, int)) else key
+                sub = (*path, key)
+                self.source.keys[sub] = Pos(kl + 1, kc + 1)
+                self.source.values[sub] = Pos(vl + 1, vc + 1)
+                out[key] = self.convert(value, sub)
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, value in enumerate(node):
+                line, col = node.lc.item(i)
+                self.source.values[(*path, i)] = Pos(line + 1, col + 1)
+                items.append(self.convert(value, (*path, i)))
+            return items
+        if isinstance(node, str):
+            self.source.styles[path] = _style(node)
+            return str(node)
+        if isinstance(node, bool):
+            return bool(node)
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        if isinstance(node, (list, dict, tuple, set)):  # merged or unusual containers
+            return node
+        return node if node is None else str(node)
+
+
+def _style(node: str) -> str:
+    if isinstance(node, LiteralScalarString):
+        return "|"
+    if isinstance(node, FoldedScalarString):
+        return ">"
+    if isinstance(node, DoubleQuotedScalarString):
+        return '"'
+    if isinstance(node, SingleQuotedScalarString):
+        return "'"
+    return ""
