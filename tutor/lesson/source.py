@@ -95,7 +95,7 @@ def _mark_pos(e: MarkedYAMLError) -> Pos:
 
 
 def _yaml_message(e: MarkedYAMLError) -> str:
-    problem = (e.problem or "").strip()
+    problem = " ".join((e.problem or "").split())
     if "'\\t'" in problem:
         return "a tab is used for indentation; YAML indents with spaces only"
     if problem.startswith("found duplicate key"):
@@ -104,7 +104,9 @@ def _yaml_message(e: MarkedYAMLError) -> str:
         where = f" (the mapping starts on line {first})" if first else ""
         return f"the key '{key}' appears twice in the same mapping{where}"
     if problem.startswith("found undefined alias"):
-        return f"{problem.replace('found undefined', 'the')} is not defined earlier (&name)"
+        name = problem.removeprefix("found undefined alias").strip()
+        return (f"*{name.strip(chr(39))[:40]} reads as an alias that is not defined (&name); "
+                "a value that starts with '*' or '&' must be in quotes")
     if "mapping values are not allowed here" in problem:
         return ("a ':' inside a value; put the value in quotes, or start a new line for a "
                 "nested mapping")

@@ -90,7 +90,8 @@ def format_small(data: np.ndarray, *, digits: int = 4) -> str:
         item = values.item()
         if isinstance(item, float) and math.isfinite(item):
             text = f"{item:.{digits}g}"
-            return "0" if text == "-0" else text
+            text = "0" if text == "-0" else text
+            return text if any(ch in text for ch in ".e") else text + ".0"
         return format_scalar(item)
     parts = (format_small(item, digits=digits) for item in values)
     return "[" + ", ".join(parts) + "]"

@@ -53,7 +53,7 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
     )
 
 
-def _color(rgb: RGB) -> Color:
+def to_color(rgb: RGB) -> Color:
     return Color.from_rgb(*rgb)
 
 
@@ -122,9 +122,9 @@ class Scale:
 
     def text_style(self, value: float) -> Style:
         """`text_rgb` as a rich style."""
-        return Style(color=_color(self.text_rgb(value)))
+        return Style(color=to_color(self.text_rgb(value)))
 
     def cell_style(self, value: float) -> Style:
         """`cell_rgb` as a rich style, with text that stays readable on it."""
         bg = self.cell_rgb(value)
-        return Style(color=_color(readable_on(bg)), bgcolor=_color(bg))
+        return Style(color=to_color(readable_on(bg)), bgcolor=to_color(bg))

@@ -116,7 +116,8 @@ class Matrix:
         widths = [
             1 if j is None else max(cell_width, len(clabels[j]) if clabels else 0) for j in cols
         ]
-        label_width = max((len(rlabels[i]) for i in rows if i is not None), default=0)
+        shown = [rlabels[i] for i in rows if i is not None] if rlabels else []
+        label_width = max((len(label) for label in shown), default=0)
         prefix = label_width + 1 if rlabels else 0
 
         out: list[Text] = []
@@ -222,7 +223,7 @@ class TensorTable:
         if view.data.size == 0:
             return [Text("(empty)", style=palette.META)]
         value = self._matrix(np.asarray(view.data))
-        limits = range(min(value.columns, self.max_cols), 1, -1)
+        limits = range(max(min(value.columns, self.max_cols), 2), 1, -1)
         if view.grad is None or np.asarray(view.grad).ndim == 0:
             lines: list[Text] = []
             for limit in limits:

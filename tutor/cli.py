@@ -1,0 +1,145 @@
+"""The `tutor` command. Imports stay light: torch loads only inside the commands that compute,
+so `tutor --help` and the lesson list appear at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tutor import __version__
+
+BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
+COMMANDS = ("open", "run", "check")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def bundled_lessons() -> Path:
+    """The lessons shipped with the tutor (the repository's `lessons/`)."""
+    return BUNDLED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="Learn how neural networks compute by running them, one small step at "
+        "a time. With no command: the list of bundled lessons (or of PATH).",
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def lesson_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--device", help="auto (default), cpu, cuda or mps")
+        p.add_argument("--lang", help="language of the lesson text (en, zh ...); default: LANG")
+        p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a lesson param (a knob); may be repeated")
+
+    p_open = sub.add_parser("open", help="open one lesson in the app")
+    p_open.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    lesson_options(p_open)
+
+    p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
+    p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    p_run.add_argument("--plain", action="store_true",
+                       help="print to standard output; answers are read one per line "
+                       "from standard input")
+    lesson_options(p_run)
+
+    p_check = sub.add_parser("check", help="run lessons headless and verify every expect")
+    p_check.add_argument("paths", nargs="+", help="lesson files or folders")
+    p_check.add_argument("--device", help="auto (default), cpu, cuda or mps")
+    p_check.add_argument("--lang", help="language to report missing translations of")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
+        args_list.insert(0, "open")  # `tutor PATH`
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "run":
+            return cmd_run(args)
+        parser.print_help()
+        return EXIT_OK
+    except UsageError as e:
+        print(f"tutor: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+class UsageError(Exception):
+    """A mistake on the command line (exit code 2)."""
+
+
+def resolve_lesson(text: str) -> Path:
+    """A path, or the id of a bundled lesson (`neuron` finds `lessons/02-neuron.yaml`)."""
+    path = Path(text)
+    if path.is_file():
+        return path
+    from tutor.lesson import find_lessons
+
+    if BUNDLED.is_dir() and not path.suffix:
+        for candidate in find_lessons(BUNDLED):
+            if candidate.stem == text or candidate.stem.split("-", 1)[-1] == text \
+                    or _lesson_id(candidate) == text:
+                return candidate
+    raise UsageError(f"no lesson file or bundled lesson called '{text}'")
+
+
+def _lesson_id(path: Path) -> str | None:
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:40]:
+        if line.startswith("id:"):
+            return line.split(":", 1)[1].split("#")[0].strip().strip("'\"")
+    return None
+
+
+def _device(requested: str | None) -> str | None:
+    if not requested or requested == "auto":
+        return None
+    from tutor.engine.device import DEVICES, available
+
+    kind = requested.split(":")[0]
+    if kind not in DEVICES:
+        raise UsageError(f"unknown device '{requested}'; use auto, cpu, cuda or mps")
+    if not available(kind):
+        raise UsageError(f"--device {requested}: there is no {kind} device here")
+    return requested
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from tutor.lesson import find_lessons
+
+    files: list[Path] = []
+    for text in args.paths:
+        path = Path(text)
+        if path.is_dir():
+            found = find_lessons(path)
+            if not found:
+                raise UsageError(f"no lesson files (*.yaml) in {text}")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {text}")
+    device = _device(args.device)
+    from tutor.plain import print_check
+
+    return print_check(files, device=device, lang=args.lang)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = resolve_lesson(args.lesson)
+    device = _device(args.device)
+    from tutor.plain import run_plain
+
+    return run_plain(path, device=device, lang=args.lang, sets=args.set)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Which device a lesson runs on: the learner's `--device`, else the lesson's, else the best."""
+
+from __future__ import annotations
+
+import torch
+
+from tutor.engine.errors import LessonRuntimeError
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def available(kind: str) -> bool:
+    if kind == "cpu":
+        return True
+    if kind == "cuda":
+        return torch.cuda.is_available()
+    if kind == "mps":
+        backend = getattr(torch.backends, "mps", None)
+        return bool(backend and backend.is_available())
+    return False
+
+
+def choose_device(requested: str | None, lesson_device: str = "auto") -> torch.device:
+    """`requested` (from --device) must exist; a lesson's own choice falls back to the CPU.
+
+    A lesson written on a GPU machine still runs on a laptop; a learner who asks for cuda
+    where there is none is told so.
+    """
+    if requested and requested != "auto":
+        kind = requested.split(":")[0]
+        if kind not in DEVICES:
+            raise LessonRuntimeError(f"unknown device '{requested}'; use auto, cpu, cuda or mps")
+        if not available(kind):
+            raise LessonRuntimeError(f"--device {requested}: there is no {kind} device here")
+        return torch.device(requested)
+    kind = lesson_device if lesson_device != "auto" else None
+    if kind and available(kind):
+        return torch.device(kind)
+    for candidate in ("cuda", "mps"):
+        if available(candidate):
+            return torch.device(candidate)
+    return torch.device("cpu")
+
+
+def device_label(device: torch.device) -> str:
+    if device.type == "cuda":
+        index = device.index if device.index is not None else torch.cuda.current_device()
+        return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
+    return device.type

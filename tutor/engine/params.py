@@ -1,0 +1,36 @@
+"""Knob values from the command line (`--set lr=0.5`) or the param panel, checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.engine.errors import LessonRuntimeError
+from tutor.lesson.models import Param
+
+
+def coerce_param(name: str, spec: Param, value: Any) -> Any:
+    """`value` (text or a number) as the param's type, inside its range or options."""
+    if spec.options is not None:
+        for option in spec.options:
+            if value == option or str(value) == str(option):
+                return option
+        raise LessonRuntimeError(f"'{name}' must be one of {', '.join(map(str, spec.options))}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise LessonRuntimeError(f"'{name}' takes a number, not '{value}'") from None
+    if (spec.min is not None and number < spec.min) or (spec.max is not None and
+                                                        number > spec.max):
+        raise LessonRuntimeError(f"'{name}' must lie in [{spec.min}, {spec.max}]; "
+                                 f"{value} does not")
+    if isinstance(spec.value, int) and number.is_integer():
+        return int(number)
+    return number
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """'lr=0.5' → ('lr', '0.5')."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise LessonRuntimeError(f"--set takes name=value, not '{text}'")
+    return name.strip(), value.strip()

@@ -1,0 +1,560 @@
+"""A Run steps through a lesson with real torch, forward and back.
+
+Every step's result is kept as a frame: a copy of the state after it, the random generator's
+state, and what the step showed. Stepping back (and forward again over steps already run)
+restores a frame; nothing is recomputed and the numbers are exactly those seen before.
+
+To compute a new step the live state must sit just before it. Frames whose tensors are all
+leaves can be resumed from directly; a frame holding a value with an autograd graph cannot
+(the graph is not copied), so the Run replays from the latest resumable frame instead. Turning
+a knob drops the frames from the first step that reads it and replays up to where the learner
+stood.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from tutor.engine.capture import (
+    attention_view,
+    compare_view,
+    confusion_view,
+    graph_view,
+    heatmap_view,
+    tensor_view,
+)
+from tutor.engine.device import choose_device
+from tutor.engine.errors import LessonRuntimeError
+from tutor.engine.evaluate import CONSTANTS, EvalError, Evaluator
+from tutor.engine.functions import FunctionContext, make_functions
+from tutor.engine.params import coerce_param
+from tutor.engine.tensors import build_tensor
+from tutor.engine.views import ExpectResult, PlotView, StepView, View
+from tutor.lesson import Code, LessonError, LessonFile, ShowCode, pick
+from tutor.lesson.expressions import parse_code
+from tutor.lesson.models import Param
+
+EXPECT_TOLERANCE = 1e-4
+ASK_TOLERANCE = 0.01
+
+# called after each iteration of a `repeat` with (iteration, series so far); False stops it
+Progress = Callable[[int, Mapping[str, list[float]]], bool]
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What running one step produced."""
+
+    views: tuple[View, ...] = ()
+    expects: tuple[ExpectResult, ...] = ()
+    error: LessonError | None = None
+    expect_errors: tuple[LessonError, ...] = ()  # located, for `tutor check`
+    answer: float | None = None  # the value an `ask` expects, from the live computation
+    series: dict[str, list[float]] = field(default_factory=dict)
+    iterations: int = 0  # of a repeat; fewer than asked when stopped
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(e.ok for e in self.expects)
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    correct: bool
+    expected: float
+    given: float | None
+    message: str = ""  # why the answer could not be read, when it could not
+
+
+@dataclass
+class _Stored:
+    value: Any
+    source: Any  # the live object it was copied from, to skip copying it again unchanged
+    version: tuple[int, ...]
+    requires_grad: bool = False
+    grad: torch.Tensor | None = None
+
+
+@dataclass
+class _Frame:
+    values: dict[str, _Stored]
+    rng: torch.Tensor
+    resumable: bool
+    outcome: StepOutcome | None = None
+
+
+class Run:
+    """One learner's pass through one lesson. Positions: 0 = before step 1, k = after step k."""
+
+    def __init__(self, lesson: LessonFile, *, device: str | None = None,
+                 params: Mapping[str, Any] | None = None, lang: str = "en") -> None:
+        self.file = lesson
+        self.lesson = lesson.lesson
+        self.lang = lang
+        self.device = choose_device(device, self.lesson.device)
+        self.dtype = torch.float64 if self.lesson.dtype == "float64" else torch.float32
+        self.params: dict[str, Any] = {k: p.value for k, p in self.lesson.params.items()}
+        for name, value in (params or {}).items():
+            self.params[name] = self._coerce(name, value)
+        self.generator = torch.Generator(device="cpu")
+        self.functions = make_functions(FunctionContext(self.device, self.dtype, self.generator))
+        self.evaluator = Evaluator(self.functions, self.params)
+        self.labels = {name: _labels(spec.labels) for name, spec in self.lesson.tensors.items()}
+        self.position = 0
+        self._frames: list[_Frame | None] = [None] * (self.total + 1)
+        self._live: dict[str, Any] = {}
+        self._live_at = -1
+        self._frames[0] = self._start()
+
+    @property
+    def total(self) -> int:
+        return len(self.lesson.steps)
+
+    # ------------------------------------------------------------------ moving
+
+    def forward(self, progress: Progress | None = None) -> bool:
+        """Run (or restore) the next step. False at the end or when the current step failed."""
+        if self.position >= self.total or self.blocked:
+            return False
+        target = self.position + 1
+        if self._frames[target] is None:
+            self._compute(target, progress)
+        self.position = target
+        return True
+
+    def back(self) -> bool:
+        """Step back: the values are restored exactly as they were, nothing re-runs."""
+        if self.position == 0:
+            return False
+        self.position -= 1
+        return True
+
+    def goto(self, k: int) -> None:
+        """Move to position k, computing what is missing; stops early at a failing step."""
+        k = max(0, min(k, self.total))
+        if k <= self.position:
+            self.position = k
+            return
+        while self.position < k and self.forward():
+            pass
+
+    def restart(self) -> None:
+        self.position = 0
+
+    def run_all(self, progress: Progress | None = None) -> list[StepOutcome]:
+        while self.forward(progress):
+            pass
+        return [self.outcome(k) for k in range(1, self.position + 1)]
+
+    @property
+    def blocked(self) -> bool:
+        outcome = self.outcome(self.position) if self.position else None
+        return bool(outcome and outcome.error)
+
+    def outcome(self, k: int | None = None) -> StepOutcome:
+        k = self.position if k is None else k
+        frame = self._frames[k]
+        if frame is None or frame.outcome is None:
+            raise IndexError(f"step {k} has not been run")
+        return frame.outcome
+
+    def done(self, k: int) -> bool:
+        frame = self._frames[k]
+        return frame is not None and frame.outcome is not None
+
+    def value(self, name: str, k: int | None = None) -> Any:
+        """A value as it was after step k (a copy; changing it changes nothing)."""
+        frame = self._frames[self.position if k is None else k]
+        if frame is None or name not in frame.values:
+            raise KeyError(name)
+        return _restore({name: frame.values[name]})[name]
+
+    # ------------------------------------------------------------------ knobs
+
+    def set_param(self, name: str, value: Any) -> int:
+        """Change a knob; returns the first step that re-ran (0 when none reads it)."""
+        value = self._coerce(name, value)
+        if self.params.get(name) == value:
+            return 0
+        self.params[name] = value
+        first = next((k + 1 for k, code in enumerate(self.file.code) if name in code.reads), 0)
+        if not first:
+            return 0
+        for k in range(first, self.total + 1):
+            self._frames[k] = None
+        if self._live_at >= first:
+            self._live_at = -1
+        stood = self.position
+        self.position = first - 1
+        self.goto(stood)
+        return first
+
+    def readers(self, name: str) -> list[int]:
+        return [k + 1 for k, code in enumerate(self.file.code) if name in code.reads]
+
+    def _coerce(self, name: str, value: Any) -> Any:
+        spec: Param | None = self.lesson.params.get(name)
+        if spec is None:
+            known = ", ".join(self.lesson.params) or "none"
+            raise LessonRuntimeError(f"this lesson has no param '{name}' (its params: {known})")
+        return coerce_param(name, spec, value)
+
+    # ------------------------------------------------------------------ questions
+
+    def check_answer(self, k: int, text: str) -> AnswerCheck:
+        """A learner's answer to step k's `ask`: a number or a small formula ("1/3")."""
+        outcome = self.outcome(k)
+        step = self.lesson.steps[k - 1]
+        expected = outcome.answer
+        if expected is None:
+            raise ValueError(f"step {k} asks no numeric question")
+        tolerance = step.tolerance or ASK_TOLERANCE
+        try:
+            code = parse_code(text, mode="eval", file="answer", origin=_ORIGIN, block=False,
+                              context="your answer")
+            given = self.evaluator.eval(code.tree, {})
+            given = _scalar(given, "your answer")
+        except (LessonError, LessonRuntimeError) as e:
+            message = str(e).split(": ", 2)[-1] if isinstance(e, LessonError) else e.message
+            return AnswerCheck(False, expected, None, message)
+        correct = abs(given - expected) <= tolerance + tolerance * abs(expected)
+        return AnswerCheck(correct, expected, given)
+
+    def check_choice(self, k: int, index: int) -> bool:
+        choose = self.lesson.steps[k - 1].choose
+        if choose is None:
+            raise ValueError(f"step {k} has no multiple-choice question")
+        return index == choose.answer
+
+    # ------------------------------------------------------------------ what to draw
+
+    def view(self, k: int | None = None) -> StepView:
+        k = self.position if k is None else k
+        if k == 0:
+            return StepView(0, self.total, pick(self.lesson.title, self.lang),
+                            pick(self.lesson.summary, self.lang))
+        step = self.lesson.steps[k - 1]
+        outcome = self.outcome(k)
+        return StepView(
+            index=k, total=self.total, title=pick(step.title, self.lang),
+            text=pick(step.text, self.lang), code="\n".join(s.strip("\n")
+                                                            for s in step.statements),
+            backward=step.backward or "", repeat=step.repeat or 0, views=outcome.views,
+            expects=outcome.expects, error=str(outcome.error) if outcome.error else "",
+        )
+
+    # ------------------------------------------------------------------ computing
+
+    def _start(self) -> _Frame:
+        self.generator.manual_seed(self.lesson.seed)
+        state: dict[str, Any] = {}
+        folder = self.file.path.resolve().parent
+        for name, spec in self.lesson.tensors.items():
+            try:
+                state[name] = build_tensor(spec, folder, device=self.device, dtype=self.dtype,
+                                           generator=self.generator)
+            except (LessonRuntimeError, OSError, RuntimeError, ValueError) as e:
+                message = e.message if isinstance(e, LessonRuntimeError) else str(e)
+                raise self.file.problem(self.file.where("tensors", name),
+                                        f"tensor '{name}': {message}") from None
+        self._live, self._live_at = state, 0
+        return self._snapshot(state, None, None)
+
+    def _compute(self, target: int, progress: Progress | None) -> None:
+        if self._live_at != target - 1:
+            self._resume(target - 1)
+        for k in range(self._live_at + 1, target + 1):
+            outcome = self._execute(k, self._live, progress if k == target else None)
+            self._frames[k] = self._snapshot(self._live, outcome, self._frames[k - 1])
+            self._live_at = k
+            if outcome.error:
+                self._live_at = -1  # the state is half-updated; never continue from it
+                if k < target:  # cannot happen for frames already run once; kept for safety
+                    self.position = k
+                    return
+
+    def _resume(self, k: int) -> None:
+        """Put the live state at position k: from the latest resumable frame, replaying."""
+        q = max(j for j in range(k + 1) if (f := self._frames[j]) is not None and f.resumable)
+        frame = self._frames[q]
+        assert frame is not None
+        self._live = _restore(frame.values)
+        self.generator.set_state(frame.rng)
+        self._live_at = q
+        for j in range(q + 1, k + 1):
+            self._execute(j, self._live, None)
+            self._live_at = j
+
+    def _execute(self, k: int, state: dict[str, Any], progress: Progress | None) -> StepOutcome:
+        step = self.lesson.steps[k - 1]
+        code = self.file.code[k - 1]
+        started = time.perf_counter()
+        series: dict[str, list[float]] = {c.text: [] for c in code.plot}
+        iterations = 0
+        try:
+            if step.repeat:
+                for i in range(step.repeat):
+                    state["i"] = i
+                    for c in code.run:
+                        self._exec(c, state, k)
+                    for c in code.plot:
+                        series[c.text].append(_scalar(self._eval(c, state, k), c.text))
+                    iterations = i + 1
+                    if progress is not None and progress(i, series) is False:
+                        break
+            else:
+                for c in code.run:
+                    self._exec(c, state, k)
+            if code.backward is not None:
+                self._backward(code.backward, state, k)
+            views = self._views(k, state, series)
+            expects, located = self._expects(k, state)
+            answer = None
+            if code.answer is not None:
+                answer = self._located(code.answer, k, lambda: _scalar(
+                    self.evaluator.eval(code.answer.tree, state), "the answer"))  # type: ignore[union-attr]
+        except LessonError as error:
+            return StepOutcome(error=error, series=series, iterations=iterations,
+                               seconds=time.perf_counter() - started)
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        return StepOutcome(views, expects, None, located, answer, series, iterations,
+                           time.perf_counter() - started)
+
+    def _exec(self, code: Code, state: dict[str, Any], k: int) -> None:
+        for statement in code.statements:
+            self._located(code, k, lambda s=statement: self.evaluator.statement(s, state),
+                          statement)
+
+    def _eval(self, code: Code, state: Mapping[str, Any], k: int) -> Any:
+        return self._located(code, k, lambda: self.evaluator.eval(code.tree, state))
+
+    def _located(self, code: Code, k: int, action: Callable[[], Any],
+                 statement: ast.AST | None = None) -> Any:
+        try:
+            return action()
+        except EvalError as e:
+            node = e.node if hasattr(e.node, "lineno") else statement
+            quoted = code.segment(node) if node is not None else code.text
+            raise self.file.problem(code.pos(node), f"in step {k}, '{_short(quoted)}': "
+                                    f"{e.message}") from None
+        except LessonRuntimeError as e:
+            quoted = code.segment(statement) if statement is not None else code.text
+            raise self.file.problem(code.pos(statement), f"in step {k}, '{_short(quoted)}': "
+                                    f"{e.message}") from None
+
+    def _backward(self, code: Code, state: dict[str, Any], k: int) -> None:
+        value = self._eval(code, state, k)
+
+        def run() -> None:
+            if not isinstance(value, torch.Tensor):
+                raise LessonRuntimeError(f"backward needs a tensor; '{code.text}' is a number")
+            if value.numel() != 1:
+                raise LessonRuntimeError(f"backward needs a single number (a loss); "
+                                         f"'{code.text}' has {value.numel()} values; take "
+                                         "its mean or sum first")
+            try:
+                value.backward()
+            except RuntimeError as e:
+                from tutor.engine.torch_errors import explain
+
+                raise LessonRuntimeError(explain(e)) from None
+
+        self._located(code, k, run)
+
+    def _views(self, k: int, state: dict[str, Any],
+               series: dict[str, list[float]]) -> tuple[View, ...]:
+        code = self.file.code[k - 1]
+        views: list[View] = [self._show(s, state, k) for s in code.show]
+        if code.compare:
+            left, right = (self._located(c, k, lambda c=c: tensor_view(
+                c.text, self.evaluator.eval(c.tree, state), self._labels_of(c)))
+                for c in code.compare)
+            views.append(compare_view(left, right))
+        if code.plot:
+            views.append(PlotView(dict(series), title=pick(self.lesson.steps[k - 1].title,
+                                                           self.lang)))
+        return tuple(views)
+
+    def _show(self, show: ShowCode, state: dict[str, Any], k: int) -> View:
+        def value(c: Code) -> Any:
+            return self.evaluator.eval(c.tree, state)
+
+        def build() -> View:
+            spec = show.spec
+            if show.kind == "name":
+                return tensor_view(show.label, value(show.code), self._labels_of(show.code))
+            if show.kind == "heatmap":
+                return heatmap_view(show.label, value(show.code), self._labels_of(show.code))
+            if show.kind == "attention":
+                rows = self._label_list(spec.rows if spec else None, 0)
+                cols = self._label_list(spec.cols if spec else None, 1)
+                return attention_view(show.label, value(show.code), rows, cols)
+            if show.kind == "confusion":
+                labels = spec.confusion.labels if spec and spec.confusion else None
+                return confusion_view(show.label, value(show.code),
+                                      value(show.extra["target"]),
+                                      tuple(labels) if labels else None)
+            return graph_view(show.label, value(show.code), state)
+
+        return self._located(show.code, k, build)
+
+    def _labels_of(self, code: Code) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        tree = code.tree.body if isinstance(code.tree, ast.Expression) else None
+        if isinstance(tree, ast.Name) and tree.id in self.labels:
+            return self.labels[tree.id]
+        return None, None
+
+    def _label_list(self, given: str | list[str] | None, axis: int) -> tuple[str, ...] | None:
+        if given is None:
+            return None
+        if isinstance(given, list):
+            return tuple(given)
+        if given in self.labels:
+            rows, cols = self.labels[given]
+            return rows or cols
+        raise LessonRuntimeError(f"'{given}' has no labels; give the tensor 'labels: [...]' or "
+                                 "write the labels here as a list")
+
+    def _expects(self, k: int, state: Mapping[str, Any]
+                 ) -> tuple[tuple[ExpectResult, ...], tuple[LessonError, ...]]:
+        step = self.lesson.steps[k - 1]
+        tolerance = step.tolerance or EXPECT_TOLERANCE
+        results, located = [], []
+        for code, expected in self.file.code[k - 1].expect:
+            actual = self._eval(code, state, k)
+            ok, message = _matches(actual, expected, tolerance)
+            results.append(ExpectResult(code.text, ok, message))
+            if not ok:
+                located.append(self.file.problem(code.origin, f"in step {k}, expected "
+                                                 f"{code.text}: {message}"))
+        return tuple(results), tuple(located)
+
+    def _snapshot(self, state: Mapping[str, Any], outcome: StepOutcome | None,
+                  previous: _Frame | None) -> _Frame:
+        old = previous.values if previous else {}
+        values: dict[str, _Stored] = {}
+        memo: dict[int, _Stored] = {}
+        resumable = True
+        for name, value in state.items():
+            if id(value) in memo:
+                values[name] = memo[id(value)]
+                continue
+            stored = old.get(name)
+            version = _version(value)
+            if stored is None or stored.source is not value or stored.version != version:
+                stored = _store(value, version)
+            memo[id(value)] = values[name] = stored
+            if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+                resumable = False
+        return _Frame(values, self.generator.get_state(), resumable, outcome)
+
+
+_ORIGIN = __import__("tutor.lesson", fromlist=["Pos"]).Pos(1, 1)
+
+
+def _labels(spec: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    if spec is None:
+        return None, None
+    if isinstance(spec, list):
+        return tuple(spec), tuple(spec)
+    return (tuple(spec.rows) if spec.rows else None, tuple(spec.cols) if spec.cols else None)
+
+
+def _version(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, torch.Tensor):
+        return ()
+    grad = value.grad if value.is_leaf else None
+    return (value._version, id(grad), grad._version if grad is not None else -1)
+
+
+def _store(value: Any, version: tuple[int, ...]) -> _Stored:
+    if isinstance(value, torch.Tensor):
+        grad = value.grad if value.is_leaf else None
+        return _Stored(value.detach().clone(), value, version, value.requires_grad,
+                       grad.detach().clone() if grad is not None else None)
+    if isinstance(value, list | tuple):
+        copied = type(value)(v.detach().clone() if isinstance(v, torch.Tensor) else v
+                             for v in value)
+        return _Stored(copied, value, version)
+    return _Stored(value, value, version)
+
+
+def _restore(values: Mapping[str, _Stored]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    memo: dict[int, Any] = {}
+    for name, stored in values.items():
+        if id(stored) in memo:
+            out[name] = memo[id(stored)]
+            continue
+        value = stored.value
+        if isinstance(value, torch.Tensor):
+            value = value.clone()
+            if stored.requires_grad:
+                value.requires_grad_(True)
+                value.grad = stored.grad.clone() if stored.grad is not None else None
+        elif isinstance(value, list | tuple):
+            value = type(value)(v.clone() if isinstance(v, torch.Tensor) else v for v in value)
+        memo[id(stored)] = out[name] = value
+    return out
+
+
+def _scalar(value: Any, what: str) -> float:
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            shape = "×".join(str(d) for d in value.shape)
+            raise LessonRuntimeError(f"{what} must be a single number, and this is a {shape} "
+                                     "tensor")
+        return float(value.detach().item())
+    if isinstance(value, bool | int | float):
+        return float(value)
+    raise LessonRuntimeError(f"{what} must be a number")
+
+
+def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:
+    if not isinstance(actual, torch.Tensor | int | float | bool):
+        return False, "this is not a number or a tensor"
+    got = torch.as_tensor(actual.detach().cpu() if isinstance(actual, torch.Tensor) else actual,
+                          dtype=torch.float64)
+    want = torch.tensor(expected, dtype=torch.float64)
+    if got.shape != want.shape and not (want.numel() == 1 == got.numel()):
+        return False, (f"expected shape {_shape(want)}, got {_shape(got)} "
+                       f"({_brief(got)})")
+    got = got.reshape(want.shape)
+    if torch.allclose(got, want, rtol=tolerance, atol=tolerance, equal_nan=True):
+        return True, ""
+    diff = (got - want).abs()
+    if want.numel() == 1:
+        return False, f"expected {_number(want.item())}, got {_number(got.item())}"
+    index = [int(i) for i in torch.unravel_index(diff.argmax(), diff.shape)]
+    return False, (f"expected {_brief(want)}, got {_brief(got)} (largest difference "
+                   f"{_number(diff.max().item())} at {index})")
+
+
+def _shape(t: torch.Tensor) -> str:
+    return "×".join(str(d) for d in t.shape) or "scalar"
+
+
+def _number(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _brief(t: torch.Tensor) -> str:
+    flat = [_number(v) for v in t.reshape(-1)[:6].tolist()]
+    more = ", …" if t.numel() > 6 else ""
+    return f"[{', '.join(flat)}{more}]" if t.dim() else flat[0]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["CONSTANTS", "AnswerCheck", "Progress", "Run", "StepOutcome"]

@@ -1,0 +1,195 @@
+"""A line chart in braille dots, for the scalars a `repeat` records at each iteration.
+
+Drawn with rich styles only (no ANSI of its own), so a console without colour gets plain
+text. Each braille character holds 2×4 dots, which gives a smooth enough curve in ~12 rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.style import Style
+from rich.text import Text
+
+from tutor.engine.views import PlotView
+from tutor.render import palette
+from tutor.render.layout import crop
+from tutor.render.numbers import NumberFormat, format_scalar
+
+BRAILLE = 0x2800
+DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+"""The bit of each dot of a braille cell, indexed [row][column]."""
+MIN_PLOT_WIDTH = 8
+
+
+class Canvas:
+    """A grid of braille cells, `width` × `height` characters, drawn on in dot coordinates
+    (2 dots across and 4 down per character); each cell remembers the last series drawn on it.
+    """
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self.bits = [[0] * width for _ in range(height)]
+        self.owner = [[-1] * width for _ in range(height)]
+
+    def dot(self, x: int, y: int, series: int) -> None:
+        """Sets the dot at column `x`, row `y` (0 is the top) for `series`."""
+        if 0 <= x < self.width * 2 and 0 <= y < self.height * 4:
+            row, col = y // 4, x // 2
+            self.bits[row][col] |= DOTS[y % 4][x % 2]
+            self.owner[row][col] = series
+
+    def line(self, x0: int, y0: int, x1: int, y1: int, series: int) -> None:
+        """Bresenham's line from (x0, y0) to (x1, y1), both ends included."""
+        dx, dy = abs(x1 - x0), -abs(y1 - y0)
+        sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
+        err = dx + dy
+        while True:
+            self.dot(x0, y0, series)
+            if x0 == x1 and y0 == y1:
+                return
+            e2 = 2 * err
+            if e2 >= dy:
+                err += dy
+                x0 += sx
+            if e2 <= dx:
+                err += dx
+                y0 += sy
+
+    def row(self, index: int, styles: Sequence[Style]) -> Text:
+        """Character row `index` as text, each cell coloured by its series."""
+        line = Text()
+        for bits, owner in zip(self.bits[index], self.owner[index], strict=True):
+            line.append(chr(BRAILLE + bits) if bits else " ", styles[owner] if bits else None)
+        return line
+
+
+def _range(values: Sequence[Sequence[float]]) -> tuple[float, float]:
+    finite = [v for series in values for v in series if math.isfinite(v)]
+    if not finite:
+        return 0.0, 1.0
+    lo, hi = min(finite), max(finite)
+    if hi == lo:
+        pad = abs(lo) * 0.1 or 1.0
+        return lo - pad, hi + pad
+    return lo, hi
+
+
+class LinePlot:
+    """A `PlotView`: each series against the iteration, its y range on the axis and a legend
+    with the last value of each series.
+
+    The chart takes the whole width on offer and `height` rows. Without colour, several
+    series would be indistinguishable dots, so each then gets its own smaller chart.
+    """
+
+    def __init__(self, view: PlotView, *, height: int = 12) -> None:
+        self.view = view
+        self.height = max(height, 3)
+
+    def title(self) -> Text:
+        """`loss  50 iterations`, or the plot's own title."""
+        names = ", ".join(self.view.series)
+        longest = max((len(values) for values in self.view.series.values()), default=0)
+        count = f"{longest} iteration" + ("" if longest == 1 else "s")
+        return Text.assemble((self.view.title or names, palette.NAME), "  ", (count, palette.META))
+
+    def chart(self, names: Sequence[str], width: int, height: int, colour: bool) -> list[Text]:
+        """The axes and curves of the series `names`, `width` cells wide in all."""
+        series = [[float(v) for v in self.view.series[name]] for name in names]
+        lo, hi = _range(series)
+        fmt = NumberFormat.for_values(np.array([lo, hi]), digits=3)
+        ticks = {0: fmt(hi), height - 1: fmt(lo)}
+        if height >= 5:
+            ticks[(height - 1) // 2] = fmt(hi - (hi - lo) * ((height - 1) // 2) / (height - 1))
+        label_width = max(len(tick) for tick in ticks.values())
+        plot_width = max(width - label_width - 2, MIN_PLOT_WIDTH)
+        canvas = Canvas(plot_width, height)
+        longest = max((len(values) for values in series), default=0)
+        order = list(self.view.series)
+        for name, values in zip(names, series, strict=True):
+            owner = order.index(name)
+            previous: tuple[int, int] | None = None
+            for i, value in enumerate(values):
+                if not math.isfinite(value):
+                    previous = None
+                    continue
+                x = round(i / (longest - 1) * (plot_width * 2 - 1)) if longest > 1 else plot_width
+                y = round((hi - value) / (hi - lo) * (height * 4 - 1))
+                if previous is None:
+                    canvas.dot(x, y, owner)
+                else:
+                    canvas.line(*previous, x, y, owner)
+                previous = (x, y)
+        styles = [
+            Style(color=palette.SERIES[k % len(palette.SERIES)]) if colour else Style.null()
+            for k in range(len(self.view.series))
+        ]
+        lines = []
+        for r in range(height):
+            tick = ticks.get(r)
+            line = Text()
+            line.append((tick or "").rjust(label_width) + (" ┤" if tick else " │"), palette.META)
+            line.append_text(canvas.row(r, styles))
+            line.rstrip()
+            lines.append(line)
+        lines.append(Text(" " * label_width + " └" + "─" * plot_width, palette.META))
+        first, last = "0", str(max(longest - 1, 0))
+        middle = "iteration"
+        room = plot_width - len(first) - len(last)
+        if room >= len(middle) + 2:
+            left = (room - len(middle)) // 2
+            x_axis = first + " " * left + middle + " " * (room - len(middle) - left) + last
+        else:
+            x_axis = first + " " * max(room, 1) + last
+        lines.append(Text(" " * (label_width + 2) + x_axis, palette.META))
+        return lines
+
+    def legend(self, names: Sequence[str], colour: bool) -> list[Text]:
+        """One line per series: `● loss  last 0.0123  · min 0.0123 · max 1.234`."""
+        lines = []
+        order = list(self.view.series)
+        for name in names:
+            values = [float(v) for v in self.view.series[name]]
+            finite = [v for v in values if math.isfinite(v)]
+            k = order.index(name)
+            marker = Style(color=palette.SERIES[k % len(palette.SERIES)]) if colour else None
+            line = Text.assemble(("● ", marker), (name, palette.NAME))
+            if values:
+                line.append("  last ", palette.META)
+                line.append(format_scalar(values[-1]), palette.NAME)
+            if finite:
+                line.append(
+                    f"  · min {format_scalar(min(finite))} · max {format_scalar(max(finite))}",
+                    palette.META,
+                )
+            if not values:
+                line.append("  (no values)", palette.META)
+            lines.append(line)
+        return lines
+
+    def lines(self, width: int, *, colour: bool = True) -> list[Text]:
+        """Every line of the plot, none wider than `width`."""
+        names = [name for name, values in self.view.series.items() if len(values)]
+        out = [self.title()]
+        if not names:
+            return crop([*out, Text("(nothing recorded)", style=palette.META)], max(width, 1))
+        if colour or len(names) == 1:
+            out += self.chart(names, width, self.height, colour)
+            out += self.legend(names, colour)
+        else:
+            for name in names:
+                out += self.chart([name], width, max(self.height // 2, 4), colour)
+                out += self.legend([name], colour)
+        return crop(out, max(width, 1))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width, colour=palette.has_colour(console))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(MIN_PLOT_WIDTH + 10, options.max_width)
