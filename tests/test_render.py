@@ -54,9 +54,7 @@ def render(renderable: RenderableType, width: int = 80) -> str:
 def raw(renderable: RenderableType, width: int = 80, color_system: str | None = None) -> str:
     """The exact characters written to the terminal, escape codes included."""
     out = io.StringIO()
-    Console(width=width, color_system=color_system, file=out, force_terminal=True).print(
-        renderable
-    )
+    Console(width=width, color_system=color_system, file=out, force_terminal=True).print(renderable)
     return out.getvalue()
 
 
@@ -81,6 +79,8 @@ def test_one_format_per_tensor() -> None:
     fmt = NumberFormat.for_values(np.array([-2.5, 1.5]))
     assert (fmt(-2.5), fmt(1.5)) == ("-2.5000", "1.5000")
     assert NumberFormat.for_values(np.array([12.5, 1.0]))(1.0) == "1.000"
+    assert NumberFormat.for_values(np.array([0.02, -0.0549]))(0.02) == "0.0200"
+    assert NumberFormat.for_values(np.array([0.083]), digits=2)(0.083) == "0.083"
     assert NumberFormat.for_values(np.array([1e-6, 2e-5]))(2e-5) == "2.000e-05"
     assert NumberFormat.for_values(np.array([3, -4]))(-4) == "-4"
     assert NumberFormat.for_values(np.array([True, False]))(False) == "F"
@@ -269,7 +269,7 @@ def test_multiclass_confusion_highlights_and_scores_every_class() -> None:
     assert cat.split() == ["cat", "0.714", "0.833", "0.769", "6"]
     assert "accuracy = correct/all = 21/25 = 0.840" in text
     wide = render(ConfusionTable(view), width=120)
-    assert any("predicted cat" in line and "0.714" in line for line in lines_of(wide))
+    assert any("┤" in line and "0.714" in line for line in lines_of(wide))  # beside
     diagonal = raw(ConfusionTable(view), width=120, color_system="truecolor")
     assert "\x1b[1;32m7" in diagonal  # the correct answers stand out
 
@@ -337,6 +337,7 @@ def test_step_panel_shows_title_text_code_views_checks_and_error() -> None:
         views=(tensor("loss", 0.25), W),
         expects=(
             ExpectResult("loss", True, ""),
+            ExpectResult("out", True, ""),
             ExpectResult("W.grad", False, "expected [[-2.5], [-3.5]], got [[-2.0], [-3.0]]"),
         ),
         error="lesson.yaml:9:10: in step 2, shapes 4×1 and 2×1 cannot be multiplied",
@@ -347,7 +348,7 @@ def test_step_panel_shows_title_text_code_views_checks_and_error() -> None:
     assert "loss = mse(y_hat, y)" in text
     assert "backward: loss" in text and "repeat: 50" in text
     assert "W.grad" in text and "-3.5000" in text
-    assert "✓ loss = 0.25" in text
+    assert "✓ loss = 0.25" in text and "✓ out matches" in text
     assert "✗ W.grad: expected [[-2.5], [-3.5]], got [[-2.0], [-3.0]]" in text
     assert "error" in text and "lesson.yaml:9:10" in text
     hidden = render(StepPanel(step, show_code=False), width=100)
@@ -376,3 +377,33 @@ def test_render_imports_no_torch() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_color_keeps_every_number_and_drops_every_colour() -> None:
+    out = io.StringIO()
+    console = Console(width=80, file=out, force_terminal=True, color_system="truecolor")
+    console.no_color = True  # what the NO_COLOR environment variable does
+    console.print(TensorTable(W))
+    console.print(Heatmap(HeatmapView(tensor("S", [[-1.0, 0.5]]))))
+    text = out.getvalue()
+    assert "38;2;" not in text and "48;2;" not in text
+    assert "-2.5000" in text and "-1.00" in text and "0.50" in text
+
+
+SAMPLES = [
+    TensorView("big", BIG, "float32", "cpu", True, BIG),
+    tensor("t", np.arange(60).reshape(3, 4, 5), "long"),
+    CompareView(tensor("a", BIG[:3]), tensor("b", BIG[:3]), 0.0),
+    HeatmapView(tensor("H", BIG[:30, :30])),
+    AttentionView(tensor("A", np.full((12, 12), 1 / 12)), tuple(f"t{i}" for i in range(12))),
+    ConfusionView("c", np.array([[50, 2], [3, 8]]), ("no", "yes"), 0.9, (), (), ()),
+    ConfusionView("d", np.eye(10, dtype=np.int64) * 7, tuple("0123456789"), 1.0, (), (), ()),
+    PlotView({"loss": LOSS, "acc": [0.5] * 31}),
+]
+
+
+@pytest.mark.parametrize("width", [20, 33, 57, 80, 120])
+def test_nothing_passes_the_width(width: int) -> None:
+    for view in SAMPLES:
+        for line in lines_of(render(render_view(view), width=width)):
+            assert len(line) <= width, (type(view).__name__, line)

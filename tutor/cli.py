@@ -32,8 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     def lesson_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--device", help="auto (default), cpu, cuda or mps")
         p.add_argument("--lang", help="language of the lesson text (en, zh ...); default: LANG")
-        p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                       help="set a lesson param (a knob); may be repeated")
+        p.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="set a lesson param (a knob); may be repeated",
+        )
 
     p_open = sub.add_parser("open", help="open one lesson in the app")
     p_open.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
@@ -41,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
     p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
-    p_run.add_argument("--plain", action="store_true",
-                       help="print to standard output; answers are read one per line "
-                       "from standard input")
+    p_run.add_argument(
+        "--plain",
+        action="store_true",
+        help="print to standard output; answers are read one per line from standard input",
+    )
     lesson_options(p_run)
 
     p_check = sub.add_parser("check", help="run lessons headless and verify every expect")
@@ -86,8 +93,11 @@ def resolve_lesson(text: str) -> Path:
 
     if BUNDLED.is_dir() and not path.suffix:
         for candidate in find_lessons(BUNDLED):
-            if candidate.stem == text or candidate.stem.split("-", 1)[-1] == text \
-                    or _lesson_id(candidate) == text:
+            if (
+                candidate.stem == text
+                or candidate.stem.split("-", 1)[-1] == text
+                or _lesson_id(candidate) == text
+            ):
                 return candidate
     raise UsageError(f"no lesson file or bundled lesson called '{text}'")
 

@@ -31,8 +31,9 @@ def make_console(file: TextIO | None = None) -> Console:
     return Console(file=file, highlight=False, soft_wrap=False)
 
 
-def print_check(files: Sequence[Path], *, device: str | None, lang: str | None,
-                console: Console | None = None) -> int:
+def print_check(
+    files: Sequence[Path], *, device: str | None, lang: str | None, console: Console | None = None
+) -> int:
     console = console or make_console()
     failed = 0
     total = 0.0
@@ -40,20 +41,34 @@ def print_check(files: Sequence[Path], *, device: str | None, lang: str | None,
         result = check_lesson(path, device=device, lang=learner_language(lang))
         total += result.seconds
         if result.ok:
-            console.print(Text.assemble(("✓ ", "green"), (result.path, "bold"),
-                                        f"  {result.steps} steps, {result.seconds:.2f} s",
-                                        f" on {result.device}" if result.device else ""))
+            console.print(
+                Text.assemble(
+                    ("✓ ", "green"),
+                    (result.path, "bold"),
+                    f"  {result.steps} steps, {result.seconds:.2f} s",
+                    f" on {result.device}" if result.device else "",
+                )
+            )
         else:
             failed += 1
             console.print(Text.assemble(("✗ ", "red"), result.problem))
     passed = len(files) - failed
-    console.print(f"{passed} of {len(files)} lessons pass ({total:.2f} s)",
-                  style="green" if not failed else "red")
+    console.print(
+        f"{passed} of {len(files)} lessons pass ({total:.2f} s)",
+        style="green" if not failed else "red",
+    )
     return EXIT_FAIL if failed else EXIT_OK
 
 
-def run_plain(path: Path, *, device: str | None, lang: str | None, sets: Sequence[str],
-              stdin: TextIO | None = None, console: Console | None = None) -> int:
+def run_plain(
+    path: Path,
+    *,
+    device: str | None,
+    lang: str | None,
+    sets: Sequence[str],
+    stdin: TextIO | None = None,
+    console: Console | None = None,
+) -> int:
     """Print every step of the lesson at `path`; ask its questions on standard input."""
     console = console or make_console()
     stdin = stdin or sys.stdin
@@ -103,12 +118,16 @@ class _Asker:
 
     def ask(self, run: Run, k: int, step: Step) -> None:
         if step.ask is not None:
-            self._question(pick(step.ask, self.lang), step, lambda text: self._numeric(run, k,
-                                                                                      text))
+            self._question(
+                pick(step.ask, self.lang), step, lambda text: self._numeric(run, k, text)
+            )
         elif step.choose is not None:
             options = [pick(o, self.lang) for o in step.choose.options]
-            prompt = pick(step.choose.question, self.lang) + "\n" + "\n".join(
-                f"  {n}. {o}" for n, o in enumerate(options, start=1))
+            prompt = (
+                pick(step.choose.question, self.lang)
+                + "\n"
+                + "\n".join(f"  {n}. {o}" for n, o in enumerate(options, start=1))
+            )
             self._question(prompt, step, lambda text: self._choice(run, k, text, options))
 
     def _question(self, prompt: str, step: Step, judge: Callable[[str], bool | None]) -> None:
@@ -119,8 +138,9 @@ class _Asker:
             line = self.stdin.readline()
             if not line:
                 self.unanswered += 1
-                self.console.print(Text("(no answer: the question is skipped, unanswered)",
-                                        style="yellow"))
+                self.console.print(
+                    Text("(no answer: the question is skipped, unanswered)", style="yellow")
+                )
                 return
             text = line.strip()
             self.console.print(Text(f"> {text}", style="dim"))
@@ -154,8 +174,9 @@ class _Asker:
         except ValueError:
             number = 0
         if not 1 <= number <= len(options):
-            self.console.print(Text(f"✗ answer with a number from 1 to {len(options)}",
-                                    style="red"))
+            self.console.print(
+                Text(f"✗ answer with a number from 1 to {len(options)}", style="red")
+            )
             return None
         if run.check_choice(k, number - 1):
             self.console.print(Text(f"✓ right: {options[number - 1]}", style="green"))

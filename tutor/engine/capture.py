@@ -27,9 +27,15 @@ from tutor.engine.views import (
 Labels = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 MAX_GRAPH_NODES = 60
 
-_DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64", torch.float16: "float16",
-                torch.bfloat16: "bfloat16", torch.long: "long", torch.int32: "int32",
-                torch.bool: "bool"}
+_DTYPE_NAMES = {
+    torch.float32: "float32",
+    torch.float64: "float64",
+    torch.float16: "float16",
+    torch.bfloat16: "bfloat16",
+    torch.long: "long",
+    torch.int32: "int32",
+    torch.bool: "bool",
+}
 
 
 def tensor_view(name: str, value: Any, labels: Labels = (None, None)) -> TensorView:
@@ -62,17 +68,19 @@ def _fit_labels(shape: torch.Size, labels: Labels) -> Labels:
     n_rows = shape[0] if len(shape) >= 1 else None
     n_cols = shape[-1] if len(shape) >= 2 else None
     if len(shape) == 1:  # a vector is drawn as one row: its labels name the columns
-        return None, rows if rows and len(rows) == shape[0] else cols if cols and \
-            len(cols) == shape[0] else None
-    return (rows if rows and len(rows) == n_rows else None,
-            cols if cols and len(cols) == n_cols else None)
+        return None, rows if rows and len(rows) == shape[0] else cols if cols and len(
+            cols
+        ) == shape[0] else None
+    return (
+        rows if rows and len(rows) == n_rows else None,
+        cols if cols and len(cols) == n_cols else None,
+    )
 
 
 def compare_view(left: TensorView, right: TensorView) -> CompareView:
     a, b = left.data, right.data
     if a.size != b.size:
-        return CompareView(left, right, None, f"they differ in shape ({_shape(a)} and "
-                                              f"{_shape(b)})")
+        return CompareView(left, right, None, f"they differ in shape ({_shape(a)} and {_shape(b)})")
     if a.size == 0:
         return CompareView(left, right, 0.0)
     diff = np.abs(a.astype(np.float64).reshape(-1) - b.astype(np.float64).reshape(-1))
@@ -87,32 +95,38 @@ def _shape(a: np.ndarray) -> str:
 def heatmap_view(name: str, value: Any, labels: Labels) -> HeatmapView:
     view = tensor_view(name, value, labels)
     if view.data.ndim != 2:
-        raise LessonRuntimeError(f"a heatmap needs a matrix; '{name}' has shape "
-                                 f"{_shape(view.data)}")
+        raise LessonRuntimeError(
+            f"a heatmap needs a matrix; '{name}' has shape {_shape(view.data)}"
+        )
     return HeatmapView(view)
 
 
-def attention_view(name: str, value: Any, rows: tuple[str, ...] | None,
-                   cols: tuple[str, ...] | None) -> AttentionView:
+def attention_view(
+    name: str, value: Any, rows: tuple[str, ...] | None, cols: tuple[str, ...] | None
+) -> AttentionView:
     view = tensor_view(name, value)
     data = view.data
     if data.ndim != 2:
-        raise LessonRuntimeError(f"attention weights form a matrix (queries × keys); '{name}' "
-                                 f"has shape {_shape(data)}")
+        raise LessonRuntimeError(
+            f"attention weights form a matrix (queries × keys); '{name}' has shape {_shape(data)}"
+        )
     if rows and len(rows) != data.shape[0]:
         raise LessonRuntimeError(f"{len(rows)} row labels for {data.shape[0]} rows of '{name}'")
     if cols and len(cols) != data.shape[1]:
-        raise LessonRuntimeError(f"{len(cols)} column labels for {data.shape[1]} columns of "
-                                 f"'{name}'")
+        raise LessonRuntimeError(
+            f"{len(cols)} column labels for {data.shape[1]} columns of '{name}'"
+        )
     return AttentionView(view, rows, cols)
 
 
-def confusion_view(name: str, pred: Any, target: Any,
-                   labels: tuple[str, ...] | None) -> ConfusionView:
+def confusion_view(
+    name: str, pred: Any, target: Any, labels: tuple[str, ...] | None
+) -> ConfusionView:
     p, t = _classes(pred, "pred"), _classes(target, "target")
     if p.shape != t.shape:
-        raise LessonRuntimeError(f"pred has {p.size} values and target {t.size}; they must "
-                                 "match one to one")
+        raise LessonRuntimeError(
+            f"pred has {p.size} values and target {t.size}; they must match one to one"
+        )
     if p.size and (p.min() < 0 or t.min() < 0):
         raise LessonRuntimeError("classes are counted from 0; a negative class was found")
     n = int(max(p.max(initial=0), t.max(initial=0))) + 1
@@ -131,8 +145,10 @@ def _classes(value: Any, what: str) -> np.ndarray:
     if data.is_floating_point():
         rounded = data.round()
         if not torch.equal(rounded, data):
-            raise LessonRuntimeError(f"{what} holds fractions; round it to classes first "
-                                     "(for probabilities: (p > 0.5).long())")
+            raise LessonRuntimeError(
+                f"{what} holds fractions; round it to classes first "
+                "(for probabilities: (p > 0.5).long())"
+            )
         data = rounded
     return data.reshape(-1).long().numpy()
 
@@ -167,8 +183,13 @@ def graph_view(name: str, root: Any, names: Mapping[str, Any]) -> GraphView:
 
     if root.grad_fn is None:
         shape = tuple(root.shape)
-        only = GraphNode(0, name, "leaf" if root.requires_grad else "root", shape,
-                         _numpy(root.grad) if root.grad is not None else None)
+        only = GraphNode(
+            0,
+            name,
+            "leaf" if root.requires_grad else "root",
+            shape,
+            _numpy(root.grad) if root.grad is not None else None,
+        )
         return GraphView(name, (only,))
     top = GraphNode(0, name, "root", tuple(root.shape), None, (1,))
     nodes.append(top)

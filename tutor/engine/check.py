@@ -22,8 +22,9 @@ class CheckResult:
     title: str = ""
 
 
-def check_lesson(path: Path, *, display: str | None = None, device: str | None = None,
-                 lang: str = "en") -> CheckResult:
+def check_lesson(
+    path: Path, *, display: str | None = None, device: str | None = None, lang: str = "en"
+) -> CheckResult:
     """Load, run every step (questions are not waited for) and verify every `expect`."""
     name = display or str(path)
     started = time.perf_counter()
@@ -37,10 +38,11 @@ def check_lesson(path: Path, *, display: str | None = None, device: str | None =
     label = device_label(run.device)
     for outcome in outcomes:
         if outcome.error is not None:
-            return CheckResult(name, False, str(outcome.error.first), len(outcomes), elapsed,
-                               label)
+            return CheckResult(name, False, str(outcome.error.first), len(outcomes), elapsed, label)
         if outcome.expect_errors:
-            return CheckResult(name, False, str(outcome.expect_errors[0].first),
-                               len(outcomes), elapsed, label)
-    return CheckResult(name, True, "", len(outcomes), elapsed, label,
-                       pick(lesson.lesson.title, lang))
+            return CheckResult(
+                name, False, str(outcome.expect_errors[0].first), len(outcomes), elapsed, label
+            )
+    return CheckResult(
+        name, True, "", len(outcomes), elapsed, label, pick(lesson.lesson.title, lang)
+    )

@@ -12,8 +12,8 @@ import ast
 import difflib
 import math
 import operator
-from contextlib import nullcontext
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from typing import Any
 
 import torch
@@ -26,20 +26,39 @@ from tutor.lesson.expressions import TENSOR_ATTRIBUTES
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-    ast.Pow: operator.pow, ast.MatMult: operator.matmul,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
 }
 _INPLACE: dict[type[ast.operator], str] = {
-    ast.Add: "add_", ast.Sub: "sub_", ast.Mult: "mul_", ast.Div: "div_", ast.Pow: "pow_",
+    ast.Add: "add_",
+    ast.Sub: "sub_",
+    ast.Mult: "mul_",
+    ast.Div: "div_",
+    ast.Pow: "pow_",
 }
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
 }
 _SYMBOL: dict[type[ast.operator], str] = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
-    ast.Mod: "%", ast.Pow: "**", ast.MatMult: "@",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
 }
 
 
@@ -54,8 +73,9 @@ class EvalError(LessonRuntimeError):
 class Evaluator:
     """Runs statements against `state` (mutated in place); reads `params` and `functions`."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]],
-                 params: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, functions: Mapping[str, Callable[..., Any]], params: Mapping[str, Any] | None = None
+    ) -> None:
         self.functions = functions
         self.params: Mapping[str, Any] = params or {}
 
@@ -96,8 +116,9 @@ class Evaluator:
         elif isinstance(target, ast.Tuple):
             values = list(value) if isinstance(value, (list, tuple, torch.Tensor)) else None
             if values is None or len(values) != len(target.elts):
-                raise EvalError(f"cannot unpack {_describe(value)} into {len(target.elts)} "
-                                "names", node)
+                raise EvalError(
+                    f"cannot unpack {_describe(value)} into {len(target.elts)} names", node
+                )
             for t, v in zip(target.elts, values, strict=True):
                 self._assign(t, v, state, node)
         elif isinstance(target, ast.Attribute):  # W.grad = None (the only form the loader lets by)
@@ -109,8 +130,9 @@ class Evaluator:
             owner = self.expr(target.value, state)
             index = self._index(target.slice, state)
             if not isinstance(owner, torch.Tensor):
-                raise EvalError(f"only tensors can be assigned into, not {_describe(owner)}",
-                                target)
+                raise EvalError(
+                    f"only tensors can be assigned into, not {_describe(owner)}", target
+                )
             with torch.no_grad() if _is_grad_leaf(owner) else nullcontext():
                 self._guard(target, lambda: owner.__setitem__(index, value))
         else:
@@ -140,11 +162,13 @@ class Evaluator:
     def _writable(self, target: ast.Name) -> str:
         name = target.id
         if name in self.functions:
-            raise EvalError(f"'{name}' is one of the tutor's functions; choose another name",
-                            target)
+            raise EvalError(
+                f"'{name}' is one of the tutor's functions; choose another name", target
+            )
         if name in self.params:
-            raise EvalError(f"'{name}' is a param (a knob the learner turns); it cannot be "
-                            "assigned", target)
+            raise EvalError(
+                f"'{name}' is a param (a knob the learner turns); it cannot be assigned", target
+            )
         return name
 
     # -- expressions
@@ -198,8 +222,9 @@ class Evaluator:
                 return self._guard(node, lambda: owner[key])
             case ast.Call():
                 return self._call(node, state)
-        raise UnsafeExpression(f"{type(node).__name__} is not part of the expressions a lesson "
-                               "may use")
+        raise UnsafeExpression(
+            f"{type(node).__name__} is not part of the expressions a lesson may use"
+        )
 
     def _name(self, node: ast.Name, state: Mapping[str, Any]) -> Any:
         name = node.id
@@ -218,14 +243,17 @@ class Evaluator:
             raise UnsafeExpression(f"'.{node.attr}' is not allowed")
         owner = self.expr(node.value, state)
         if not isinstance(owner, torch.Tensor):
-            raise EvalError(f"'.{node.attr}' works on tensors, and this is "
-                            f"{_describe(owner)}", node)
+            raise EvalError(
+                f"'.{node.attr}' works on tensors, and this is {_describe(owner)}", node
+            )
         return getattr(owner, node.attr)
 
     def _index(self, node: ast.AST, state: Mapping[str, Any]) -> Any:
         if isinstance(node, ast.Slice):
-            parts = [None if p is None else self.expr(p, state)
-                     for p in (node.lower, node.upper, node.step)]
+            parts = [
+                None if p is None else self.expr(p, state)
+                for p in (node.lower, node.upper, node.step)
+            ]
             return slice(*parts)
         if isinstance(node, ast.Tuple):
             return tuple(self._index(e, state) for e in node.elts)
@@ -245,8 +273,7 @@ class Evaluator:
             if not callable(target):
                 raise EvalError(f"'{label}' is a value, not a method; drop the ()", node)
         else:
-            raise UnsafeExpression("only the tutor's functions and tensor methods can be "
-                                   "called")
+            raise UnsafeExpression("only the tutor's functions and tensor methods can be called")
         args = [self.expr(a, state) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, state) for k in node.keywords if k.arg}
         if any(k.arg is None for k in node.keywords):
@@ -261,17 +288,24 @@ class Evaluator:
     def _binary(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> Any:
         self._check_binary(op, a, b, node)
         result = self._guard(node, lambda: _BINARY[type(op)](a, b))
-        if isinstance(result, int) and not isinstance(result, bool) \
-                and result.bit_length() > MAX_INT_BITS:
-            raise EvalError(f"this makes a number of {result.bit_length():,} bits; the "
-                            f"limit is {MAX_INT_BITS:,}", node)
+        if (
+            isinstance(result, int)
+            and not isinstance(result, bool)
+            and result.bit_length() > MAX_INT_BITS
+        ):
+            raise EvalError(
+                f"this makes a number of {result.bit_length():,} bits; the "
+                f"limit is {MAX_INT_BITS:,}",
+                node,
+            )
         return result
 
     def _check_binary(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> None:
         for v in (a, b):
             if not isinstance(v, (int, float, bool, torch.Tensor)):
-                raise EvalError(f"'{_SYMBOL[type(op)]}' works on numbers and tensors, not "
-                                f"{_describe(v)}", node)
+                raise EvalError(
+                    f"'{_SYMBOL[type(op)]}' works on numbers and tensors, not {_describe(v)}", node
+                )
         if isinstance(op, ast.Pow) and _is_int(a) and _is_int(b) and b > 0:
             if abs(a).bit_length() * b > MAX_INT_BITS:
                 raise EvalError(f"{a} ** {b} is too large a number to compute", node)
@@ -284,9 +318,12 @@ class Evaluator:
             try:
                 shape = torch.broadcast_shapes(a.shape, b.shape)
             except RuntimeError:
-                raise EvalError(f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} "
-                                f"cannot be combined element by element with "
-                                f"'{_SYMBOL[type(op)]}'", node) from None
+                raise EvalError(
+                    f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} "
+                    f"cannot be combined element by element with "
+                    f"'{_SYMBOL[type(op)]}'",
+                    node,
+                ) from None
             self._guard(node, lambda: check_numel(shape, "result"))
 
     @staticmethod
@@ -298,8 +335,16 @@ class Evaluator:
             raise
         except LessonRuntimeError as e:
             raise EvalError(e.message, node) from None
-        except (RuntimeError, TypeError, ValueError, IndexError, ZeroDivisionError,
-                OverflowError, KeyError, AttributeError) as e:
+        except (
+            RuntimeError,
+            TypeError,
+            ValueError,
+            IndexError,
+            ZeroDivisionError,
+            OverflowError,
+            KeyError,
+            AttributeError,
+        ) as e:
             prefix = f"{label}: " if label and not label.startswith(".") else ""
             raise EvalError(prefix + explain(e), node) from None
 
@@ -310,12 +355,14 @@ def _check_matmul(a: torch.Tensor, b: torch.Tensor, node: ast.AST) -> None:
     inner_a = a.shape[-1]
     inner_b = b.shape[-2] if b.dim() > 1 else b.shape[0]
     if inner_a != inner_b:
-        raise EvalError(f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} cannot be "
-                        f"multiplied ({inner_a} columns against {inner_b} rows)", node)
+        raise EvalError(
+            f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} cannot be "
+            f"multiplied ({inner_a} columns against {inner_b} rows)",
+            node,
+        )
     rows = a.shape[-2] if a.dim() > 1 else 1
     cols = b.shape[-1] if b.dim() > 1 else 1
-    batch = torch.broadcast_shapes(a.shape[:-2], b.shape[:-2]) if a.dim() > 2 or b.dim() > 2 \
-        else ()
+    batch = torch.broadcast_shapes(a.shape[:-2], b.shape[:-2]) if a.dim() > 2 or b.dim() > 2 else ()
     try:
         check_numel((*batch, rows, cols), "result")
     except LessonRuntimeError as e:

@@ -19,10 +19,8 @@ def coerce_param(name: str, spec: Param, value: Any) -> Any:
         number = float(value)
     except (TypeError, ValueError):
         raise LessonRuntimeError(f"'{name}' takes a number, not '{value}'") from None
-    if (spec.min is not None and number < spec.min) or (spec.max is not None and
-                                                        number > spec.max):
-        raise LessonRuntimeError(f"'{name}' must lie in [{spec.min}, {spec.max}]; "
-                                 f"{value} does not")
+    if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
+        raise LessonRuntimeError(f"'{name}' must lie in [{spec.min}, {spec.max}]; {value} does not")
     if isinstance(spec.value, int) and number.is_integer():
         return int(number)
     return number

@@ -93,8 +93,14 @@ class _Frame:
 class Run:
     """One learner's pass through one lesson. Positions: 0 = before step 1, k = after step k."""
 
-    def __init__(self, lesson: LessonFile, *, device: str | None = None,
-                 params: Mapping[str, Any] | None = None, lang: str = "en") -> None:
+    def __init__(
+        self,
+        lesson: LessonFile,
+        *,
+        device: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        lang: str = "en",
+    ) -> None:
         self.file = lesson
         self.lesson = lesson.lesson
         self.lang = lang
@@ -217,8 +223,9 @@ class Run:
             raise ValueError(f"step {k} asks no numeric question")
         tolerance = step.tolerance or ASK_TOLERANCE
         try:
-            code = parse_code(text, mode="eval", file="answer", origin=_ORIGIN, block=False,
-                              context="your answer")
+            code = parse_code(
+                text, mode="eval", file="answer", origin=_ORIGIN, block=False, context="your answer"
+            )
             given = self.evaluator.eval(code.tree, {})
             given = _scalar(given, "your answer")
         except (LessonError, LessonRuntimeError) as e:
@@ -238,16 +245,25 @@ class Run:
     def view(self, k: int | None = None) -> StepView:
         k = self.position if k is None else k
         if k == 0:
-            return StepView(0, self.total, pick(self.lesson.title, self.lang),
-                            pick(self.lesson.summary, self.lang))
+            return StepView(
+                0,
+                self.total,
+                pick(self.lesson.title, self.lang),
+                pick(self.lesson.summary, self.lang),
+            )
         step = self.lesson.steps[k - 1]
         outcome = self.outcome(k)
         return StepView(
-            index=k, total=self.total, title=pick(step.title, self.lang),
-            text=pick(step.text, self.lang), code="\n".join(s.strip("\n")
-                                                            for s in step.statements),
-            backward=step.backward or "", repeat=step.repeat or 0, views=outcome.views,
-            expects=outcome.expects, error=str(outcome.error) if outcome.error else "",
+            index=k,
+            total=self.total,
+            title=pick(step.title, self.lang),
+            text=pick(step.text, self.lang),
+            code="\n".join(s.strip("\n") for s in step.statements),
+            backward=step.backward or "",
+            repeat=step.repeat or 0,
+            views=outcome.views,
+            expects=outcome.expects,
+            error=str(outcome.error) if outcome.error else "",
         )
 
     # ------------------------------------------------------------------ computing
@@ -258,12 +274,14 @@ class Run:
         folder = self.file.path.resolve().parent
         for name, spec in self.lesson.tensors.items():
             try:
-                state[name] = build_tensor(spec, folder, device=self.device, dtype=self.dtype,
-                                           generator=self.generator)
+                state[name] = build_tensor(
+                    spec, folder, device=self.device, dtype=self.dtype, generator=self.generator
+                )
             except (LessonRuntimeError, OSError, RuntimeError, ValueError) as e:
                 message = e.message if isinstance(e, LessonRuntimeError) else str(e)
-                raise self.file.problem(self.file.where("tensors", name),
-                                        f"tensor '{name}': {message}") from None
+                raise self.file.problem(
+                    self.file.where("tensors", name), f"tensor '{name}': {message}"
+                ) from None
         self._live, self._live_at = state, 0
         return self._snapshot(state, None, None)
 
@@ -318,37 +336,49 @@ class Run:
             expects, located = self._expects(k, state)
             answer = None
             if code.answer is not None:
-                answer = self._located(code.answer, k, lambda: _scalar(
-                    self.evaluator.eval(code.answer.tree, state), "the answer"))  # type: ignore[union-attr]
+                answer = self._located(
+                    code.answer,
+                    k,
+                    lambda: _scalar(self.evaluator.eval(code.answer.tree, state), "the answer"),
+                )  # type: ignore[union-attr]
         except LessonError as error:
-            return StepOutcome(error=error, series=series, iterations=iterations,
-                               seconds=time.perf_counter() - started)
+            return StepOutcome(
+                error=error,
+                series=series,
+                iterations=iterations,
+                seconds=time.perf_counter() - started,
+            )
         if self.device.type == "cuda":
             torch.cuda.synchronize()
-        return StepOutcome(views, expects, None, located, answer, series, iterations,
-                           time.perf_counter() - started)
+        return StepOutcome(
+            views, expects, None, located, answer, series, iterations, time.perf_counter() - started
+        )
 
     def _exec(self, code: Code, state: dict[str, Any], k: int) -> None:
         for statement in code.statements:
-            self._located(code, k, lambda s=statement: self.evaluator.statement(s, state),
-                          statement)
+            self._located(
+                code, k, lambda s=statement: self.evaluator.statement(s, state), statement
+            )
 
     def _eval(self, code: Code, state: Mapping[str, Any], k: int) -> Any:
         return self._located(code, k, lambda: self.evaluator.eval(code.tree, state))
 
-    def _located(self, code: Code, k: int, action: Callable[[], Any],
-                 statement: ast.AST | None = None) -> Any:
+    def _located(
+        self, code: Code, k: int, action: Callable[[], Any], statement: ast.AST | None = None
+    ) -> Any:
         try:
             return action()
         except EvalError as e:
             node = e.node if hasattr(e.node, "lineno") else statement
             quoted = code.segment(node) if node is not None else code.text
-            raise self.file.problem(code.pos(node), f"in step {k}, '{_short(quoted)}': "
-                                    f"{e.message}") from None
+            raise self.file.problem(
+                code.pos(node), f"in step {k}, '{_short(quoted)}': {e.message}"
+            ) from None
         except LessonRuntimeError as e:
             quoted = code.segment(statement) if statement is not None else code.text
-            raise self.file.problem(code.pos(statement), f"in step {k}, '{_short(quoted)}': "
-                                    f"{e.message}") from None
+            raise self.file.problem(
+                code.pos(statement), f"in step {k}, '{_short(quoted)}': {e.message}"
+            ) from None
 
     def _backward(self, code: Code, state: dict[str, Any], k: int) -> None:
         value = self._eval(code, state, k)
@@ -357,9 +387,11 @@ class Run:
             if not isinstance(value, torch.Tensor):
                 raise LessonRuntimeError(f"backward needs a tensor; '{code.text}' is a number")
             if value.numel() != 1:
-                raise LessonRuntimeError(f"backward needs a single number (a loss); "
-                                         f"'{code.text}' has {value.numel()} values; take "
-                                         "its mean or sum first")
+                raise LessonRuntimeError(
+                    f"backward needs a single number (a loss); "
+                    f"'{code.text}' has {value.numel()} values; take "
+                    "its mean or sum first"
+                )
             try:
                 value.backward()
             except RuntimeError as e:
@@ -369,18 +401,27 @@ class Run:
 
         self._located(code, k, run)
 
-    def _views(self, k: int, state: dict[str, Any],
-               series: dict[str, list[float]]) -> tuple[View, ...]:
+    def _views(
+        self, k: int, state: dict[str, Any], series: dict[str, list[float]]
+    ) -> tuple[View, ...]:
         code = self.file.code[k - 1]
         views: list[View] = [self._show(s, state, k) for s in code.show]
         if code.compare:
-            left, right = (self._located(c, k, lambda c=c: tensor_view(
-                c.text, self.evaluator.eval(c.tree, state), self._labels_of(c)))
-                for c in code.compare)
+            left, right = (
+                self._located(
+                    c,
+                    k,
+                    lambda c=c: tensor_view(
+                        c.text, self.evaluator.eval(c.tree, state), self._labels_of(c)
+                    ),
+                )
+                for c in code.compare
+            )
             views.append(compare_view(left, right))
         if code.plot:
-            views.append(PlotView(dict(series), title=pick(self.lesson.steps[k - 1].title,
-                                                           self.lang)))
+            views.append(
+                PlotView(dict(series), title=pick(self.lesson.steps[k - 1].title, self.lang))
+            )
         return tuple(views)
 
     def _show(self, show: ShowCode, state: dict[str, Any], k: int) -> View:
@@ -399,9 +440,12 @@ class Run:
                 return attention_view(show.label, value(show.code), rows, cols)
             if show.kind == "confusion":
                 labels = spec.confusion.labels if spec and spec.confusion else None
-                return confusion_view(show.label, value(show.code),
-                                      value(show.extra["target"]),
-                                      tuple(labels) if labels else None)
+                return confusion_view(
+                    show.label,
+                    value(show.code),
+                    value(show.extra["target"]),
+                    tuple(labels) if labels else None,
+                )
             return graph_view(show.label, value(show.code), state)
 
         return self._located(show.code, k, build)
@@ -420,11 +464,14 @@ class Run:
         if given in self.labels:
             rows, cols = self.labels[given]
             return rows or cols
-        raise LessonRuntimeError(f"'{given}' has no labels; give the tensor 'labels: [...]' or "
-                                 "write the labels here as a list")
+        raise LessonRuntimeError(
+            f"'{given}' has no labels; give the tensor 'labels: [...]' or "
+            "write the labels here as a list"
+        )
 
-    def _expects(self, k: int, state: Mapping[str, Any]
-                 ) -> tuple[tuple[ExpectResult, ...], tuple[LessonError, ...]]:
+    def _expects(
+        self, k: int, state: Mapping[str, Any]
+    ) -> tuple[tuple[ExpectResult, ...], tuple[LessonError, ...]]:
         step = self.lesson.steps[k - 1]
         tolerance = step.tolerance or EXPECT_TOLERANCE
         results, located = [], []
@@ -433,12 +480,14 @@ class Run:
             ok, message = _matches(actual, expected, tolerance)
             results.append(ExpectResult(code.text, ok, message))
             if not ok:
-                located.append(self.file.problem(code.origin, f"in step {k}, expected "
-                                                 f"{code.text}: {message}"))
+                located.append(
+                    self.file.problem(code.origin, f"in step {k}, expected {code.text}: {message}")
+                )
         return tuple(results), tuple(located)
 
-    def _snapshot(self, state: Mapping[str, Any], outcome: StepOutcome | None,
-                  previous: _Frame | None) -> _Frame:
+    def _snapshot(
+        self, state: Mapping[str, Any], outcome: StepOutcome | None, previous: _Frame | None
+    ) -> _Frame:
         old = previous.values if previous else {}
         values: dict[str, _Stored] = {}
         memo: dict[int, _Stored] = {}
@@ -478,11 +527,17 @@ def _version(value: Any) -> tuple[int, ...]:
 def _store(value: Any, version: tuple[int, ...]) -> _Stored:
     if isinstance(value, torch.Tensor):
         grad = value.grad if value.is_leaf else None
-        return _Stored(value.detach().clone(), value, version, value.requires_grad,
-                       grad.detach().clone() if grad is not None else None)
+        return _Stored(
+            value.detach().clone(),
+            value,
+            version,
+            value.requires_grad,
+            grad.detach().clone() if grad is not None else None,
+        )
     if isinstance(value, list | tuple):
-        copied = type(value)(v.detach().clone() if isinstance(v, torch.Tensor) else v
-                             for v in value)
+        copied = type(value)(
+            v.detach().clone() if isinstance(v, torch.Tensor) else v for v in value
+        )
         return _Stored(copied, value, version)
     return _Stored(value, value, version)
 
@@ -510,8 +565,9 @@ def _scalar(value: Any, what: str) -> float:
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             shape = "×".join(str(d) for d in value.shape)
-            raise LessonRuntimeError(f"{what} must be a single number, and this is a {shape} "
-                                     "tensor")
+            raise LessonRuntimeError(
+                f"{what} must be a single number, and this is a {shape} tensor"
+            )
         return float(value.detach().item())
     if isinstance(value, bool | int | float):
         return float(value)
@@ -521,21 +577,25 @@ def _scalar(value: Any, what: str) -> float:
 def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:
     if not isinstance(actual, torch.Tensor | int | float | bool):
         return False, "this is not a number or a tensor"
-    got = torch.as_tensor(actual.detach().cpu() if isinstance(actual, torch.Tensor) else actual,
-                          dtype=torch.float64)
+    got = torch.as_tensor(
+        actual.detach().cpu() if isinstance(actual, torch.Tensor) else actual, dtype=torch.float64
+    )
     want = torch.tensor(expected, dtype=torch.float64)
     if got.shape != want.shape and not (want.numel() == 1 == got.numel()):
-        return False, (f"expected shape {_shape(want)}, got {_shape(got)} "
-                       f"({_brief(got)})")
+        return False, (f"expected shape {_shape(want)}, got {_shape(got)} ({_brief(got)})")
     got = got.reshape(want.shape)
     if torch.allclose(got, want, rtol=tolerance, atol=tolerance, equal_nan=True):
         return True, ""
     diff = (got - want).abs()
     if want.numel() == 1:
         return False, f"expected {_number(want.item())}, got {_number(got.item())}"
-    index = [int(i) for i in torch.unravel_index(diff.argmax(), diff.shape)]
-    return False, (f"expected {_brief(want)}, got {_brief(got)} (largest difference "
-                   f"{_number(diff.max().item())} at {index})")
+    index = tuple(int(i) for i in torch.unravel_index(diff.argmax(), diff.shape))
+    wrong = int((~torch.isclose(got, want, rtol=tolerance, atol=tolerance)).sum())
+    at = ", ".join(map(str, index))
+    return False, (
+        f"{wrong} of {want.numel()} values differ; at [{at}] expected "
+        f"{_number(want[index].item())}, got {_number(got[index].item())}"
+    )
 
 
 def _shape(t: torch.Tensor) -> str:

@@ -13,12 +13,22 @@ from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.limits import check_numel
 from tutor.lesson.models import TensorSpec
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64, "long": torch.long,
-          "bool": torch.bool}
+DTYPES = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "long": torch.long,
+    "bool": torch.bool,
+}
 
 
-def build_tensor(spec: TensorSpec, folder: Path, *, device: torch.device,
-                 dtype: torch.dtype, generator: torch.Generator) -> torch.Tensor:
+def build_tensor(
+    spec: TensorSpec,
+    folder: Path,
+    *,
+    device: torch.device,
+    dtype: torch.dtype,
+    generator: torch.Generator,
+) -> torch.Tensor:
     """Random values are drawn on the CPU so that every device sees the same numbers."""
     want = DTYPES[spec.dtype] if spec.dtype else dtype
     source = spec.source
@@ -36,15 +46,15 @@ def build_tensor(spec: TensorSpec, folder: Path, *, device: torch.device,
     elif source == "eye":
         t = torch.eye(spec.eye or 0, dtype=want)
     else:
-        t = torch.from_numpy(read_csv(folder / str(spec.csv), spec.rows, spec.columns,
-                                      spec.skip_header)).to(want)
+        t = torch.from_numpy(
+            read_csv(folder / str(spec.csv), spec.rows, spec.columns, spec.skip_header)
+        ).to(want)
     if spec.scale is not None:
         t = (t * spec.scale).to(want)
     t = t.to(device)
     if spec.grad:
         if not t.is_floating_point():
-            raise LessonRuntimeError("'grad: true' needs a float tensor (dtype float32 or "
-                                     "float64)")
+            raise LessonRuntimeError("'grad: true' needs a float tensor (dtype float32 or float64)")
         t.requires_grad_(True)
     return t
 
@@ -55,8 +65,9 @@ def _shape(value: int | list[int]) -> list[int]:
     return shape
 
 
-def read_csv(path: Path, rows: str | None, columns: str | None,
-             skip_header: bool | None) -> np.ndarray:
+def read_csv(
+    path: Path, rows: str | None, columns: str | None, skip_header: bool | None
+) -> np.ndarray:
     data = _load_csv(path.resolve(), path.stat().st_mtime_ns, skip_header)
     data = data[_slice(rows, data.shape[0], "rows")] if rows else data
     if columns:
@@ -78,14 +89,16 @@ def _load_csv(path: Path, _mtime: int, skip_header: bool | None) -> np.ndarray:
     width = len(rows[0]) if rows else 0
     for n, row in enumerate(rows, start=2 if skip_header else 1):
         if len(row) != width:
-            raise LessonRuntimeError(f"{path.name} line {n} has {len(row)} columns; the first "
-                                     f"row has {width}")
+            raise LessonRuntimeError(
+                f"{path.name} line {n} has {len(row)} columns; the first row has {width}"
+            )
     check_numel((len(rows), width))
     try:
         return np.array(rows, dtype=np.float64).reshape(len(rows), width)
     except ValueError as e:
-        raise LessonRuntimeError(f"{path.name} holds something that is not a number: "
-                                 f"{str(e).split(':')[-1].strip()}") from None
+        raise LessonRuntimeError(
+            f"{path.name} holds something that is not a number: {str(e).split(':')[-1].strip()}"
+        ) from None
 
 
 def _is_number(text: str) -> bool:

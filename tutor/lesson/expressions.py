@@ -25,13 +25,46 @@ TENSOR_ATTRIBUTES = frozenset(
 MAX_STRING = 200  # a string literal is a keyword value such as reduction='sum', never data
 
 _NODES: tuple[type[ast.AST], ...] = (
-    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign,
-    ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.keyword,
-    ast.Attribute, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Name, ast.Constant,
-    ast.Load, ast.Store,
-    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult,
-    ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
-    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
+    ast.Module,
+    ast.Expression,
+    ast.Expr,
+    ast.Assign,
+    ast.AugAssign,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.keyword,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.Tuple,
+    ast.List,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.Store,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.Pow,
+    ast.MatMult,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.And,
+    ast.Or,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
 )
 
 _REFUSED: dict[type[ast.AST], str] = {
@@ -96,8 +129,7 @@ class Code:
         return list(self.tree.body) if isinstance(self.tree, ast.Module) else []
 
 
-def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool,
-               context: str) -> Code:
+def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool, context: str) -> Code:
     """Parse `text` (mode 'exec' for statements, 'eval' for one expression) and check it.
 
     `context` names where it sits ("step 3", "the answer of step 2") for the messages.
@@ -110,8 +142,9 @@ def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool,
         line_text = _line(source, e.lineno or 1)
         pos = code.pos_at(e.lineno or 1, max((e.offset or 1) - 1, 0))
         what = "an expression" if mode == "eval" else "a statement"
-        raise LessonError.at(file, pos, f"in {context}, '{line_text}' is not {what} the tutor "
-                             f"can read: {e.msg}") from None
+        raise LessonError.at(
+            file, pos, f"in {context}, '{line_text}' is not {what} the tutor can read: {e.msg}"
+        ) from None
     code = Code(source, tree, file, origin, block, *_names(tree))
     _check(code, context)
     return code
@@ -138,10 +171,14 @@ def _check(code: Code, context: str) -> None:
         for node in ast.walk(statement):
             problem = _problem(node)
             if problem:
-                quoted = code.segment(statement) if isinstance(statement, ast.stmt) else \
-                    code.text.strip()
-                raise LessonError.at(code.file, code.pos(node),
-                                     f"in {context}, '{_short(quoted)}': {problem}")
+                quoted = (
+                    code.segment(statement)
+                    if isinstance(statement, ast.stmt)
+                    else code.text.strip()
+                )
+                raise LessonError.at(
+                    code.file, code.pos(node), f"in {context}, '{_short(quoted)}': {problem}"
+                )
 
 
 def _problem(node: ast.AST) -> str | None:
@@ -153,8 +190,10 @@ def _problem(node: ast.AST) -> str | None:
         if node.attr.startswith("_"):
             return f"attributes beginning with '_' are not allowed ('.{node.attr}')"
         if node.attr not in TENSOR_ATTRIBUTES:
-            return (f"'.{node.attr}' is not one of the tensor attributes a lesson may use "
-                    f"({', '.join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12])}, …)")
+            return (
+                f"'.{node.attr}' is not one of the tensor attributes a lesson may use "
+                f"({', '.join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12])}, …)"
+            )
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bytes):
             return "bytes literals are not allowed"
@@ -178,8 +217,7 @@ def _bad_target(target: ast.AST, node: ast.AST) -> str | None:
         return next((p for t in target.elts if (p := _bad_target(t, node))), None)
     if isinstance(target, ast.Attribute) and target.attr == "grad":
         value = getattr(node, "value", None)
-        if isinstance(node, ast.Assign) and isinstance(value, ast.Constant) \
-                and value.value is None:
+        if isinstance(node, ast.Assign) and isinstance(value, ast.Constant) and value.value is None:
             return None
         return "a gradient can only be cleared ('W.grad = None'); autograd fills it"
     return "only names, items (x[0] = ...) and 'W.grad = None' can be assigned to"

@@ -88,8 +88,12 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
     path = Path(path)
     source = read_source(path, display)
     if not isinstance(source.data, dict):
-        raise LessonError.at(source.file, Pos(1, 1), "a lesson is a mapping of fields (format, "
-                             "id, title, steps ...), not a list or a single value")
+        raise LessonError.at(
+            source.file,
+            Pos(1, 1),
+            "a lesson is a mapping of fields (format, "
+            "id, title, steps ...), not a list or a single value",
+        )
     _check_format(source)
     try:
         lesson = Lesson.model_validate(source.data)
@@ -103,8 +107,13 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
 
 
 def find_lessons(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in LESSON_SUFFIXES and p.is_file()
-                  and "data" not in p.relative_to(folder).parts[:-1])
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in LESSON_SUFFIXES
+        and p.is_file()
+        and "data" not in p.relative_to(folder).parts[:-1]
+    )
 
 
 # ------------------------------------------------------------------ checks on the whole file
@@ -113,9 +122,12 @@ def find_lessons(folder: Path) -> list[Path]:
 def _check_format(source: Source) -> None:
     version = source.data.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise LessonError.at(source.file, source.value_pos(("format",)),
-                             f"this lesson is written to format {version}, and this tutor "
-                             f"reads format {FORMAT_VERSION}: this lesson needs a newer tutor")
+        raise LessonError.at(
+            source.file,
+            source.value_pos(("format",)),
+            f"this lesson is written to format {version}, and this tutor "
+            f"reads format {FORMAT_VERSION}: this lesson needs a newer tutor",
+        )
 
 
 def _check_ids(lesson: Lesson, source: Source) -> list[Problem]:
@@ -125,9 +137,14 @@ def _check_ids(lesson: Lesson, source: Source) -> list[Problem]:
         sid = lesson.step_id(i)
         if sid in seen:
             where = ("steps", i, "id") if step.id else ("steps", i)
-            problems.append(Problem(source.file, source.value_pos(where),
-                                    f"step {i + 1} has the id '{sid}', which step "
-                                    f"{seen[sid] + 1} already has; step ids must be unique"))
+            problems.append(
+                Problem(
+                    source.file,
+                    source.value_pos(where),
+                    f"step {i + 1} has the id '{sid}', which step "
+                    f"{seen[sid] + 1} already has; step ids must be unique",
+                )
+            )
         seen.setdefault(sid, i)
     return problems
 
@@ -141,12 +158,21 @@ def _check_csv(lesson: Lesson, source: Source, path: Path) -> list[Problem]:
         pos = source.value_pos(("tensors", name, "csv"))
         target = (folder / spec.csv).resolve()
         if Path(spec.csv).is_absolute() or not target.is_relative_to(folder):
-            problems.append(Problem(source.file, pos, f"tensor '{name}': the csv path "
-                                    f"'{spec.csv}' leaves the lesson's folder; keep data "
-                                    "beside the lesson (data/...)"))
+            problems.append(
+                Problem(
+                    source.file,
+                    pos,
+                    f"tensor '{name}': the csv path "
+                    f"'{spec.csv}' leaves the lesson's folder; keep data "
+                    "beside the lesson (data/...)",
+                )
+            )
         elif not target.is_file():
-            problems.append(Problem(source.file, pos, f"tensor '{name}': no file "
-                                    f"'{spec.csv}' beside the lesson"))
+            problems.append(
+                Problem(
+                    source.file, pos, f"tensor '{name}': no file '{spec.csv}' beside the lesson"
+                )
+            )
     return problems
 
 
@@ -159,8 +185,9 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
 
     def code(path: YamlPath, text: str, mode: str = "eval", context: str = ctx) -> Code:
         origin, block = _origin(source, path)
-        return parse_code(text, mode=mode, file=source.file, origin=origin, block=block,
-                          context=context)
+        return parse_code(
+            text, mode=mode, file=source.file, origin=origin, block=block, context=context
+        )
 
     if isinstance(step.run, list):
         run = [code(("steps", i, "run", k), s, "exec") for k, s in enumerate(step.run)]
@@ -169,18 +196,28 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
     else:
         run = []
     show = [_show(code, i, k, spec) for k, spec in enumerate(step.show or [])]
-    expect = [(code(("steps", i, "expect", key), key), value)
-              for key, value in (step.expect or {}).items()]
+    expect = [
+        (code(("steps", i, "expect", key), key), value)
+        for key, value in (step.expect or {}).items()
+    ]
     _key_positions(source, ("steps", i, "expect"), expect)
     return StepCode(
         run=run,
         backward=code(("steps", i, "backward"), step.backward) if step.backward else None,
         answer=code(("steps", i, "answer"), step.answer, context=f"the answer of {ctx}")
-        if step.answer is not None else None,
+        if step.answer is not None
+        else None,
         show=show,
         compare=[code(("steps", i, "compare", k), s) for k, s in enumerate(step.compare or [])],
-        plot=[code(("steps", i, "plot", k) if isinstance(source.data["steps"][i]["plot"], list)
-                   else ("steps", i, "plot"), s) for k, s in enumerate(step.plot or [])],
+        plot=[
+            code(
+                ("steps", i, "plot", k)
+                if isinstance(source.data["steps"][i]["plot"], list)
+                else ("steps", i, "plot"),
+                s,
+            )
+            for k, s in enumerate(step.plot or [])
+        ],
         expect=expect,
     )
 
@@ -202,8 +239,7 @@ def _show(code: Any, i: int, k: int, spec: ShowView) -> ShowCode:
         conf: ConfusionSpec = spec.confusion  # type: ignore[assignment]
         pred = code((*base, "confusion", "pred"), conf.pred)
         target = code((*base, "confusion", "target"), conf.target)
-        return ShowCode("confusion", f"confusion of {conf.pred}", pred, {"target": target},
-                        spec)
+        return ShowCode("confusion", f"confusion of {conf.pred}", pred, {"target": target}, spec)
     text = getattr(spec, kind)
     return ShowCode(kind, text, code((*base, kind), text), spec=spec)
 
@@ -214,7 +250,7 @@ def _origin(source: Source, path: YamlPath) -> tuple[Pos, bool]:
     style = source.styles.get(path, "")
     if style in ("|", ">"):
         line = pos.line + 1
-        for text in source.lines[pos.line:]:
+        for text in source.lines[pos.line :]:
             if text.strip():
                 return Pos(line, len(text) - len(text.lstrip(" ")) + 1), True
         return Pos(line, 1), True
@@ -239,10 +275,16 @@ _EXPECTED = {
     "model_type": "a mapping of fields",
     "model_attributes_type": "a mapping of fields",
 }
-_MODELS: dict[str, type[BaseModel]] = {"Lesson": Lesson, "Step": Step, "Choose": Choose,
-                                       "TensorSpec": TensorSpec, "Param": Param,
-                                       "ShowView": ShowView, "ConfusionSpec": ConfusionSpec,
-                                       "Labels": Labels}
+_MODELS: dict[str, type[BaseModel]] = {
+    "Lesson": Lesson,
+    "Step": Step,
+    "Choose": Choose,
+    "TensorSpec": TensorSpec,
+    "Param": Param,
+    "ShowView": ShowView,
+    "ConfusionSpec": ConfusionSpec,
+    "Labels": Labels,
+}
 
 
 def _translate(error: ValidationError, source: Source) -> list[Problem]:
@@ -279,8 +321,12 @@ def _clean(loc: YamlPath, source: Source) -> YamlPath:
 
 
 def _is_tag(part: str) -> bool:
-    return ("[" in part or part in ("str", "int", "float", "bool", "list", "dict", "none")
-            or part in _MODELS or part.startswith("function-"))
+    return (
+        "[" in part
+        or part in ("str", "int", "float", "bool", "list", "dict", "none")
+        or part in _MODELS
+        or part.startswith("function-")
+    )
 
 
 def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, str]:
@@ -289,10 +335,14 @@ def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, st
     if kind == "extra_forbidden":
         fields = _allowed(parent, source)
         guess = difflib.get_close_matches(str(last), fields, n=1, cutoff=0.6)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else \
-            f"; the fields are: {', '.join(fields)}" if fields else ""
-        return source.key_pos(loc), f"{_where(parent, source)} has an unknown field " \
-                                    f"'{last}'{hint}"
+        hint = (
+            f" (did you mean '{guess[0]}'?)"
+            if guess
+            else f"; the fields are: {', '.join(fields)}"
+            if fields
+            else ""
+        )
+        return source.key_pos(loc), f"{_where(parent, source)} has an unknown field '{last}'{hint}"
     if kind == "missing":
         if loc == ("steps",):
             return Pos(1, 1), "the lesson has no 'steps'; it needs at least one step"
@@ -324,20 +374,19 @@ def _where(loc: YamlPath, source: Source) -> str:
         rest = [p for p in loc[2:]]
         if rest[:1] == ["show"] and len(rest) >= 2:
             return f"{base}, show item {rest[1] + 1}" + "".join(f" '{p}'" for p in rest[2:])
-        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}"
-                              for p in rest)
+        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}" for p in rest)
     if head in ("tensors", "params") and len(loc) >= 2:
         base = f"{'tensor' if head == 'tensors' else 'param'} '{loc[1]}'"
-        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}"
-                              for p in loc[2:])
+        return base + "".join(
+            f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}" for p in loc[2:]
+        )
     return "'" + "' ".join(str(p) for p in loc) + "'"
 
 
 def _subject(loc: YamlPath, source: Source) -> str:
     if not loc:
         return ""
-    return _where(loc, source) if len(loc) > 1 or loc[0] not in ("steps",) \
-        else f"'{loc[0]}'"
+    return _where(loc, source) if len(loc) > 1 or loc[0] not in ("steps",) else f"'{loc[0]}'"
 
 
 def _allowed(parent: YamlPath, source: Source) -> list[str]:

@@ -49,15 +49,19 @@ def _text(value: Any) -> Any:
             if not isinstance(text, str):
                 raise fail(f"the '{code}' text must be a string, not {describe_value(text)}")
         return value
-    raise fail(f"expected text (a string, or a map such as {{en: ..., zh: ...}}), "
-               f"got {describe_value(value)}")
+    raise fail(
+        f"expected text (a string, or a map such as {{en: ..., zh: ...}}), "
+        f"got {describe_value(value)}"
+    )
 
 
 Text = Annotated[
     str | dict[str, str],
     BeforeValidator(_text),
-    Field(description="A string, or a map of language code to string (en, zh, ...).",
-          examples=["Forward pass", {"en": "Forward pass", "zh": "前向传播"}]),
+    Field(
+        description="A string, or a map of language code to string (en, zh, ...).",
+        examples=["Forward pass", {"en": "Forward pass", "zh": "前向传播"}],
+    ),
 ]
 
 
@@ -106,8 +110,7 @@ def literal_shape(value: Any) -> tuple[int, ...]:
             return (0,)
         shapes = {literal_shape(v) for v in value}
         if len(shapes) != 1:
-            raise fail("the rows of this list have different lengths; a tensor must be "
-                       "rectangular")
+            raise fail("the rows of this list have different lengths; a tensor must be rectangular")
         return (len(value), *shapes.pop())
     raise fail(f"a tensor literal holds numbers, not {describe_value(value)}")
 
@@ -115,7 +118,8 @@ def literal_shape(value: Any) -> tuple[int, ...]:
 def _shape(value: Any, source: str) -> tuple[int, ...]:
     dims = [value] if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(dims, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        isinstance(d, int) and not isinstance(d, bool) for d in dims
+    ):
         raise fail(f"'{source}' takes a shape: a list of whole numbers such as [4, 2]")
     if any(d < 0 for d in dims):
         raise fail(f"'{source}' has a negative size in {dims}")
@@ -133,27 +137,36 @@ class TensorSpec(Strict):
     value: Any = Field(None, description="A number or nested lists.", examples=[[[1.0, 2.0]]])
     zeros: Any = Field(None, description="Shape of a tensor of zeros.", examples=[[2, 3]])
     ones: Any = Field(None, description="Shape of a tensor of ones.", examples=[[2, 3]])
-    randn: Any = Field(None, description="Shape of a tensor drawn from N(0, 1), seeded.",
-                       examples=[[4, 1]])
-    rand: Any = Field(None, description="Shape of a tensor drawn uniformly from [0, 1).",
-                      examples=[[4, 1]])
-    arange: list[float] | None = Field(None, description="[start, stop] or [start, stop, step].",
-                                       examples=[[0, 10, 2]])
+    randn: Any = Field(
+        None, description="Shape of a tensor drawn from N(0, 1), seeded.", examples=[[4, 1]]
+    )
+    rand: Any = Field(
+        None, description="Shape of a tensor drawn uniformly from [0, 1).", examples=[[4, 1]]
+    )
+    arange: list[float] | None = Field(
+        None, description="[start, stop] or [start, stop, step].", examples=[[0, 10, 2]]
+    )
     eye: int | None = Field(None, description="Size of an identity matrix.", examples=[3])
-    csv: str | None = Field(None, description="Path of a CSV file, relative to the lesson.",
-                            examples=["data/optdigits.tes"])
-    columns: str | None = Field(None, description="Columns of the CSV: 'a:b' or 'k'.",
-                                examples=["0:64"])
-    rows: str | None = Field(None, description="Rows of the CSV: 'a:b' or 'k'.",
-                             examples=["0:100"])
+    csv: str | None = Field(
+        None,
+        description="Path of a CSV file, relative to the lesson.",
+        examples=["data/optdigits.tes"],
+    )
+    columns: str | None = Field(
+        None, description="Columns of the CSV: 'a:b' or 'k'.", examples=["0:64"]
+    )
+    rows: str | None = Field(None, description="Rows of the CSV: 'a:b' or 'k'.", examples=["0:100"])
     skip_header: bool | None = Field(None, description="Skip the CSV's first row.")
     grad: bool = Field(False, description="Track gradients (autograd fills .grad).")
     dtype: Literal["float32", "float64", "long", "bool"] | None = None
-    scale: float | None = Field(None, description="Multiply every value by this.",
-                                examples=[0.0625])
+    scale: float | None = Field(
+        None, description="Multiply every value by this.", examples=[0.0625]
+    )
     labels: Annotated[list[str] | Labels | None, BeforeValidator(_labels)] = Field(
-        None, description="Names of the rows or columns, shown with the tensor.",
-        examples=[["I", "love", "AI"]])
+        None,
+        description="Names of the rows or columns, shown with the tensor.",
+        examples=[["I", "love", "AI"]],
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -206,8 +219,9 @@ class TensorSpec(Strict):
             return self.eye * self.eye
         if source == "arange":
             a = [*self.arange] if self.arange else []
-            start, stop, step = (0.0, a[0], 1.0) if len(a) == 1 else (a[0], a[1],
-                                                                     a[2] if len(a) > 2 else 1)
+            start, stop, step = (
+                (0.0, a[0], 1.0) if len(a) == 1 else (a[0], a[1], a[2] if len(a) > 2 else 1)
+            )
             return max(0, int((stop - start) / step) + 1)
         return None
 
@@ -225,7 +239,8 @@ class Param(Strict):
     """A knob the learner may turn; steps that read it re-run."""
 
     value: Annotated[float | int | str | bool, BeforeValidator(_scalar)] = Field(
-        description="The starting value.", examples=[0.1])
+        description="The starting value.", examples=[0.1]
+    )
     min: float | None = None
     max: float | None = None
     step: float | None = Field(None, description="How far one key press moves the value.")
@@ -247,7 +262,8 @@ class Param(Strict):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise fail(f"'min' ({self.min}) is larger than 'max' ({self.max})")
         if (self.min is not None and self.value < self.min) or (
-                self.max is not None and self.value > self.max):
+            self.max is not None and self.value > self.max
+        ):
             raise fail(f"the value {self.value} lies outside [{self.min}, {self.max}]")
         if self.step is not None and self.step <= 0:
             raise fail("'step' must be above 0")
@@ -278,8 +294,10 @@ class ShowView(Strict):
     def _one(self) -> ShowView:
         kinds = [k for k in VIEW_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise fail("a thing in 'show' is a name, or one of {confusion: ...}, "
-                       "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}")
+            raise fail(
+                "a thing in 'show' is a name, or one of {confusion: ...}, "
+                "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}"
+            )
         if kinds[0] != "attention" and (self.rows is not None or self.cols is not None):
             raise fail("'rows' and 'cols' go with 'attention'")
         return self
@@ -294,8 +312,10 @@ def _show_item(value: Any) -> Any:
         return {"name": value}
     if isinstance(value, dict):
         return value
-    raise fail(f"each thing in 'show' is a name or a view such as {{heatmap: X}}, "
-               f"not {describe_value(value)}")
+    raise fail(
+        f"each thing in 'show' is a name or a view such as {{heatmap: X}}, "
+        f"not {describe_value(value)}"
+    )
 
 
 ShowItem = Annotated[ShowView, BeforeValidator(_show_item, json_schema_input_type=str | ShowView)]
@@ -311,8 +331,10 @@ class Choose(Strict):
     @model_validator(mode="after")
     def _check(self) -> Choose:
         if not 0 <= self.answer < len(self.options):
-            raise fail(f"'answer' is {self.answer} but there are {len(self.options)} options; "
-                       f"it counts from 0, so it must be 0 to {len(self.options) - 1}")
+            raise fail(
+                f"'answer' is {self.answer} but there are {len(self.options)} options; "
+                f"it counts from 0, so it must be 0 to {len(self.options) - 1}"
+            )
         return self
 
 
@@ -323,8 +345,10 @@ def _statements(value: Any) -> Any:
         if not value.strip():
             raise fail("'run' is empty")
         return value
-    raise fail(f"'run' takes statements: a string (use '|' for several lines) or a list of "
-               f"strings, not {describe_value(value)}")
+    raise fail(
+        f"'run' takes statements: a string (use '|' for several lines) or a list of "
+        f"strings, not {describe_value(value)}"
+    )
 
 
 def _names(value: Any) -> Any:
@@ -348,10 +372,12 @@ class Step(Strict):
     id: str | None = Field(None, description="Unique in the lesson; progress is kept by it.")
     text: Text | None = None
     run: Annotated[str | list[str] | None, BeforeValidator(_statements)] = Field(
-        None, description="Statements, run in order.", examples=["y_hat = x @ W + b"])
+        None, description="Statements, run in order.", examples=["y_hat = x @ W + b"]
+    )
     backward: str | None = Field(None, description="A scalar tensor to call .backward() on.")
-    repeat: int | None = Field(None, ge=1, le=MAX_REPEAT,
-                               description="Run the 'run' block this many times; `i` counts.")
+    repeat: int | None = Field(
+        None, ge=1, le=MAX_REPEAT, description="Run the 'run' block this many times; `i` counts."
+    )
     show: list[ShowItem] | None = None
     compare: list[str] | None = Field(None, min_length=2, max_length=2)
     plot: Annotated[list[str] | None, BeforeValidator(_names)] = None
@@ -391,10 +417,15 @@ class Step(Strict):
         if self.repeat is not None and self.run is None:
             raise fail("'repeat' repeats the 'run' block, but this step has no 'run'")
         if self.plot is not None and self.repeat is None:
-            raise fail("'plot' draws values recorded at each iteration of 'repeat'; "
-                       "add 'repeat' or use 'show'")
-        if (self.hint is not None or self.hints is not None or self.explain is not None) \
-                and self.ask is None and self.choose is None:
+            raise fail(
+                "'plot' draws values recorded at each iteration of 'repeat'; "
+                "add 'repeat' or use 'show'"
+            )
+        if (
+            (self.hint is not None or self.hints is not None or self.explain is not None)
+            and self.ask is None
+            and self.choose is None
+        ):
             raise fail("'hint', 'hints' and 'explain' go with a question ('ask' or 'choose')")
         if self.hint is not None and self.hints is not None:
             raise fail("use 'hint' or 'hints', not both")
@@ -408,8 +439,10 @@ class Step(Strict):
 
     def hint_list(self) -> list[Any]:
         inner = self.choose
-        for one, many in ((self.hint, self.hints),
-                          (inner.hint if inner else None, inner.hints if inner else None)):
+        for one, many in (
+            (self.hint, self.hints),
+            (inner.hint if inner else None, inner.hints if inner else None),
+        ):
             if many:
                 return list(many)
             if one is not None:
@@ -424,8 +457,9 @@ class Lesson(Strict):
     """A lesson file, validated. `load_lesson` also attaches where it came from."""
 
     format: int = Field(FORMAT_VERSION, description="Version of the lesson format.")
-    id: str = Field(description="Unique id: lowercase a-z, 0-9 and '-'.",
-                    examples=["one-layer-backprop"])
+    id: str = Field(
+        description="Unique id: lowercase a-z, 0-9 and '-'.", examples=["one-layer-backprop"]
+    )
     title: Text
     summary: Text | None = None
     requires: list[str] = Field(default_factory=list)
@@ -440,8 +474,10 @@ class Lesson(Strict):
     @classmethod
     def _format(cls, v: int) -> int:
         if v > FORMAT_VERSION:
-            raise fail(f"this lesson is written to format {v}; this tutor reads format "
-                       f"{FORMAT_VERSION}. This lesson needs a newer tutor")
+            raise fail(
+                f"this lesson is written to format {v}; this tutor reads format "
+                f"{FORMAT_VERSION}. This lesson needs a newer tutor"
+            )
         if v < 1:
             raise fail("'format' starts at 1")
         return v
@@ -450,8 +486,9 @@ class Lesson(Strict):
     @classmethod
     def _id(cls, v: str) -> str:
         if not ID.match(v):
-            raise fail(f"the id '{v}' must be lowercase letters, digits and '-' "
-                       "(like one-layer-backprop)")
+            raise fail(
+                f"the id '{v}' must be lowercase letters, digits and '-' (like one-layer-backprop)"
+            )
         return v
 
     @field_validator("steps")
@@ -466,8 +503,10 @@ class Lesson(Strict):
     def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
         for name in v:
             if not isinstance(name, str) or not NAME.match(name) or keyword.iskeyword(name):
-                raise fail(f"'{name}' cannot be a name: use letters, digits and '_', "
-                           "starting with a letter")
+                raise fail(
+                    f"'{name}' cannot be a name: use letters, digits and '_', "
+                    "starting with a letter"
+                )
         return v
 
     def step_id(self, index: int) -> str:

@@ -58,16 +58,17 @@ def read_source(path: Path, display: str | None = None) -> Source:
     except OSError as e:
         raise LessonError.at(name, Pos(1, 1), f"cannot read the file: {e.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise LessonError.at(name, Pos(1, 1), f"the file is {len(raw):,} bytes; the limit is "
-                             f"{MAX_BYTES:,}")
+        raise LessonError.at(
+            name, Pos(1, 1), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise LessonError.at(name, Pos(line, col),
-                             f"byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8") \
-            from None
+        raise LessonError.at(
+            name, Pos(line, col), f"byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None
     return parse_text(text, name)
 
 
@@ -83,8 +84,9 @@ def parse_text(text: str, name: str) -> Source:
         raise LessonError.at(name, Pos(1, 1), f"not valid YAML: {e}") from None
     source = Source(file=name, data=None, lines=text.splitlines())
     if tree is None:
-        raise LessonError.at(name, Pos(1, 1), "the file is empty; a lesson needs at least "
-                             "'id', 'title' and 'steps'")
+        raise LessonError.at(
+            name, Pos(1, 1), "the file is empty; a lesson needs at least 'id', 'title' and 'steps'"
+        )
     source.data = _Plain(source).convert(tree, ())
     return source
 
@@ -105,11 +107,15 @@ def _yaml_message(e: MarkedYAMLError) -> str:
         return f"the key '{key}' appears twice in the same mapping{where}"
     if problem.startswith("found undefined alias"):
         name = problem.removeprefix("found undefined alias").strip()
-        return (f"*{name.strip(chr(39))[:40]} reads as an alias that is not defined (&name); "
-                "a value that starts with '*' or '&' must be in quotes")
+        return (
+            f"*{name.strip(chr(39))[:40]} reads as an alias that is not defined (&name); "
+            "a value that starts with '*' or '&' must be in quotes"
+        )
     if "mapping values are not allowed here" in problem:
-        return ("a ':' inside a value; put the value in quotes, or start a new line for a "
-                "nested mapping")
+        return (
+            "a ':' inside a value; put the value in quotes, or start a new line for a "
+            "nested mapping"
+        )
     context = f" {e.context}" if e.context else ""
     return f"this is not valid YAML: {problem}{context}".rstrip()
 
@@ -125,7 +131,8 @@ class _Plain:
         self.count += 1
         if self.count > MAX_NODES:
             raise LessonError.at(
-                self.source.file, self.source.value_pos(path),
+                self.source.file,
+                self.source.value_pos(path),
                 f"the file expands to more than {MAX_NODES:,} values once its aliases (*name) "
                 "are followed; a lesson is never that large",
             )

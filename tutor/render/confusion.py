@@ -76,13 +76,18 @@ class ConfusionTable:
             table.add_row(f"actual {self.labels[i]}", *cells)
         return table
 
-    def metrics(self) -> RenderableType:
-        """The metrics, with formulas for two classes, per class for more."""
+    def metrics(self, *, aligned: bool = True) -> RenderableType:
+        """The metrics, with formulas for two classes, per class for more.
+
+        `aligned=False` writes each formula as one line of text that may wrap, for consoles
+        too narrow for the aligned columns.
+        """
         if self.matrix.shape[0] == 2:
-            return self._binary_metrics()
+            return self._binary_metrics(aligned=aligned)
         return self._class_metrics()
 
-    def _binary_metrics(self) -> Group:
+    def _binary_rows(self) -> list[tuple[str, str, str, float]]:
+        """(name, formula, formula with the counts, value) of each metric of class 1."""
         tn, fp, fn, tp = (int(v) for v in self.matrix.ravel())
         view = self.view
         precision = _pick(view.precision, 1, _ratio(tp, tp + fp))
@@ -95,6 +100,23 @@ class ConfusionTable:
             ("recall", "TP/(TP+FN)", f"{tp}/({tp}+{fn})", recall),
             ("F1", "2·P·R/(P+R)", f"2·{p}·{r}/({p}+{r})", f1),
         ]
+        return [(name, formula, counts, float(value)) for name, formula, counts, value in rows]
+
+    def _binary_metrics(self, *, aligned: bool) -> Group:
+        rows = self._binary_rows()
+        positive = Text(f"positive class: {self.labels[1]}", style=palette.META)
+        if not aligned:
+            lines = [
+                Text.assemble(
+                    (name, palette.NAME),
+                    " = ",
+                    (formula, "cyan"),
+                    f" = {counts} = ",
+                    (_value(value), palette.NAME),
+                )
+                for name, formula, counts, value in rows
+            ]
+            return Group(*lines, positive)
         table = Table.grid(padding=(0, 1))
         for column in ("name", "eq1", "formula", "eq2", "counts", "eq3", "value"):
             table.add_column(column, no_wrap=column in {"name", "value"})
@@ -106,10 +128,9 @@ class ConfusionTable:
                 "=",
                 counts,
                 "=",
-                Text(_value(float(value)), style=palette.NAME),
+                Text(_value(value), style=palette.NAME),
             )
-        positive = f"positive class: {self.labels[1]}"
-        return Group(table, Text(), Text(positive, style=palette.META))
+        return Group(table, Text(), positive)
 
     def _class_metrics(self) -> Group:
         matrix, view = self.matrix, self.view
@@ -137,8 +158,9 @@ class ConfusionTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.header()
         counts, metrics = self.counts(), self.metrics()
-        left = Measurement.get(console, options, counts).maximum
-        right = Measurement.get(console, options, metrics).maximum
+        unbounded = options.update_width(10_000)  # natural widths, not clamped to the console's
+        left = Measurement.get(console, unbounded, counts).maximum
+        right = Measurement.get(console, unbounded, metrics).maximum
         if left + GAP + right <= options.max_width:
             grid = Table.grid(padding=(0, GAP))
             grid.add_column(no_wrap=True)
@@ -147,11 +169,12 @@ class ConfusionTable:
             yield grid
         else:
             yield counts
-            yield metrics
+            yield metrics if right <= options.max_width else self.metrics(aligned=False)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        left = Measurement.get(console, options, self.counts())
-        right = Measurement.get(console, options, self.metrics())
+        unbounded = options.update_width(10_000)
+        left = Measurement.get(console, unbounded, self.counts())
+        right = Measurement.get(console, unbounded, self.metrics())
         widest = max(left.maximum + GAP + right.maximum, self.header().cell_len)
         return Measurement(max(left.minimum, right.minimum), widest).clamp(
             max_width=options.max_width

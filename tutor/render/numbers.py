@@ -21,8 +21,9 @@ def _is_zero(text: str) -> bool:
 class NumberFormat:
     """Writes the numbers of one tensor: fixed decimals, scientific, integers, or T/F.
 
-    Made with `for_values`, which chooses from the largest magnitude so that about `digits`
-    significant digits show for it and every other value gets the same number of decimals.
+    Made with `for_values`, which chooses from the largest magnitude: `digits` decimals below
+    10 (at least two significant digits for small values), fewer decimals for large values,
+    scientific notation below 0.001 or from 10^(digits+1); every value gets the same format.
     """
 
     kind: Kind
@@ -43,7 +44,9 @@ class NumberFormat:
         exponent = math.floor(math.log10(biggest))
         if biggest < 1e-3 or exponent > digits:
             return cls("sci", max(digits - 1, 1))
-        return cls("fixed", max(digits - max(exponent, 0), 0) + max(-exponent - 1, 0))
+        if exponent >= 0:
+            return cls("fixed", max(digits - exponent, 0))
+        return cls("fixed", max(digits, 1 - exponent))
 
     def __call__(self, value: float | int | bool) -> str:
         """`value` written in this format."""

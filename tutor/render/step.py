@@ -76,7 +76,10 @@ def _tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
 
 
 def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None) -> Text:
-    """`✓ loss = 0.25` when it held, `✗ W.grad: expected …, got …` when it did not."""
+    """`✓ loss = 0.25` when it held, `✗ W.grad: expected …, got …` when it did not.
+
+    A held value is repeated when it is small and among `shown` (the step's tensors by name).
+    """
     if not result.ok:
         message = f": {result.message}"
         return Text.assemble(("✗ ", palette.FAIL), (result.name, palette.NAME), message)
@@ -89,6 +92,8 @@ def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None
         data = np.asarray(view.data)
         value = format_scalar(data.item(), view.dtype) if data.ndim == 0 else format_small(data)
         line.append(f" = {value}")
+    else:
+        line.append(" matches", palette.META)
     return line
 
 

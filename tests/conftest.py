@@ -1,0 +1,24 @@
+"""Shared fixtures: lesson files written on the fly, and the bundled lessons' folder."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+
+
+@pytest.fixture
+def write_lesson(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write YAML (dedented) to a file in a fresh folder and return its path."""
+
+    def write(text: str, name: str = "lesson.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
