@@ -536,3 +536,22 @@ def test_wrong_calls_name_the_function(fn: Fns) -> None:
 def test_torch_errors_are_translated(fn: Fns) -> None:
     message = refused(lambda: fn["cat"]([torch.ones(2, 2), torch.ones(3, 3)], dim=1), "cat:")
     assert "\n" not in message
+
+
+def test_curriculum_helpers(ctx: FunctionContext) -> None:
+    f = make_functions(ctx)
+    assert f["where"](torch.tensor([True, False]), 1.0, -1.0).tolist() == [1.0, -1.0]
+    assert f["nonzero"](torch.tensor([0, 3, 0, 1])).tolist() == [1, 3]
+    perm = f["randperm"](5)
+    assert sorted(perm.tolist()) == [0, 1, 2, 3, 4]
+    assert f["linspace"](0, 1, 5).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert f["full"]([2], 3.0).tolist() == [3.0, 3.0]
+    assert f["maximum"](torch.tensor([1.0, 5.0]), 2.0).tolist() == [2.0, 5.0]
+    assert f["outer"](torch.tensor([1.0, 2.0]), torch.tensor([3.0])).tolist() == [[3.0], [6.0]]
+    assert f["tril"](torch.ones(2, 2)).tolist() == [[1.0, 0.0], [1.0, 1.0]]
+    assert f["topk"](torch.tensor([0.1, 0.7, 0.2]), 2).tolist() == [1, 2]
+    assert f["round"](torch.tensor([1.26]), 1).tolist() == pytest.approx([1.3])
+    with pytest.raises(LessonRuntimeError, match="10,000,000"):
+        f["full"]([100000, 1000], 1.0)
+    with pytest.raises(LessonRuntimeError, match="10,000,000"):
+        f["randperm"](10**9)

@@ -945,6 +945,104 @@ def _reshape(ctx: FunctionContext, x: TensorLike, *shape: int) -> torch.Tensor:
 # The table
 
 
+# ---------------------------------------------------------------------------------------------
+# More building blocks the curriculum uses
+
+
+def _where(ctx: FunctionContext, cond: TensorLike, a: TensorLike, b: TensorLike) -> torch.Tensor:
+    """Element by element: `a` where `cond` holds, else `b` (masks, piecewise functions)."""
+    c = as_tensor(cond, ctx).bool()
+    x, y = as_tensor(a, ctx), as_tensor(b, ctx)
+    check_numel(torch.broadcast_shapes(c.shape, x.shape, y.shape))
+    return torch.where(c, x, y)
+
+
+def _nonzero(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    """Indices of the true (non-zero) entries of a vector, e.g. the misclassified rows."""
+    t = as_tensor(x, ctx)
+    if t.dim() != 1:
+        raise LessonRuntimeError(f"takes a vector; this tensor has shape {_dims(t.shape)}")
+    return torch.nonzero(t).reshape(-1)
+
+
+def _randperm(ctx: FunctionContext, n: int) -> torch.Tensor:
+    """A shuffled 0..n-1 from the lesson's generator (a reproducible train/test split)."""
+    size = _int(n, "n")
+    check_numel([size])
+    return torch.randperm(size, generator=ctx.generator).to(ctx.device)
+
+
+def _linspace(ctx: FunctionContext, start: float, stop: float, steps: int) -> torch.Tensor:
+    count = _int(steps, "steps")
+    check_numel([count])
+    return torch.linspace(
+        _number(start, "start"), _number(stop, "stop"), count, dtype=ctx.dtype, device=ctx.device
+    )
+
+
+def _full(ctx: FunctionContext, shape: Any, value: float) -> torch.Tensor:
+    size = _shape((shape,) if not isinstance(shape, (list, tuple)) else tuple(shape))
+    check_numel(size)
+    return torch.full(size, _number(value, "value"), dtype=ctx.dtype, device=ctx.device)
+
+
+def _zeros_like(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.zeros_like(as_tensor(x, ctx))
+
+
+def _ones_like(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.ones_like(as_tensor(x, ctx))
+
+
+def _sin(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.sin(_float(x, ctx))
+
+
+def _cos(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.cos(_float(x, ctx))
+
+
+def _sign(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.sign(as_tensor(x, ctx))
+
+
+def _maximum(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
+    """Element-wise larger of two tensors (max(x, dim) reduces one tensor instead)."""
+    x, y = as_tensor(a, ctx), as_tensor(b, ctx)
+    check_numel(torch.broadcast_shapes(x.shape, y.shape))
+    return torch.maximum(x, y.to(x.dtype))
+
+
+def _minimum(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
+    x, y = as_tensor(a, ctx), as_tensor(b, ctx)
+    check_numel(torch.broadcast_shapes(x.shape, y.shape))
+    return torch.minimum(x, y.to(x.dtype))
+
+
+def _outer(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
+    x, y = _float(a, ctx).reshape(-1), _float(b, ctx).reshape(-1)
+    check_numel([x.numel(), y.numel()])
+    return torch.outer(x, y)
+
+
+def _tril(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.tril(as_tensor(x, ctx))
+
+
+def _triu(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+    return torch.triu(as_tensor(x, ctx))
+
+
+def _round(ctx: FunctionContext, x: TensorLike, decimals: int = 0) -> torch.Tensor:
+    return torch.round(_float(x, ctx), decimals=_int(decimals, "decimals"))
+
+
+def _topk(ctx: FunctionContext, x: TensorLike, k: int) -> torch.Tensor:
+    """Indices of the k largest values along the last dimension (predicted tokens, say)."""
+    t = as_tensor(x, ctx)
+    return torch.topk(t, _int(k, "k"), dim=-1).indices
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "mse": _mse,
     "l1": _l1,
@@ -994,6 +1092,23 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "reshape": _reshape,
     "embedding": _embedding,
     "dropout": _dropout,
+    "where": _where,
+    "nonzero": _nonzero,
+    "randperm": _randperm,
+    "linspace": _linspace,
+    "full": _full,
+    "zeros_like": _zeros_like,
+    "ones_like": _ones_like,
+    "sin": _sin,
+    "cos": _cos,
+    "sign": _sign,
+    "maximum": _maximum,
+    "minimum": _minimum,
+    "outer": _outer,
+    "tril": _tril,
+    "triu": _triu,
+    "round": _round,
+    "topk": _topk,
 }
 
 
