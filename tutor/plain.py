@@ -51,7 +51,7 @@ def print_check(
             )
         else:
             failed += 1
-            console.print(Text.assemble(("✗ ", "red"), result.problem))
+            console.print(Text.assemble(("✗ ", "red"), result.problem), soft_wrap=True)
     passed = len(files) - failed
     console.print(
         f"{passed} of {len(files)} lessons pass ({total:.2f} s)",

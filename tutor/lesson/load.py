@@ -351,6 +351,10 @@ def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, st
     pos = source.value_pos(loc)
     subject = _subject(loc, source)
     if kind == "tutor":
+        context = e.get("ctx") or {}
+        if context.get("tutor_field"):  # a check across fields: point at the one at fault
+            at = (*loc, context["tutor_field"])
+            pos = source.key_pos(at) if context.get("tutor_at") == "key" else source.value_pos(at)
         return pos, f"{subject}: {e['msg']}" if subject else e["msg"]
     got = describe_value(e.get("input"))
     if kind in _EXPECTED:

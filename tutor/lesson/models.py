@@ -33,8 +33,10 @@ VIEW_KINDS = ("name", "confusion", "attention", "graph", "heatmap")
 SOURCES = ("value", "zeros", "ones", "randn", "rand", "arange", "eye", "csv")
 
 
-def fail(message: str) -> PydanticCustomError:
-    return PydanticCustomError("tutor", message)
+def fail(message: str, field: str | None = None, at: str = "key") -> PydanticCustomError:
+    """A sentence for the author; `field` points the message at that key (or its value)."""
+    context = {"tutor_field": field, "tutor_at": at} if field else None
+    return PydanticCustomError("tutor", message, context)
 
 
 def _text(value: Any) -> Any:
@@ -188,11 +190,11 @@ class TensorSpec(Strict):
         if self.csv is None:
             for name in ("columns", "rows", "skip_header"):
                 if getattr(self, name) is not None:
-                    raise fail(f"'{name}' only goes with 'csv'")
+                    raise fail(f"'{name}' only goes with 'csv'", name)
         for name in ("columns", "rows"):
             text = getattr(self, name)
             if text is not None and not re.fullmatch(r"\s*-?\d*\s*(:\s*-?\d*\s*)?", text):
-                raise fail(f"'{name}' must look like 'a:b' or 'k', not '{text}'")
+                raise fail(f"'{name}' must look like 'a:b' or 'k', not '{text}'", name, "value")
         if self.arange is not None and not 1 <= len(self.arange) <= 3:
             raise fail("'arange' takes [stop], [start, stop] or [start, stop, step]")
         if self.arange is not None and len(self.arange) == 3 and self.arange[2] == 0:
@@ -333,7 +335,9 @@ class Choose(Strict):
         if not 0 <= self.answer < len(self.options):
             raise fail(
                 f"'answer' is {self.answer} but there are {len(self.options)} options; "
-                f"it counts from 0, so it must be 0 to {len(self.options) - 1}"
+                f"it counts from 0, so it must be 0 to {len(self.options) - 1}",
+                "answer",
+                "value",
             )
         return self
 
@@ -409,26 +413,30 @@ class Step(Strict):
     @model_validator(mode="after")
     def _fields_together(self) -> Step:
         if self.ask is not None and self.answer is None:
-            raise fail("a step with 'ask' needs an 'answer' (a number or an expression)")
+            raise fail("a step with 'ask' needs an 'answer' (a number or an expression)", "ask")
         if self.answer is not None and self.ask is None:
-            raise fail("'answer' goes with 'ask' (for 'choose', put 'answer' inside it)")
+            raise fail("'answer' goes with 'ask' (for 'choose', put 'answer' inside it)", "answer")
         if self.ask is not None and self.choose is not None:
-            raise fail("a step asks one question: 'ask' or 'choose', not both")
+            raise fail("a step asks one question: 'ask' or 'choose', not both", "choose")
         if self.repeat is not None and self.run is None:
-            raise fail("'repeat' repeats the 'run' block, but this step has no 'run'")
+            raise fail("'repeat' repeats the 'run' block, but this step has no 'run'", "repeat")
         if self.plot is not None and self.repeat is None:
             raise fail(
                 "'plot' draws values recorded at each iteration of 'repeat'; "
-                "add 'repeat' or use 'show'"
+                "add 'repeat' or use 'show'",
+                "plot",
             )
         if (
             (self.hint is not None or self.hints is not None or self.explain is not None)
             and self.ask is None
             and self.choose is None
         ):
-            raise fail("'hint', 'hints' and 'explain' go with a question ('ask' or 'choose')")
+            given = next(f for f in ("hint", "hints", "explain") if getattr(self, f) is not None)
+            raise fail(
+                "'hint', 'hints' and 'explain' go with a question ('ask' or 'choose')", given
+            )
         if self.hint is not None and self.hints is not None:
-            raise fail("use 'hint' or 'hints', not both")
+            raise fail("use 'hint' or 'hints', not both", "hints")
         return self
 
     @property

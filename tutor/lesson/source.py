@@ -79,7 +79,8 @@ def parse_text(text: str, name: str) -> Source:
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as e:
-        raise LessonError.at(name, _mark_pos(e), _yaml_message(e)) from None
+        pos, message = _yaml_problem(e, text)
+        raise LessonError.at(name, pos, message) from None
     except YAMLError as e:  # unmarked: rare
         raise LessonError.at(name, Pos(1, 1), f"not valid YAML: {e}") from None
     source = Source(file=name, data=None, lines=text.splitlines())
@@ -89,6 +90,41 @@ def parse_text(text: str, name: str) -> Source:
         )
     source.data = _Plain(source).convert(tree, ())
     return source
+
+
+def _yaml_problem(e: MarkedYAMLError, text: str) -> tuple[Pos, str]:
+    """Where a YAML error really is, said plainly: the unclosed bracket, not the end of file."""
+    context = e.context or ""
+    problem = e.problem or ""
+    opened = e.context_mark
+    if opened is not None and context.startswith("while parsing a flow "):
+        bracket = "[" if "sequence" in context else "{"
+        closer = "]" if bracket == "[" else "}"
+        return (
+            Pos(opened.line + 1, opened.column + 1),
+            f"this '{bracket}' is never closed with '{closer}'",
+        )
+    if opened is not None and "quoted scalar" in context:
+        quote = text.splitlines()[opened.line][opened.column : opened.column + 1] or '"'
+        return (
+            Pos(opened.line + 1, opened.column + 1),
+            f"the quote {quote} opened here is never closed",
+        )
+    if problem.startswith("expected <block end>") and e.problem_mark is not None:
+        lines = text.splitlines()
+        line = e.problem_mark.line
+        here = _indent(lines[line]) if line < len(lines) else 0
+        above = next((_indent(t) for t in reversed(lines[:line]) if t.strip()), 0)
+        return (
+            _mark_pos(e),
+            f"this line is indented by {here} spaces, which does not line "
+            f"up with the lines above it ({above} spaces)",
+        )
+    return _mark_pos(e), _yaml_message(e)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _mark_pos(e: MarkedYAMLError) -> Pos:
@@ -130,10 +166,12 @@ class _Plain:
     def convert(self, node: Any, path: YamlPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
+            top = path[:2] if len(path) >= 2 else path[:1]
+            name = f"'{top[-1]}'" if top else "the file"
             raise LessonError.at(
                 self.source.file,
-                self.source.value_pos(path),
-                f"the file expands to more than {MAX_NODES:,} values once its aliases (*name) "
+                self.source.key_pos(top),
+                f"{name} expands to more than {MAX_NODES:,} values once its aliases (*name) "
                 "are followed; a lesson is never that large",
             )
         if isinstance(node, CommentedMap):
