@@ -92,3 +92,16 @@ def test_usage_errors_exit_2() -> None:
     assert tutor("check", "--device", "tpu", str(LESSONS)).returncode == 2
     assert tutor("run", "no-such-lesson", "--plain").returncode == 2
     assert tutor("check").returncode == 2
+
+
+def test_plain_saves_progress_and_progress_prints_it() -> None:
+    tutor("run", BACKPROP, "--plain", stdin="0.3\n0.25\n2\n1\n")
+    out = tutor("progress")
+    assert out.returncode == 0
+    row = next(line for line in out.stdout.splitlines() if "Backprop" in line)
+    assert "8/8" in row and "✓" in row
+    assert row.split("│")[4].strip() == "2" and row.split("│")[5].strip() == "2"  # right, wrong
+    assert "lessons pass" not in out.stdout
+    cleared = tutor("progress", "--reset", "one-layer-backprop")
+    assert cleared.returncode == 0 and "1 lesson" in cleared.stdout
+    assert "No progress yet" in tutor("progress").stdout

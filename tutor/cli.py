@@ -11,7 +11,7 @@ from pathlib import Path
 from tutor import __version__
 
 BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
-COMMANDS = ("open", "run", "check")
+COMMANDS = ("open", "run", "check", "progress")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -57,6 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("paths", nargs="+", help="lesson files or folders")
     p_check.add_argument("--device", help="auto (default), cpu, cuda or mps")
     p_check.add_argument("--lang", help="language to report missing translations of")
+
+    p_progress = sub.add_parser("progress", help="what you have done so far")
+    p_progress.add_argument(
+        "--reset",
+        nargs="?",
+        const="",
+        metavar="LESSON",
+        help="forget your progress (in one lesson, or all)",
+    )
+    p_progress.add_argument(
+        "--data",
+        type=Path,
+        help="the data folder (default: the platform's user data folder, or TUTOR_DATA_DIR)",
+    )
+    p_progress.add_argument("--learner", help="whose progress (default: your user name)")
     return parser
 
 
@@ -71,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "progress":
+            return cmd_progress(args)
         parser.print_help()
         return EXIT_OK
     except UsageError as e:
@@ -147,8 +164,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = resolve_lesson(args.lesson)
     device = _device(args.device)
     from tutor.plain import run_plain
+    from tutor.progress import ProgressStore, local_learner
 
-    return run_plain(path, device=device, lang=args.lang, sets=args.set)
+    learner = ProgressStore().learner(local_learner())
+    return run_plain(path, device=device, lang=args.lang, sets=args.set, learner=learner)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from tutor.plain import print_progress
+    from tutor.progress import ProgressStore, local_learner
+
+    store = ProgressStore(args.data)
+    learner = store.learner(args.learner or local_learner())
+    if args.reset is not None:
+        cleared = learner.reset(args.reset or None)
+        what = f"'{args.reset}'" if args.reset else "all lessons"
+        print(f"Cleared {learner.name}'s progress in {what} ({cleared} lesson(s)).")
+        return EXIT_OK
+    return print_progress(learner)
 
 
 if __name__ == "__main__":

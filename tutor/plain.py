@@ -22,6 +22,7 @@ from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.params import parse_assignment
 from tutor.engine.run import Run
 from tutor.lesson import LessonError, Step, learner_language, load_lesson, pick
+from tutor.progress import LearnerProgress
 from tutor.render import StepPanel
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -68,8 +69,12 @@ def run_plain(
     sets: Sequence[str],
     stdin: TextIO | None = None,
     console: Console | None = None,
+    learner: LearnerProgress | None = None,
 ) -> int:
-    """Print every step of the lesson at `path`; ask its questions on standard input."""
+    """Print every step of the lesson at `path`; ask its questions on standard input.
+
+    With a `learner`, every step reached and every answer is saved as it happens.
+    """
     console = console or make_console()
     stdin = stdin or sys.stdin
     language = learner_language(lang)
@@ -90,16 +95,22 @@ def run_plain(
     details = [f"{run.total} steps", f"device {run.device}"]
     details += [f"{k} = {v}" for k, v in run.params.items()]
     console.print(Text(" · ".join(details), style="dim"))
-    asker = _Asker(console, stdin, language)
+    model = lesson.lesson
+    asker = _Asker(console, stdin, language, learner, model.id)
     while run.forward():
         k = run.position
         console.print()
         console.print(StepPanel(run.view()))
-        step = lesson.lesson.steps[k - 1]
+        if learner is not None:
+            learner.reached(
+                model.id, model.step_id(k - 1), k, run.total, pick(model.title, language)
+            )
         if not run.blocked:
-            asker.ask(run, k, step)
+            asker.ask(run, k, model.steps[k - 1], model.step_id(k - 1))
     if run.blocked:
         return EXIT_FAIL
+    if learner is not None:
+        learner.completed(model.id, model.step_id(run.total - 1))
     console.print()
     summary = f"Done: {run.total} steps."
     if asker.asked:
@@ -112,15 +123,22 @@ def run_plain(
 class _Asker:
     """Asks a step's question on the console and reads answers, one per line."""
 
-    def __init__(self, console: Console, stdin: TextIO, lang: str) -> None:
+    def __init__(
+        self,
+        console: Console,
+        stdin: TextIO,
+        lang: str,
+        learner: LearnerProgress | None,
+        lesson_id: str,
+    ) -> None:
         self.console, self.stdin, self.lang = console, stdin, lang
+        self.learner, self.lesson_id = learner, lesson_id
         self.asked = self.right = self.unanswered = 0
 
-    def ask(self, run: Run, k: int, step: Step) -> None:
+    def ask(self, run: Run, k: int, step: Step, step_id: str) -> None:
         if step.ask is not None:
-            self._question(
-                pick(step.ask, self.lang), step, lambda text: self._numeric(run, k, text)
-            )
+            prompt = pick(step.ask, self.lang)
+            self._question(prompt, step, step_id, lambda text: self._numeric(run, k, text))
         elif step.choose is not None:
             options = [pick(o, self.lang) for o in step.choose.options]
             prompt = (
@@ -128,11 +146,14 @@ class _Asker:
                 + "\n"
                 + "\n".join(f"  {n}. {o}" for n, o in enumerate(options, start=1))
             )
-            self._question(prompt, step, lambda text: self._choice(run, k, text, options))
+            self._question(prompt, step, step_id, lambda text: self._choice(run, k, text, options))
 
-    def _question(self, prompt: str, step: Step, judge: Callable[[str], bool | None]) -> None:
+    def _question(
+        self, prompt: str, step: Step, step_id: str, judge: Callable[[str], bool | None]
+    ) -> None:
         self.asked += 1
         hints = [pick(h, self.lang) for h in step.hint_list()]
+        used = attempt = 0
         self.console.print(Text.assemble(("? ", "bold cyan"), prompt))
         while True:
             line = self.stdin.readline()
@@ -141,18 +162,26 @@ class _Asker:
                 self.console.print(
                     Text("(no answer: the question is skipped, unanswered)", style="yellow")
                 )
+                if self.learner is not None:
+                    self.learner.gave_up(self.lesson_id, step_id, attempt=attempt, hints_used=used)
                 return
             text = line.strip()
             self.console.print(Text(f"> {text}", style="dim"))
             verdict = judge(text)
             if verdict is None:  # unreadable: already explained, ask again
                 continue
+            attempt += 1
+            if self.learner is not None:
+                self.learner.answered(
+                    self.lesson_id, step_id, text, verdict, attempt=attempt, hints_used=used
+                )
             if verdict:
                 self.right += 1
                 if step.explain is not None:
                     self.console.print(Markdown(pick(step.explain, self.lang)))
                 return
             if hints:
+                used += 1
                 self.console.print(Text.assemble(("hint: ", "bold yellow"), hints.pop(0)))
             else:
                 self.console.print(Text("Try again.", style="yellow"))
@@ -183,3 +212,33 @@ class _Asker:
             return True
         self.console.print(Text(f"✗ not {number}", style="red"))
         return False
+
+
+def print_progress(learner: LearnerProgress, console: Console | None = None) -> int:
+    """`tutor progress`: one row per lesson touched, most recent first."""
+    from datetime import datetime
+
+    from rich.table import Table
+
+    console = console or make_console()
+    lessons = learner.lessons()
+    if not lessons:
+        console.print(f"No progress yet for {learner.name} (kept in {learner.store.path}).")
+        return EXIT_OK
+    table = Table(title=f"Progress of {learner.name}", title_justify="left")
+    for column in ("lesson", "step", "furthest", "right", "wrong", "knobs", "done", "last"):
+        table.add_column(column, justify="right" if column not in ("lesson", "last") else "left")
+    for p in lessons:
+        table.add_row(
+            p.title or p.lesson_id,
+            f"{p.last_index}/{p.total_steps}",
+            f"{p.furthest_index}/{p.total_steps}",
+            str(p.right),
+            str(p.wrong),
+            str(p.knobs),
+            "✓" if p.completed else "",
+            datetime.fromtimestamp(p.updated_at).strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+    console.print(Text(f"kept in {learner.store.path}", style="dim"))
+    return EXIT_OK

@@ -1,0 +1,51 @@
+"""The store's tables, as numbered migrations: `PRAGMA user_version` says which have run.
+
+Never edit a migration that has shipped; add the next one. A database newer than this tutor
+is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: lessons, the steps reached, and the event log
+    """
+    CREATE TABLE lessons (
+        learner TEXT NOT NULL,
+        lesson_id TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        total_steps INTEGER NOT NULL DEFAULT 0,
+        furthest_index INTEGER NOT NULL DEFAULT 0,
+        furthest_step TEXT NOT NULL DEFAULT '',
+        last_index INTEGER NOT NULL DEFAULT 0,
+        last_step TEXT NOT NULL DEFAULT '',
+        right INTEGER NOT NULL DEFAULT 0,
+        wrong INTEGER NOT NULL DEFAULT 0,
+        knobs INTEGER NOT NULL DEFAULT 0,
+        completed_at REAL,
+        started_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (learner, lesson_id)
+    );
+    CREATE TABLE steps (
+        learner TEXT NOT NULL,
+        lesson_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        step_index INTEGER NOT NULL,
+        reached_at REAL NOT NULL,
+        PRIMARY KEY (learner, lesson_id, step_id)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        learner TEXT NOT NULL,
+        lesson_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        answer TEXT,
+        correct INTEGER,
+        hints_used INTEGER NOT NULL DEFAULT 0,
+        at REAL NOT NULL
+    );
+    CREATE INDEX events_by_learner ON events (learner, lesson_id, at);
+    """,
+)
