@@ -228,6 +228,16 @@ class TensorSpec(Strict):
         return None
 
 
+def _tensor_input(value: Any) -> Any:
+    return value  # TensorSpec's own validator turns a bare literal into {value: ...}
+
+
+TensorInput = Annotated[
+    TensorSpec,
+    BeforeValidator(_tensor_input, json_schema_input_type=float | list[Any] | TensorSpec),
+]
+
+
 # ---------------------------------------------------------------- params
 
 
@@ -384,11 +394,21 @@ class Step(Strict):
     )
     show: list[ShowItem] | None = None
     compare: list[str] | None = Field(None, min_length=2, max_length=2)
-    plot: Annotated[list[str] | None, BeforeValidator(_names)] = None
+    plot: Annotated[
+        list[str] | None, BeforeValidator(_names, json_schema_input_type=str | list[str] | None)
+    ] = Field(
+        None, description="Scalars to record at each iteration of 'repeat'.", examples=["loss"]
+    )
     expect: dict[str, Any] | None = None
     tolerance: float | None = Field(None, gt=0)
     ask: Text | None = None
-    answer: Annotated[str | None, BeforeValidator(_expression)] = None
+    answer: Annotated[
+        str | None, BeforeValidator(_expression, json_schema_input_type=str | float | None)
+    ] = Field(
+        None,
+        description="The right answer of 'ask': a number or an expression.",
+        examples=["mse(y_hat, y)"],
+    )
     choose: Choose | None = None
     hint: Text | None = None
     hints: list[Text] | None = None
@@ -475,7 +495,9 @@ class Lesson(Strict):
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     dtype: Literal["float32", "float64"] = "float32"
     params: dict[str, Param] = Field(default_factory=dict)
-    tensors: dict[str, TensorSpec] = Field(default_factory=dict)
+    tensors: dict[str, TensorInput] = Field(
+        default_factory=dict, description="The state before the first step, by name."
+    )
     steps: list[Step] = Field(description="What the lesson does, in order.")
 
     @field_validator("format")

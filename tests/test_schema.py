@@ -1,0 +1,37 @@
+"""The JSON Schema: kept equal to the models, and every bundled lesson passes it."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from tutor.lesson import find_lessons
+from tutor.lesson.schema import lesson_schema, schema_text
+
+from .conftest import LESSONS, ROOT
+
+SCHEMA_FILE = ROOT / "schema" / "lesson.schema.json"
+
+
+def test_the_committed_schema_is_the_models_schema() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "schema/lesson.schema.json is stale: run `tutor schema > schema/lesson.schema.json`"
+    )
+
+
+@pytest.mark.parametrize("path", find_lessons(LESSONS), ids=lambda p: p.name)
+def test_every_bundled_lesson_validates(path: object) -> None:
+    data = YAML(typ="safe").load(path)  # type: ignore[arg-type]
+    jsonschema.Draft202012Validator(lesson_schema()).validate(data)
+
+
+def test_the_schema_is_strict() -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text()))
+    lesson = {"id": "x", "title": "X", "steps": [{"title": "one", "rnu": "y = 1"}]}
+    assert not validator.is_valid(lesson)
+    lesson["steps"][0] = {"title": "one", "run": "y = 1"}  # type: ignore[index]
+    assert validator.is_valid(lesson)
+    assert validator.is_valid({**lesson, "tensors": {"x": [1.0, 2.0], "W": {"zeros": [2]}}})
