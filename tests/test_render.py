@@ -264,7 +264,7 @@ def test_multiclass_confusion_highlights_and_scores_every_class() -> None:
         (10 / 13, 14 / 18, 18 / 19),
     )
     text = render(ConfusionTable(view), width=70)  # too narrow to be beside: one below the other
-    assert "predicted bird" in text and "actual dog" in text
+    assert "actual ↓  predicted →" in text and "bird" in text and "dog" in text
     cat = next(line for line in lines_of(text) if line.split()[:1] == ["cat"])
     assert cat.split() == ["cat", "0.714", "0.833", "0.769", "6"]
     assert "accuracy = correct/all = 21/25 = 0.840" in text

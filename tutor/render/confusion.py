@@ -58,10 +58,23 @@ class ConfusionTable:
     def counts(self) -> RenderableType:
         """The matrix of counts as a table."""
         n = self.matrix.shape[0]
-        table = Table(box=box.ROUNDED, border_style="dim", header_style="cyan", pad_edge=True)
-        table.add_column("", style="cyan", no_wrap=True)
-        for label in self.labels:
-            table.add_column(f"predicted {label}", justify="right", no_wrap=True)
+        if n > 2:  # many classes: short headers so ten columns fit in 80 characters
+            table = Table(
+                box=box.SIMPLE_HEAD,
+                header_style="cyan",
+                pad_edge=False,
+                title="rows: actual · columns: predicted",
+                title_justify="left",
+                title_style=palette.META,
+            )
+            table.add_column("", style="cyan", no_wrap=True)
+            for label in self.labels:
+                table.add_column(label, justify="right", no_wrap=True)
+        else:
+            table = Table(box=box.ROUNDED, border_style="dim", header_style="cyan", pad_edge=True)
+            table.add_column("", style="cyan", no_wrap=True)
+            for label in self.labels:
+                table.add_column(f"predicted {label}", justify="right", no_wrap=True)
         names = {(0, 0): "TN", (0, 1): "FP", (1, 0): "FN", (1, 1): "TP"} if n == 2 else {}
         for i in range(n):
             cells: list[Text] = []
@@ -73,7 +86,7 @@ class ConfusionTable:
                     cell.append(names[i, j] + " ", palette.META)
                 cell.append(str(count), style)
                 cells.append(cell)
-            table.add_row(f"actual {self.labels[i]}", *cells)
+            table.add_row(self.labels[i] if n > 2 else f"actual {self.labels[i]}", *cells)
         return table
 
     def metrics(self, *, aligned: bool = True) -> RenderableType:
