@@ -63,7 +63,7 @@ class ConfusionTable:
                 box=box.SIMPLE_HEAD,
                 header_style="cyan",
                 pad_edge=False,
-                title="rows: actual · columns: predicted",
+                title="actual ↓  predicted →",
                 title_justify="left",
                 title_style=palette.META,
             )
