@@ -265,8 +265,9 @@ def test_multiclass_confusion_highlights_and_scores_every_class() -> None:
     )
     text = render(ConfusionTable(view), width=70)  # too narrow to be beside: one below the other
     assert "actual ↓  predicted →" in text and "bird" in text and "dog" in text
-    cat = next(line for line in lines_of(text) if line.split()[:1] == ["cat"])
-    assert cat.split() == ["cat", "0.714", "0.833", "0.769", "6"]
+    counts, metrics = [line.split() for line in lines_of(text) if line.split()[:1] == ["cat"]]
+    assert counts == ["cat", "5", "1", "0"]
+    assert metrics == ["cat", "0.714", "0.833", "0.769", "6"]
     assert "accuracy = correct/all = 21/25 = 0.840" in text
     wide = render(ConfusionTable(view), width=120)
     assert any("┤" in line and "0.714" in line for line in lines_of(wide))  # beside
