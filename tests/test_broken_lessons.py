@@ -58,6 +58,7 @@ CASES: dict[str, Case] = {
         ("lol", "50,000", "alias"),
     ),
     "41-unquoted-star.yaml": Case(9, 11, ("*y", "alias", "quotes")),
+    "46-bracket-then-text.yaml": Case(8, 18, ("'['", "list", "quotes")),
     "43-yaml-colon-in-value.yaml": Case(8, 22, ("':'", "quotes")),
     "44-yaml-unclosed-quote.yaml": Case(
         7,

@@ -243,3 +243,23 @@ def test_the_default_device_is_the_cpu_here() -> None:
     run = Run(load_lesson(LESSONS / "02-neuron.yaml"))
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert run.device.type == expected
+
+
+def test_shapes_can_be_shown_and_expected(write_lesson: Callable[..., Path]) -> None:
+    path = write_lesson("""
+        id: shape
+        title: Shape
+        tensors:
+          x: {zeros: [4, 2]}
+        steps:
+          - title: s
+            show: [x.shape]
+            expect:
+              x.shape: [4, 2]
+    """)
+    run = Run(load_lesson(path))
+    run.run_all()
+    assert run.outcome(1).ok
+    (view,) = run.outcome(1).views
+    assert isinstance(view, TensorView) and view.dtype == "shape"
+    assert view.data.tolist() == [4, 2]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.text import Text
 
@@ -24,6 +23,7 @@ from tutor.engine.run import Run
 from tutor.lesson import LessonError, Step, learner_language, load_lesson, pick
 from tutor.progress import LearnerProgress
 from tutor.render import StepPanel
+from tutor.render.prose import Prose, inline_markdown
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -91,7 +91,7 @@ def run_plain(
     intro = run.view(0)
     console.print(Rule(Text(intro.title, style="bold")))
     if intro.text:
-        console.print(Markdown(intro.text))
+        console.print(Prose(intro.text))
     details = [f"{run.total} steps", f"device {run.device}"]
     details += [f"{k} = {v}" for k, v in run.params.items()]
     console.print(Text(" · ".join(details), style="dim"))
@@ -154,7 +154,7 @@ class _Asker:
         self.asked += 1
         hints = [pick(h, self.lang) for h in step.hint_list()]
         used = attempt = 0
-        self.console.print(Text.assemble(("? ", "bold cyan"), prompt))
+        self.console.print(Text.assemble(("? ", "bold cyan"), inline_markdown(prompt)))
         while True:
             line = self.stdin.readline()
             if not line:
@@ -178,11 +178,12 @@ class _Asker:
             if verdict:
                 self.right += 1
                 if step.explain is not None:
-                    self.console.print(Markdown(pick(step.explain, self.lang)))
+                    self.console.print(Prose(pick(step.explain, self.lang)))
                 return
             if hints:
                 used += 1
-                self.console.print(Text.assemble(("hint: ", "bold yellow"), hints.pop(0)))
+                hint = inline_markdown(hints.pop(0))
+                self.console.print(Text.assemble(("hint: ", "bold yellow"), hint))
             else:
                 self.console.print(Text("Try again.", style="yellow"))
 

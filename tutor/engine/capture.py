@@ -39,6 +39,9 @@ _DTYPE_NAMES = {
 
 
 def tensor_view(name: str, value: Any, labels: Labels = (None, None)) -> TensorView:
+    if isinstance(value, torch.Size):  # x.shape: shown as the list of sizes it is
+        return TensorView(name=name, data=np.asarray(list(value), dtype=np.int64),
+                          dtype="shape", device="")
     if isinstance(value, torch.Tensor):
         grad = value.grad if value.is_leaf else None
         rows, cols = _fit_labels(value.shape, labels)

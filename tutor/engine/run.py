@@ -575,6 +575,8 @@ def _scalar(value: Any, what: str) -> float:
 
 
 def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:
+    if isinstance(actual, torch.Size):
+        actual = torch.tensor(list(actual))
     if not isinstance(actual, torch.Tensor | int | float | bool):
         return False, "this is not a number or a tensor"
     got = torch.as_tensor(

@@ -115,6 +115,18 @@ def _yaml_problem(e: MarkedYAMLError, text: str) -> tuple[Pos, str]:
         line = e.problem_mark.line
         here = _indent(lines[line]) if line < len(lines) else 0
         above = next((_indent(t) for t in reversed(lines[:line]) if t.strip()), 0)
+        value = (
+            lines[line].split(": ", 1)[1].lstrip()
+            if line < len(lines) and ": " in lines[line]
+            else ""
+        )
+        if value[:1] in ("[", "{") and here == above:
+            kind = "list" if value[0] == "[" else "mapping"
+            return (
+                _mark_pos(e),
+                f"a value that starts with '{value[0]}' is read as a {kind}, "
+                "and text follows it; put the whole value in quotes",
+            )
         return (
             _mark_pos(e),
             f"this line is indented by {here} spaces, which does not line "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
@@ -15,9 +16,11 @@ from rich.text import Text
 from tutor.engine.views import AttentionView, HeatmapView, TensorView
 from tutor.render import palette
 from tutor.render.layout import (
+    center_cells,
     crop,
     fit,
     indent,
+    ljust_cells,
     pick,
     pick_slices,
     slice_label,
@@ -96,10 +99,12 @@ class Heatmap:
         }
         inner = max((len(text) for text in cells.values()), default=1)
         if clabels:
-            inner = max(inner, *(len(clabels[j]) for j in cols if j is not None))
+            inner = max(inner, *(cell_len(clabels[j]) for j in cols if j is not None))
         cell = inner + 2
         label_width = (
-            max((len(rlabels[i]) for i in rows if i is not None), default=0) + 1 if rlabels else 0
+            max((cell_len(rlabels[i]) for i in rows if i is not None), default=0) + 1
+            if rlabels
+            else 0
         )
         sums = grid.sum(axis=1) if self.attention else None
 
@@ -108,14 +113,16 @@ class Heatmap:
             line = Text(" " * label_width)
             for j in cols:
                 text = "" if j is None or not clabels else clabels[j]
-                line.append(text.center(3 if j is None else cell), palette.LABEL)
+                line.append(center_cells(text, 3 if j is None else cell), palette.LABEL)
             if sums is not None:
                 line.append("  sum", palette.META)
             out.append(line.rstrip() or line)
         for i in rows:
             line = Text()
             if rlabels:
-                line.append(("⋮" if i is None else rlabels[i]).ljust(label_width), palette.LABEL)
+                line.append(
+                    ljust_cells("⋮" if i is None else rlabels[i], label_width), palette.LABEL
+                )
             for j in cols:
                 if i is None:
                     line.append(("⋱" if j is None else "⋮").center(3 if j is None else cell))

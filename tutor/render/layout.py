@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
 Pick = list[int | None]
@@ -89,3 +90,17 @@ def crop(lines: Iterable[Text], width: int) -> list[Text]:
             line.truncate(width, overflow="ellipsis")
         out.append(line)
     return out
+
+
+def ljust_cells(text: str, width: int) -> str:
+    """`str.ljust` by terminal cells, so labels such as 我 and 爱 (two cells each) line up."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def rjust_cells(text: str, width: int) -> str:
+    return " " * max(0, width - cell_len(text)) + text
+
+
+def center_cells(text: str, width: int) -> str:
+    spare = max(0, width - cell_len(text))
+    return " " * (spare // 2) + text + " " * (spare - spare // 2)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 from rich.console import Console, ConsoleOptions, NewLine, RenderableType, RenderResult
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -32,6 +31,7 @@ from tutor.render.graph import GraphTree
 from tutor.render.heatmap import Heatmap
 from tutor.render.numbers import format_scalar, format_small
 from tutor.render.plot import LinePlot
+from tutor.render.prose import Prose
 from tutor.render.tensor import TensorTable
 
 INLINE_EXPECT = 8
@@ -118,7 +118,7 @@ class StepPanel:
         step = self.step
         yield Rule(self.title(), align="left", style="dim")
         if step.text.strip():
-            yield Markdown(step.text.strip())
+            yield Prose(step.text)
         if self.show_code and step.code.strip():
             yield NewLine()
             yield Padding(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
@@ -20,8 +21,10 @@ from tutor.render.layout import (
     crop,
     fit,
     indent,
+    ljust_cells,
     pick,
     pick_slices,
+    rjust_cells,
     side_by_side,
     slice_label,
     width_of,
@@ -114,10 +117,11 @@ class Matrix:
         }
         cell_width = max((len(text) for text in cells.values()), default=1)
         widths = [
-            1 if j is None else max(cell_width, len(clabels[j]) if clabels else 0) for j in cols
+            1 if j is None else max(cell_width, cell_len(clabels[j]) if clabels else 0)
+            for j in cols
         ]
         shown = [rlabels[i] for i in rows if i is not None] if rlabels else []
-        label_width = max((len(label) for label in shown), default=0)
+        label_width = max((cell_len(label) for label in shown), default=0)
         prefix = label_width + 1 if rlabels else 0
 
         out: list[Text] = []
@@ -125,14 +129,16 @@ class Matrix:
             line = Text(" " * (prefix + 2))
             for k, (j, width) in enumerate(zip(cols, widths, strict=True)):
                 line.append(GAP if k else "")
-                line.append(" " * width if j is None else clabels[j].rjust(width), palette.LABEL)
+                line.append(
+                    " " * width if j is None else rjust_cells(clabels[j], width), palette.LABEL
+                )
             out.append(line)
         for r, i in enumerate(rows):
             left, right = _brackets(r, len(rows))
             line = Text()
             if rlabels:
                 label = "⋮" if i is None else rlabels[i]
-                line.append(label.ljust(label_width) + " ", palette.LABEL)
+                line.append(ljust_cells(label, label_width) + " ", palette.LABEL)
             line.append(left + " ", palette.META)
             for k, (j, width) in enumerate(zip(cols, widths, strict=True)):
                 line.append(GAP if k else "")
@@ -177,8 +183,8 @@ class TensorTable:
 
     @property
     def is_scalar(self) -> bool:
-        """Drawn on one line: a 0-d tensor or a Python number."""
-        return self.view.data.ndim == 0 or self.view.dtype == "number"
+        """Drawn on one line: a 0-d tensor, a Python number or a shape."""
+        return self.view.data.ndim == 0 or self.view.dtype in ("number", "shape")
 
     def _meta(self) -> str:
         view = self.view
@@ -193,6 +199,10 @@ class TensorTable:
         view = self.view
         if not self.is_scalar:
             return Text.assemble((view.name, palette.NAME), "  ", (self._meta(), palette.META))
+        if view.dtype == "shape":  # x.shape = 4×2
+            return Text.assemble(
+                (view.name, palette.NAME), " = ", format_shape(tuple(int(d) for d in view.data))
+            )
         value = np.asarray(view.data).reshape(-1)[0] if view.data.size else np.float64("nan")
         line = Text.assemble(
             (view.name, palette.NAME), " = ", format_scalar(value.item(), view.dtype)
