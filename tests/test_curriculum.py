@@ -1,0 +1,86 @@
+"""The bundled course: it checks, it is bilingual everywhere, and every lesson asks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tutor.engine.check import check_lesson
+from tutor.lesson import Lesson, find_lessons, load_lesson
+
+from .conftest import LESSONS
+
+PATHS = find_lessons(LESSONS)
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def texts(lesson: Lesson) -> Iterator[tuple[str, Any]]:
+    yield "title", lesson.title
+    yield "summary", lesson.summary
+    for name, param in lesson.params.items():
+        yield f"param {name} help", param.help
+    for n, step in enumerate(lesson.steps, start=1):
+        for field in ("title", "text", "ask", "explain", "hint"):
+            yield f"step {n} {field}", getattr(step, field)
+        for hint in step.hints or []:
+            yield f"step {n} hint", hint
+        if step.choose:
+            yield f"step {n} question", step.choose.question
+            for option in step.choose.options:
+                yield f"step {n} option", option
+            yield f"step {n} hint", step.choose.hint
+            for hint in step.choose.hints or []:
+                yield f"step {n} hint", hint
+
+
+def test_the_course_has_every_topic_in_order() -> None:
+    assert len(PATHS) >= 16
+    numbers = [int(p.name[:2]) for p in PATHS]
+    assert numbers == sorted(numbers) == list(range(1, len(PATHS) + 1))
+    course_map = (LESSONS / "README.md").read_text(encoding="utf-8")
+    for path in PATHS:
+        assert f"({path.name})" in course_map, f"{path.name} is missing from lessons/README.md"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_lesson_checks(path: Path) -> None:
+    result = check_lesson(path, device="cpu")
+    assert result.ok, result.problem
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_text_is_in_english_and_chinese(path: Path) -> None:
+    lesson = load_lesson(path).lesson
+    for where, text in texts(lesson):
+        if text is None:
+            continue
+        if isinstance(text, str):  # a formula such as TP / (TP + FP) needs no translation
+            assert not WORD.search(text), f"{where}: {text!r} has no Chinese"
+        else:
+            assert text.get("en") and text.get("zh"), f"{where} lacks en or zh"
+    assert lesson.summary is not None
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_lesson_asks_and_checks_itself(path: Path) -> None:
+    lesson = load_lesson(path).lesson
+    assert any(s.ask is not None or s.choose is not None for s in lesson.steps)
+    assert any(s.expect for s in lesson.steps)
+
+
+def test_prerequisites_name_earlier_lessons() -> None:
+    ids = [load_lesson(p).lesson.id for p in PATHS]
+    for n, path in enumerate(PATHS):
+        for required in load_lesson(path).lesson.requires:
+            assert required in ids[:n], f"{path.name} requires {required!r}"
+
+
+def test_data_files_name_their_source() -> None:
+    readme = (LESSONS / "data" / "README.md").read_text(encoding="utf-8")
+    for data in (LESSONS / "data").iterdir():
+        if data.name != "README.md":
+            assert data.name in readme and "UCI" in readme
