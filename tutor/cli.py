@@ -12,6 +12,7 @@ from tutor import __version__
 
 BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
 COMMANDS = ("open", "run", "check", "progress")
+APP_DEVICES = ("cpu", "cuda", "mps")  # whether one exists is checked once torch has loaded
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -29,19 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def lesson_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--device", help="auto (default), cpu, cuda or mps")
-        p.add_argument("--lang", help="language of the lesson text (en, zh ...); default: LANG")
+    def lesson_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+        # a command's own options must not reset those given before it: `tutor --lang zh open x`
+        unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+        p.add_argument("--device", help="auto (default), cpu, cuda or mps", **unset)
+        p.add_argument(
+            "--lang", help="language of the lesson text (en, zh ...); default: LANG", **unset
+        )
         p.add_argument(
             "--set",
             action="append",
-            default=[],
             metavar="NAME=VALUE",
             help="set a lesson param (a knob); may be repeated",
+            **({"default": []} if top else unset),
         )
 
-    p_open = sub.add_parser("open", help="open one lesson in the app")
-    p_open.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    lesson_options(parser, top=True)
+
+    p_open = sub.add_parser("open", help="open a lesson (or list a folder of them) in the app")
+    p_open.add_argument(
+        "lesson", nargs="?", help="a lesson file, a folder of lessons, or a bundled lesson's id"
+    )
     lesson_options(p_open)
 
     p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
@@ -75,10 +84,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+VALUED_OPTIONS = ("--device", "--lang", "--set")
+
+
+def _implicit_open(args: list[str]) -> list[str]:
+    """`tutor [OPTIONS] PATH` means `tutor [OPTIONS] open PATH`."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return args
+        if arg.startswith("-"):
+            i += 2 if arg in VALUED_OPTIONS else 1
+            continue
+        return args if arg in COMMANDS else [*args[:i], "open", *args[i:]]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
-        args_list.insert(0, "open")  # `tutor PATH`
+    args_list = _implicit_open(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
@@ -88,8 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "progress":
             return cmd_progress(args)
-        parser.print_help()
-        return EXIT_OK
+        return cmd_open(args)  # `tutor`, `tutor PATH`, `tutor open FILE_OR_ID`
     except UsageError as e:
         print(f"tutor: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -158,6 +181,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tutor.plain import print_check
 
     return print_check(files, device=device, lang=args.lang)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """The app: the bundled lessons, a folder of lessons, or one lesson opened directly."""
+    target: str | None = getattr(args, "lesson", None)
+    folder: Path | None = None
+    lesson: Path | None = None
+    if target is None:
+        folder = BUNDLED
+    elif Path(target).is_dir():
+        folder = Path(target)
+    else:
+        lesson = resolve_lesson(target)
+    device = args.device if args.device and args.device != "auto" else None
+    if device is not None and device.split(":")[0] not in APP_DEVICES:
+        raise UsageError(f"unknown device '{device}'; use auto, cpu, cuda or mps")
+    for assignment in args.set:
+        name, sep, _ = assignment.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set takes name=value, not '{assignment}'")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        what = str(lesson) if lesson is not None else "FILE"
+        raise UsageError(
+            f"the app needs a terminal; to print a lesson as text: tutor run {what} --plain"
+        )
+    from tutor.app import AppConfig, TutorApp
+
+    config = AppConfig(
+        folder=folder, lesson=lesson, lang=args.lang, device=device, sets=tuple(args.set)
+    )
+    TutorApp(config).run()
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -1,0 +1,105 @@
+"""Helpers for the app's pilot and snapshot tests: fixed lessons, and waiting without sleeping
+for a fixed time (poll a condition, bounded)."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from textual.pilot import Pilot
+
+from tutor.app import AppConfig, TutorApp
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lessons import LessonListScreen
+
+from .conftest import ROOT
+
+APP_LESSONS = ROOT / "tests" / "app_lessons"
+LAYER = APP_LESSONS / "01-layer.yaml"
+VIEWS = APP_LESSONS / "02-views.yaml"
+BROKEN = APP_LESSONS / "03-broken.yaml"
+TIMEOUT = 30.0
+
+
+def lesson_app(path: Path, **options: object) -> TutorApp:
+    """The app with one lesson open, in English on the CPU (the same on every machine)."""
+    options = {"device": "cpu", "lang": "en", **options}
+    return TutorApp(AppConfig(lesson=path, **options))  # type: ignore[arg-type]
+
+
+def list_app(folder: Path = APP_LESSONS, **options: object) -> TutorApp:
+    options = {"device": "cpu", "lang": "en", **options}
+    return TutorApp(AppConfig(folder=folder, **options))  # type: ignore[arg-type]
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
+    """Let the app run until `condition()` holds; fail after TIMEOUT seconds."""
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def lesson_screen(app: TutorApp) -> LessonScreen:
+    screen = app.screen
+    assert isinstance(screen, LessonScreen), type(screen).__name__
+    return screen
+
+
+async def wait_started(pilot: Pilot) -> LessonScreen:
+    """Wait until torch has loaded and the lesson's Run exists."""
+    app: TutorApp = pilot.app  # type: ignore[assignment]
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, LessonScreen) and app.screen.session is not None,
+        "the lesson to start",
+    )
+    await pilot.pause()
+    return lesson_screen(app)
+
+
+async def wait_list(pilot: Pilot, *, engine: bool = True) -> LessonListScreen:
+    """Wait until every lesson file is read (and torch is loaded, unless `engine` is False)."""
+    app: TutorApp = pilot.app  # type: ignore[assignment]
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, LessonListScreen) and app.screen.loaded,
+        "the lesson list",
+    )
+    if engine:
+        await wait_for(pilot, lambda: app.engine_state != "loading", "torch")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, LessonListScreen)
+    return screen
+
+
+async def goto(pilot: Pilot, k: int) -> LessonScreen:
+    """Press → until step k is shown (waiting out steps that run in a worker)."""
+    screen = lesson_screen(pilot.app)  # type: ignore[arg-type]
+    while screen.session is not None and screen.session.position < k:
+        before = screen.session.position
+        await pilot.press("right")
+        await wait_for(
+            pilot,
+            lambda before=before: not screen.busy and screen.session.position > before,  # type: ignore[union-attr]
+            f"step {before + 1}",
+        )
+    await pilot.pause()
+    return screen
+
+
+def screen_text(app: TutorApp) -> str:
+    """Everything on the screen as plain text, as a learner would read it (what
+    `export_screenshot` draws, without the SVG)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True)
+    update = app.screen._compositor.render_update(  # the same call as export_screenshot
+        full=True, screen_stack=app._background_screens
+    )
+    console.print(update)
+    return console.export_text()

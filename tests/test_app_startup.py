@@ -1,0 +1,79 @@
+"""The list is drawn before torch has loaded: torch is imported in a worker whose progress the
+status line shows; opening a lesson meanwhile waits for it, saying so, without blocking."""
+
+from __future__ import annotations
+
+import threading
+
+from tutor.app.engine import Engine, load_engine
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.widgets.lesson_list import LessonList
+from tutor.app.widgets.status import EngineStatus
+
+from .app_support import APP_LESSONS, list_app, screen_text, wait_for, wait_list
+
+
+class GatedLoader:
+    """Loads the engine only once the test opens the gate: "torch" takes as long as we like."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.called = threading.Event()
+
+    def __call__(self, device: str | None) -> Engine:
+        self.called.set()
+        assert self.gate.wait(30), "the test never opened the gate"
+        return load_engine(device)
+
+
+async def test_the_list_is_usable_while_torch_is_loading() -> None:
+    loader = GatedLoader()
+    app = list_app(APP_LESSONS)
+    app._engine_loader = loader
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_list(pilot, engine=False)
+        await wait_for(pilot, loader.called.is_set, "the torch worker to start")
+        assert app.engine_state == "loading" and app.engine is None
+        assert len(screen.query_one(LessonList).entries) == 3
+        text = screen_text(app)
+        assert "One linear layer" in text and "8 steps" in text and "after neuron" in text
+        assert "loading torch…" in text
+        await pilot.press("down", "up")  # the UI answers while the worker waits
+        assert screen.query_one(LessonList).highlighted == 0
+        loader.gate.set()
+        await wait_for(pilot, lambda: app.engine_state == "ready", "torch")
+        await pilot.pause()
+        assert "torch ready · cpu" in str(screen.query_one(EngineStatus).describe())
+
+
+async def test_opening_a_lesson_before_torch_is_ready_waits_and_says_so() -> None:
+    loader = GatedLoader()
+    app = list_app(APP_LESSONS)
+    app._engine_loader = loader
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot, engine=False)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        await wait_for(pilot, lambda: "waiting for torch" in screen_text(app), "the wait")
+        assert screen.session is None
+        await pilot.press("right")  # nothing to step yet, and nothing breaks
+        loader.gate.set()
+        await wait_for(pilot, lambda: screen.session is not None, "the lesson to start")
+        await pilot.pause()
+        assert "waiting for torch" not in screen_text(app)
+        assert "step 0/8 · cpu" in screen_text(app)
+
+
+async def test_the_first_frame_does_not_wait_for_the_lesson_format_or_torch() -> None:
+    # the list screen and the app import neither pydantic (the lesson format) nor torch
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import tutor.app, tutor.app.screens.lessons, tutor.app.screens.help; "
+        "print(sorted(m for m in ('torch', 'pydantic', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,107 @@
+"""The real `tutor` in a real terminal (tmux): open a lesson, step, read the numbers on screen,
+and quit with q q."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+LESSONS = ROOT / "tests" / "app_lessons"
+TIMEOUT = 30.0
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    """One detached tmux session running a command, 100×30."""
+
+    def __init__(self, command: str) -> None:
+        self.name = f"tutor-test-{uuid.uuid4().hex[:8]}"
+        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "NO_COLOR")}
+        env["TERM"] = "xterm-256color"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command],
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
+
+    def screen(self) -> str:
+        done = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return done.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.05)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{text}")
+            time.sleep(0.1)
+
+    def alive(self) -> bool:
+        done = subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True)
+        return done.returncode == 0
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Callable[[str], Tmux]]:
+    sessions: list[Tmux] = []
+
+    def start(args: str) -> Tmux:
+        tutor = shlex.quote(str(Path(sys.executable).parent / "tutor"))
+        session = Tmux(f"{tutor} {args}")  # the session ends when tutor exits
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.kill()
+
+
+def test_the_real_app_opens_a_lesson_steps_and_quits(tmux: Callable[[str], Tmux]) -> None:
+    term = tmux(f"{shlex.quote(str(LESSONS))} --device cpu --lang en")
+    text = term.wait_for(lambda s: "3 lessons · 1 with errors" in s, "the lesson list")
+    assert "Attention, confusion, heatmaps" in text and "✗ 03-broken.yaml" in text
+    term.wait_for(lambda s: "torch ready · cpu" in s, "torch to load")
+    term.keys("Enter")
+    term.wait_for(lambda s: "step 0/8" in s, "the lesson to open")
+    term.keys("Right")
+    text = term.wait_for(lambda s: "step 1/8" in s, "step 1")
+    assert "y_hat = x @ W + b" in text
+    assert "⎡ 1.5000 ⎤" in text and "⎣ 4.5000 ⎦" in text  # ŷ, number by number
+    term.keys("Right", "Right", "Right")
+    text = term.wait_for(lambda s: "step 4/8" in s, "step 4")
+    assert "W.grad" in text and "⎡ -2.5000 ⎤" in text and "⎣ -3.5000 ⎦" in text
+    term.keys("Left")
+    text = term.wait_for(lambda s: "step 3/8" in s, "step 3")
+    assert "MseLossBackward0" in text  # the autograd graph, as it was
+    term.keys("q")
+    term.wait_for(lambda s: "Attention, confusion, heatmaps" in s, "the list again")
+    term.keys("q")
+    deadline = time.monotonic() + TIMEOUT
+    while term.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not term.alive(), "q q did not end the app"

@@ -1,0 +1,22 @@
+"""What the command line asked the app for: where the lessons are, and how to run them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Options passed through from `tutor` to every Run the app starts.
+
+    `folder` is listed; `lesson` opens directly (and `q` then quits instead of going back to a
+    list). `lang` is `--lang` as given (None: from LANG, see `TutorApp.lang`). `device` and
+    `sets` stay text until torch has loaded: checking them needs the engine.
+    """
+
+    folder: Path | None = None
+    lesson: Path | None = None
+    lang: str | None = None
+    device: str | None = None
+    sets: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""Screens compose widgets and turn keys into calls on the LessonSession."""

@@ -1,0 +1,94 @@
+"""`?`: every key, in one place, over whatever screen you were on."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "In a lesson",
+        (
+            ("→  n  space", "next step"),
+            ("←  p", "step back: the earlier numbers, exactly"),
+            ("home", "back to the start"),
+            ("e", "show or hide the statements"),
+            ("↑ ↓  pgup pgdn", "scroll the step"),
+            ("q", "back to the list of lessons"),
+        ),
+    ),
+    (
+        "Questions",
+        (
+            ("0-9  -  .", "start typing an answer"),
+            ("⏎", "check the answer"),
+            ("esc", "leave the answer box"),
+            ("1-9", "pick an option"),
+            ("h", "a hint; after the last, the answer"),
+        ),
+    ),
+    (
+        "Lesson list",
+        (
+            ("↑ ↓", "move"),
+            ("⏎", "open the lesson"),
+            ("q", "quit"),
+        ),
+    ),
+    ("Anywhere", (("?", "this help"), ("ctrl+q", "quit"))),
+)
+
+
+def keys_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold #7aa2f7")
+    table.add_column()
+    for i, (section, rows) in enumerate(KEYS):
+        if i:
+            table.add_row("", "")
+        table.add_row(Text(section, style="bold #e0af68"), "")
+        for key, what in rows:
+            table.add_row(key, what)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, over a dimmed screen; any of esc, q, ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "close", key_display="esc"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        background: $background 70%;
+    }
+    HelpScreen > VerticalScroll {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        padding: 0 2;
+        scrollbar-size-vertical: 1;
+        border: round $primary 60%;
+        border-title-color: $primary;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        box = VerticalScroll()
+        box.border_title = "keys"
+        box.border_subtitle = "esc to close"
+        with box:
+            yield Static(keys_table())

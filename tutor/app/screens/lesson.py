@@ -1,0 +1,217 @@
+"""One lesson, step by step: keys and clicks become calls on the LessonSession, and `redraw`
+draws whatever the Run says the current step is (so back shows exactly what was seen).
+
+Starting needs torch: the Run is made in a worker that waits for the app's torch worker, and the
+screen says it is waiting meanwhile (lesson_work.py). A step that repeats runs in a worker; any
+other step runs directly, so next draws within a frame. Questions: lesson_answers.py.
+
+Every key is always in the footer: the footer rebuilds itself whenever bindings change, which
+would cost more than drawing a step, so keys that do nothing at the moment just do nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from tutor.app.screens.lesson_answers import LessonAnswers
+from tutor.app.screens.lesson_work import LessonWork
+from tutor.app.session import LessonSession, Report, Reporter
+from tutor.app.widgets.error_panel import ErrorPanel
+from tutor.app.widgets.intro import IntroPanel
+from tutor.app.widgets.navbar import NavBar
+from tutor.app.widgets.question import QuestionPanel
+from tutor.app.widgets.status import EngineStatus
+from tutor.app.widgets.step_pane import StepPane
+from tutor.app.widgets.step_scroll import StepScroll
+from tutor.app.widgets.topbar import TopBar
+from tutor.lesson import LessonError, LessonFile, pick
+
+WAITING = (
+    "This lesson opens as soon as torch has loaded: once per session, a second or two. "
+    "Meanwhile, ? shows the keys."
+)
+
+
+class LessonScreen(LessonWork, LessonAnswers):
+    """A lesson from `path` (already loaded as `lesson`, or failed with `error`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,n,space", "next", "next", key_display="→"),
+        Binding("left,p", "back", "back", key_display="←"),
+        Binding("home", "restart", "restart", show=False),
+        Binding("h", "hint", "hint"),
+        Binding("e", "toggle_code", "code"),
+        Binding("enter", "answer", "answer", show=False),
+        Binding("q", "close", "lessons"),
+        Binding("question_mark", "help", "help", key_display="?"),
+    ]
+
+    DEFAULT_CSS = """
+    LessonScreen #waiting {
+        height: auto;
+        margin: 1 1;
+        padding: 1 2;
+        border: round $primary 40%;
+        color: $text-muted;
+    }
+    LessonScreen #waiting EngineStatus { background: transparent; padding: 0; margin: 1 0 0 0; }
+    LessonScreen #repeat-progress { padding: 0 2; height: 1; }
+    LessonScreen ErrorPanel { margin: 1 1 1 1; }
+    """
+
+    show_code: reactive[bool] = reactive(True)
+
+    class Reported(Message):
+        """A step reached or an answer given: the seam for saved progress and scores."""
+
+        def __init__(self, report: Report) -> None:
+            super().__init__()
+            self.report = report
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lesson: LessonFile | None = None,
+        error: LessonError | None = None,
+        direct: bool = False,
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.lesson = lesson
+        self.load_error = error
+        self.direct = direct
+        self.session: LessonSession | None = None
+        self.device = ""
+        self.busy = ""  # what a worker is doing, "" when idle
+        self.problem = ""  # why the lesson could not start, when it could not
+
+    def compose(self) -> ComposeResult:
+        title = pick(self.lesson.lesson.title, self.tutor.lang) if self.lesson else ""
+        yield TopBar(title or self.path.name, "", id="lesson-topbar")
+        with StepScroll(id="body"):
+            with Vertical(id="waiting"):
+                yield Static(WAITING, markup=False)
+                yield EngineStatus()
+            yield IntroPanel(id="intro")
+            yield StepPane(id="step")
+            yield QuestionPanel(id="question")
+            yield ErrorPanel(id="error")
+            yield ProgressBar(id="repeat-progress", show_eta=False)
+        yield NavBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#waiting").display = False
+        self.query_one("#repeat-progress").display = False
+        self.query_one(IntroPanel).display = False
+        self.query_one(StepPane).display = False
+        self.query_one(StepScroll).focus()
+        self.query_one(NavBar).show(0, 0, busy="starting…")
+        if self.load_error is not None:
+            self._failed(self.load_error, "this lesson could not be loaded")
+        else:
+            self.start()
+
+    # ------------------------------------------------------------------ drawing
+
+    def redraw(self, *, moved: bool = False) -> None:
+        """Draw the current position from the session; `moved` scrolls back to the top."""
+        session = self.session
+        if session is None:
+            return
+        run = session.run
+        k, total = session.position, session.total
+        self.query_one(TopBar).set_info(f"step {k}/{total} · {self.device}")
+        intro, pane = self.query_one(IntroPanel), self.query_one(StepPane)
+        question, errors = self.query_one(QuestionPanel), self.query_one(ErrorPanel)
+        intro.display = k == 0
+        pane.display = k != 0
+        failed = run.blocked
+        if k == 0:
+            intro.show(run.file, run.lang, device=self.device, params=dict(run.params))
+        else:
+            pane.show(session.view())
+            pane.set_code_visible(self.show_code)
+        outcome = run.outcome(k) if k else None
+        if outcome is not None and outcome.error is not None:
+            errors.show_error(outcome.error, run.file.path, title=f"step {k} could not run")
+        else:
+            errors.clear()
+        asked = session.question() if not failed else None
+        if asked is None:
+            question.hide()
+            if isinstance(self.focused, Input):
+                self.query_one(StepScroll).focus()
+        else:
+            question.show(asked, session.attempt(), session.answer_text())
+        self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy)
+        if moved:
+            self.query_one(StepScroll).scroll_home(animate=False)
+
+    def watch_show_code(self, show: bool) -> None:
+        if self.is_mounted:
+            self.query_one(StepPane).set_code_visible(show)
+
+    # ------------------------------------------------------------------ moving
+
+    def action_next(self) -> None:
+        session = self.session
+        if session is None or self.busy:
+            return
+        if session.at_end:
+            self.notify("That was the last step. Press q for the list.", title="done")
+            return
+        if session.run.blocked:
+            self.app.bell()
+            return
+        if self.may_be_slow():
+            self.run_slow_step()
+            return
+        session.forward()
+        self.redraw(moved=True)
+
+    def action_back(self) -> None:
+        if self.session is not None and not self.busy and self.session.back():
+            self.redraw(moved=True)
+
+    def action_restart(self) -> None:
+        if self.session is not None and not self.busy:
+            self.session.restart()
+            self.redraw(moved=True)
+
+    def on_nav_bar_move(self, event: NavBar.Move) -> None:
+        if event.step < 0:
+            self.action_back()
+        elif self.session is not None and self.session.at_end:
+            self.action_close()
+        else:
+            self.action_next()
+
+    def action_toggle_code(self) -> None:
+        self.show_code = not self.show_code
+
+    def action_close(self) -> None:
+        if self.direct:
+            self.app.exit()
+        else:
+            self.dismiss()
+
+    def action_help(self) -> None:
+        self.tutor.action_help()
+
+    def reporter(self) -> Reporter:
+        """Where the session's reports go: up to the app, as `LessonScreen.Reported`."""
+
+        def report(report: Report) -> None:
+            self.post_message(self.Reported(report))
+
+        return report

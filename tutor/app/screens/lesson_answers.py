@@ -1,0 +1,75 @@
+"""The lesson screen's questions: typing an answer (a digit starts one), picking an option by
+its number or a click, hints with `h`. A mixin of `LessonScreen`; the checking is the
+LessonSession's, the drawing the QuestionPanel's.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tutor.app.session import LessonSession
+from tutor.app.widgets.question import ANSWER_START, AnswerInput, QuestionPanel
+from tutor.app.widgets.step_scroll import StepScroll
+
+
+class LessonAnswers(Screen[None]):
+    """Keys and messages of a step's question."""
+
+    session: LessonSession | None
+    busy: str
+
+    def redraw(self, *, moved: bool = False) -> None:
+        raise NotImplementedError
+
+    def action_hint(self) -> None:
+        if self.session is not None and self.session.question() is not None:
+            self.session.hint()
+            self.redraw()
+
+    def action_answer(self) -> None:
+        session = self.session
+        asked = session.question() if session else None
+        if asked is not None and asked.kind == "ask" and not session.attempt().finished:  # type: ignore[union-attr]
+            self.query_one(QuestionPanel).start_answer()
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
+        session, char = self.session, event.character
+        if session is None or self.busy or not char or isinstance(self.focused, Input):
+            return
+        asked = session.question()
+        if asked is None or session.attempt().finished:
+            return
+        if asked.kind == "ask" and char in ANSWER_START:
+            event.stop()
+            event.prevent_default()
+            self.query_one(QuestionPanel).start_answer(char)
+        elif asked.kind == "choose" and char.isdigit() and 1 <= int(char) <= len(asked.options):
+            event.stop()
+            event.prevent_default()
+            self._choose(int(char) - 1)
+
+    def on_question_panel_answer(self, event: QuestionPanel.Answer) -> None:
+        if self.session is None:
+            return
+        attempt = self.session.answer(event.text)
+        box = self.query_one(AnswerInput)
+        if attempt.solved:
+            self.query_one(StepScroll).focus()
+        elif attempt.correct is False:
+            box.value = ""
+        self.redraw()
+
+    def on_question_panel_choice(self, event: QuestionPanel.Choice) -> None:
+        self._choose(event.index)
+
+    def _choose(self, index: int) -> None:
+        if self.session is None or self.session.attempt().finished:
+            return
+        self.session.choose(index)
+        self.redraw()
+
+    def on_answer_input_leave(self, _event: AnswerInput.Leave) -> None:
+        self.query_one(StepScroll).focus()

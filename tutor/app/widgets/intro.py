@@ -1,0 +1,69 @@
+"""Position 0 of a lesson: what it is about, its knobs, and the steps ahead."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.lesson import LessonFile, pick
+
+
+def intro_renderable(
+    lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
+) -> RenderableType:
+    """Summary, the facts (steps, device, knobs, prerequisites) and the table of contents."""
+    model = lesson.lesson
+    parts: list[RenderableType] = [
+        Text("Lesson", style="dim"),
+        Text(pick(model.title, lang), style="bold #e0af68"),
+        Text(""),
+    ]
+    summary = pick(model.summary, lang).strip()
+    if summary:
+        parts += [Markdown(summary), Text("")]
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    facts.add_row("steps", str(len(model.steps)))
+    facts.add_row("device", device)
+    if model.requires:
+        facts.add_row("after", ", ".join(model.requires))
+    for name, value in params.items():
+        spec = model.params.get(name)
+        helptext = pick(spec.help, lang) if spec is not None and spec.help else ""
+        facts.add_row(
+            "knob", Text.assemble((f"{name} = {value}", "bold"), (f"  {helptext}", "dim"))
+        )
+    parts += [facts, Text("")]
+    contents = Table.grid(padding=(0, 1))
+    contents.add_column(justify="right", style="dim", no_wrap=True)
+    contents.add_column(no_wrap=True)
+    contents.add_column(style="dim", no_wrap=True)
+    for k, step in enumerate(model.steps, start=1):
+        mark = "?" if step.ask is not None or step.choose is not None else ""
+        contents.add_row(str(k), Text(pick(step.title, lang), overflow="ellipsis"), mark)
+    parts += [
+        contents,
+        Text(""),
+        Text.assemble(("press ", "dim"), ("→", "bold"), (" to begin", "dim")),
+    ]
+    return Group(*parts)
+
+
+class IntroPanel(Static):
+    """The lesson's front page, shown before step 1."""
+
+    DEFAULT_CSS = """
+    IntroPanel {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def show(
+        self, lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
+    ) -> None:
+        self.update(intro_renderable(lesson, lang, device=device, params=params))

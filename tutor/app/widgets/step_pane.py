@@ -1,0 +1,162 @@
+"""One step drawn in full: its title, its Markdown text, the statements it ran (highlighted,
+shown or hidden with `e`), every view through `tutor.render`, and the ✓/✗ of its expectations.
+
+Each part is a Static holding a rich renderable, so the numbers reflow with the terminal and a
+step change is a handful of `update` calls (no widgets mounted or removed: fast).
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tutor.app.theme import TUTOR_THEME
+from tutor.engine.views import (
+    AttentionView,
+    CompareView,
+    HeatmapView,
+    StepView,
+    TensorView,
+    View,
+)
+from tutor.render import expect_line, render_view
+
+CODE_THEME = "nord"
+CODE_BACKGROUND = TUTOR_THEME.surface or "default"
+
+
+def shown_tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
+    """The step's tensors by name (gradients too), so a ✓ line can repeat a small value."""
+    found: dict[str, TensorView] = {}
+    for view in views:
+        if isinstance(view, TensorView):
+            tensors = [view]
+        elif isinstance(view, CompareView):
+            tensors = [view.left, view.right]
+        elif isinstance(view, (HeatmapView, AttentionView)):
+            tensors = [view.value]
+        else:
+            tensors = []
+        for tensor in tensors:
+            found.setdefault(tensor.name, tensor)
+            if tensor.grad is not None:
+                grad = TensorView(f"{tensor.name}.grad", tensor.grad, tensor.dtype, tensor.device)
+                found.setdefault(grad.name, grad)
+    return found
+
+
+def views_renderable(views: tuple[View, ...]) -> RenderableType:
+    """Every view, a blank line between two."""
+    parts: list[RenderableType] = []
+    for i, view in enumerate(views):
+        if i:
+            parts.append(Text(""))
+        parts.append(render_view(view))
+    return Group(*parts)
+
+
+def code_renderable(step: StepView) -> RenderableType:
+    """The statements, highlighted, with the `backward:` and `repeat:` facts under them."""
+    parts: list[RenderableType] = []
+    if step.code.strip():
+        parts.append(
+            Syntax(
+                step.code.strip("\n"),
+                "python",
+                theme=CODE_THEME,
+                background_color=CODE_BACKGROUND,
+                word_wrap=True,
+            )
+        )
+    for key, value in (("backward", step.backward), ("repeat", str(step.repeat or ""))):
+        if value:
+            parts.append(Text.assemble((f"{key}: ", "dim"), (value, "bold")))
+    return Group(*parts)
+
+
+def warm_up() -> None:
+    """Draw a throwaway step off the UI thread: the first Markdown and Python highlighting
+    import markdown-it and pygments' lexer (~100 ms), which the first key press should not pay.
+    """
+    sample = StepView(1, 1, "warm", "**bold** and `code`", "y = x @ W + b", "loss", 2)
+    console = Console(file=io.StringIO(), width=80, color_system="truecolor")
+    console.print(Markdown(sample.text), code_renderable(sample))
+
+
+def has_code(step: StepView) -> bool:
+    return bool(step.code.strip() or step.backward or step.repeat)
+
+
+class StepPane(Vertical):
+    """The parts of one step; `show(step, show_code=...)` redraws them all."""
+
+    DEFAULT_CSS = """
+    StepPane {
+        height: auto;
+        padding: 0 1;
+    }
+    StepPane > #step-kicker {
+        color: $text-muted;
+        height: 1;
+    }
+    StepPane > #step-title {
+        text-style: bold;
+        color: $accent;
+        margin: 0 0 1 0;
+    }
+    StepPane > #step-text {
+        margin: 0 0 1 0;
+    }
+    StepPane > #step-code {
+        border-left: outer $primary 60%;
+        background: $surface;
+        padding: 0 1;
+        margin: 0 0 1 0;
+    }
+    StepPane > #step-views {
+        margin: 0 0 1 0;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.code_visible = True
+        self._has_code = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="step-kicker", markup=False)
+        yield Static(id="step-title", markup=False)
+        yield Static(id="step-text")
+        yield Static(id="step-code")
+        yield Static(id="step-views")
+        yield Static(id="step-expects")
+
+    def show(self, step: StepView) -> None:
+        """Draw `step` (a step from 1; the intro at 0 is another widget)."""
+        self._part("#step-kicker", Text(f"Step {step.index} of {step.total}"), True)
+        self._part("#step-title", Text(step.title), True)
+        text = step.text.strip()
+        self._part("#step-text", Markdown(text) if text else Text(""), bool(text))
+        self._has_code = has_code(step)
+        self._part("#step-code", code_renderable(step), self._has_code and self.code_visible)
+        self._part("#step-views", views_renderable(step.views), bool(step.views))
+        shown = shown_tensors(step.views)
+        expects = Group(*(expect_line(result, shown) for result in step.expects))
+        self._part("#step-expects", expects, bool(step.expects))
+
+    def set_code_visible(self, visible: bool) -> None:
+        """`e`: the statements shown or hidden, on this step and the ones after."""
+        self.code_visible = visible
+        self.query_one("#step-code").display = visible and self._has_code
+
+    def _part(self, selector: str, renderable: RenderableType, present: bool) -> None:
+        part = self.query_one(selector, Static)
+        part.update(renderable)
+        part.display = present  # not a class: no stylesheet pass on every step
