@@ -42,6 +42,7 @@ async def test_a_wrong_answer_shows_the_next_hint_and_allows_a_retry() -> None:
         assert "✗ not 1" in text
         assert "hint 1/2  How far is each prediction from its target?" in text
         assert "square it" not in text  # one hint at a time
+        assert not isinstance(app.focused, AnswerInput)  # h, → work again; a digit retries
         await pilot.press("2", "enter")
         assert "hint 2/2  Every error is 0.5; square it, then average." in screen_text(app)
         await pilot.press("1", "/", "4", "enter")  # a formula is a fine answer

@@ -92,7 +92,6 @@ class LessonScreen(LessonWork, LessonAnswers):
         self.session: LessonSession | None = None
         self.device = ""
         self.busy = ""  # what a worker is doing, "" when idle
-        self.problem = ""  # why the lesson could not start, when it could not
 
     def compose(self) -> ComposeResult:
         title = pick(self.lesson.lesson.title, self.tutor.lang) if self.lesson else ""
@@ -168,7 +167,8 @@ class LessonScreen(LessonWork, LessonAnswers):
         if session is None or self.busy:
             return
         if session.at_end:
-            self.notify("That was the last step. Press q for the list.", title="done")
+            then = "q to quit" if self.direct else "q for the list of lessons"
+            self.notify(f"That was the last step: {then}.", title="done")
             return
         if session.run.blocked:
             self.app.bell()

@@ -23,21 +23,27 @@ class LessonAnswers(Screen[None]):
     def redraw(self, *, moved: bool = False) -> None:
         raise NotImplementedError
 
+    @property
+    def idle_session(self) -> LessonSession | None:
+        """The session, unless a worker is computing a step (then the Run is not ours)."""
+        return None if self.busy else self.session
+
     def action_hint(self) -> None:
-        if self.session is not None and self.session.question() is not None:
-            self.session.hint()
+        session = self.idle_session
+        if session is not None and session.question() is not None:
+            session.hint()
             self.redraw()
 
     def action_answer(self) -> None:
-        session = self.session
+        session = self.idle_session
         asked = session.question() if session else None
-        if asked is not None and asked.kind == "ask" and not session.attempt().finished:  # type: ignore[union-attr]
+        if session and asked and asked.kind == "ask" and not session.attempt().finished:
             self.query_one(QuestionPanel).start_answer()
 
     def on_key(self, event: events.Key) -> None:
         """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
-        session, char = self.session, event.character
-        if session is None or self.busy or not char or isinstance(self.focused, Input):
+        session, char = self.idle_session, event.character
+        if session is None or not char or isinstance(self.focused, Input):
             return
         asked = session.question()
         if asked is None or session.attempt().finished:
@@ -52,23 +58,24 @@ class LessonAnswers(Screen[None]):
             self._choose(int(char) - 1)
 
     def on_question_panel_answer(self, event: QuestionPanel.Answer) -> None:
-        if self.session is None:
+        session = self.idle_session
+        if session is None:
             return
-        attempt = self.session.answer(event.text)
-        box = self.query_one(AnswerInput)
-        if attempt.solved:
+        attempt = session.answer(event.text)
+        if attempt.correct is not None:  # judged, right or wrong: the keys are the lesson's
+            # again (h for the hint, → to move on); typing a digit starts a new answer
+            self.query_one(AnswerInput).value = ""
             self.query_one(StepScroll).focus()
-        elif attempt.correct is False:
-            box.value = ""
-        self.redraw()
+        self.redraw()  # an unreadable answer keeps the box, to be corrected
 
     def on_question_panel_choice(self, event: QuestionPanel.Choice) -> None:
         self._choose(event.index)
 
     def _choose(self, index: int) -> None:
-        if self.session is None or self.session.attempt().finished:
+        session = self.idle_session
+        if session is None or session.attempt().finished:
             return
-        self.session.choose(index)
+        session.choose(index)
         self.redraw()
 
     def on_answer_input_leave(self, _event: AnswerInput.Leave) -> None:

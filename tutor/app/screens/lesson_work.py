@@ -58,7 +58,6 @@ class LessonWork(Screen[None]):
     session: LessonSession | None
     device: str
     busy: str
-    problem: str
 
     @property
     def tutor(self) -> TutorApp:
@@ -110,7 +109,6 @@ class LessonWork(Screen[None]):
     def _failed(self, error: LessonError | str, title: str) -> None:
         if not self.is_attached:
             return
-        self.problem = str(error)
         self.query_one("#waiting").display = False
         self.query_one(ErrorPanel).show_error(error, self.path, title=title)
         self.query_one(TopBar).set_info("error")

@@ -103,7 +103,9 @@ class QuestionPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="q-prompt")
         with Horizontal(id="q-answer-row"):
-            yield AnswerInput(placeholder="a number, or a formula like 1/3", compact=True)
+            yield AnswerInput(
+                placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
+            )
             yield Button("check", id="q-check", compact=True)
         yield ChoiceList()
         yield Static(id="q-feedback", markup=False)
