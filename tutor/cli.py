@@ -46,12 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     lesson_options(parser, top=True)
+    app_options(parser, top=True)
 
     p_open = sub.add_parser("open", help="open a lesson (or list a folder of them) in the app")
     p_open.add_argument(
         "lesson", nargs="?", help="a lesson file, a folder of lessons, or a bundled lesson's id"
     )
     lesson_options(p_open)
+    app_options(p_open)
 
     p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
     p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
@@ -84,7 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-VALUED_OPTIONS = ("--device", "--lang", "--set")
+def app_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+    """Whose progress the app saves, and where: a classroom session sets all three."""
+    unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+    p.add_argument("--learner", help="whose progress to save (default: your user name)", **unset)
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="the data folder (default: the platform's user data folder, or TUTOR_DATA_DIR)",
+        **unset,
+    )
+    p.add_argument(
+        "--classroom", action="store_true", help=argparse.SUPPRESS, **({} if top else unset)
+    )
+
+
+VALUED_OPTIONS = ("--device", "--lang", "--set", "--learner", "--data")
 
 
 def _implicit_open(args: list[str]) -> list[str]:
@@ -209,7 +226,14 @@ def cmd_open(args: argparse.Namespace) -> int:
     from tutor.app import AppConfig, TutorApp
 
     config = AppConfig(
-        folder=folder, lesson=lesson, lang=args.lang, device=device, sets=tuple(args.set)
+        folder=folder,
+        lesson=lesson,
+        lang=args.lang,
+        device=device,
+        sets=tuple(args.set),
+        learner=args.learner,
+        data=args.data,
+        classroom=args.classroom,
     )
     TutorApp(config).run()
     return EXIT_OK

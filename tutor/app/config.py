@@ -20,3 +20,6 @@ class AppConfig:
     lang: str | None = None
     device: str | None = None
     sets: tuple[str, ...] = field(default_factory=tuple)
+    learner: str | None = None  # whose progress is saved; default: the local user
+    data: Path | None = None  # where the progress store lives; default: the user data dir
+    classroom: bool = False  # a student's SSH session: no suspend, `q` on the list ends it
