@@ -11,7 +11,18 @@ from pathlib import Path
 from tutor import __version__
 
 BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
-COMMANDS = ("open", "run", "check", "progress")
+COMMANDS = (
+    "open",
+    "run",
+    "check",
+    "progress",
+    "serve",
+    "class",
+    "password",
+    "schema",
+    "new",
+    "export",
+)
 APP_DEVICES = ("cpu", "cuda", "mps")  # whether one exists is checked once torch has loaded
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +94,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="the data folder (default: the platform's user data folder, or TUTOR_DATA_DIR)",
     )
     p_progress.add_argument("--learner", help="whose progress (default: your user name)")
+
+    p_serve = sub.add_parser("serve", help="a classroom: students ssh in, each to their own tutor")
+    p_serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p_serve.add_argument("--port", type=int, default=2222)
+    p_serve.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="FILE",
+        help="students' public keys, each with the student's name as comment",
+    )
+    p_serve.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="hashed passwords, written by `tutor password`",
+    )
+    p_serve.add_argument("--lessons", type=Path, default=BUNDLED, help="lessons to offer")
+    p_serve.add_argument(
+        "--data",
+        type=Path,
+        default=Path("classroom-data"),
+        help="host key, progress and log (default ./classroom-data)",
+    )
+    p_serve.add_argument("--max-sessions", type=int, default=40)
+    p_serve.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS")
+    p_serve.add_argument(
+        "--lang",
+        help="language of the lessons (default: each student's "
+        "LANG is not forwarded by ssh, so English)",
+    )
+
+    p_class = sub.add_parser("class", help="the teacher's view: where every student is")
+    p_class.add_argument(
+        "--data",
+        type=Path,
+        default=Path("classroom-data"),
+        help="the classroom's data folder (as given to `tutor serve`)",
+    )
+    p_class.add_argument("--plain", action="store_true", help="print the table once")
+    p_class.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV")
+
+    p_password = sub.add_parser("password", help="add or change a student's password")
+    p_password.add_argument("file", type=Path, help="the password file (created if missing)")
+    p_password.add_argument("name", help="the student's user name")
+
+    sub.add_parser("schema", help="print the lesson format as JSON Schema")
+
+    p_new = sub.add_parser("new", help="write a new lesson from a template")
+    p_new.add_argument("file", type=Path)
+    p_new.add_argument("--template", choices=("basic", "attention", "training"), default="basic")
+
+    p_export = sub.add_parser("export", help="a lesson's whole transcript, every value drawn")
+    p_export.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    p_export.add_argument("--format", choices=("md", "html", "svg"), default="md")
+    p_export.add_argument("-o", "--output", type=Path, required=True)
+    p_export.add_argument("--device", help="auto (default), cpu, cuda or mps")
+    p_export.add_argument("--lang", help="language of the transcript (en, zh ...)")
     return parser
 
 
@@ -129,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "progress":
             return cmd_progress(args)
+        if args.command in ("serve", "class", "password", "schema", "new", "export"):
+            from tutor import commands
+
+            return int(getattr(commands, f"cmd_{args.command}")(args))
         return cmd_open(args)  # `tutor`, `tutor PATH`, `tutor open FILE_OR_ID`
     except UsageError as e:
         print(f"tutor: {e}", file=sys.stderr)

@@ -1,0 +1,124 @@
+"""The warm parent of every student session.
+
+`tutor serve` starts this once, as its own small process (`python -m tutor.classroom.zygote`).
+It imports torch and the app, does nothing with them (no torch op, no CUDA), and then forks
+one child per session on request: the child shares the imported modules copy-on-write, so a
+new student's first screen is quick and costs a few megabytes instead of a fresh interpreter.
+Forking from this single-threaded process, not from the asyncio server, keeps fork safe.
+
+Protocol, over a SOCK_SEQPACKET socket pair: the server sends a JSON `Spawn` with the PTY's
+slave end attached (SCM_RIGHTS); the zygote answers `{"pid": N}` or `{"error": "..."}`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import signal
+import socket
+import sys
+from dataclasses import asdict, dataclass
+
+MAX_MESSAGE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Spawn:
+    """What a session's child needs to know."""
+
+    learner: str
+    term: str
+    lessons: str
+    data: str
+    lang: str | None = None
+    device: str | None = None
+    cpu_seconds: int = 3600
+    memory_bytes: int = 0  # address-space limit over what the zygote already maps; 0: none
+
+    def encode(self) -> bytes:
+        return json.dumps(asdict(self)).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Spawn:
+        return cls(**json.loads(data))
+
+
+def warm_up() -> None:
+    """Import what every session will need, without running anything: each module imported
+    here is shared by all children instead of being loaded (and paid for) in each."""
+    import importlib
+    import pkgutil
+
+    import torch
+
+    import tutor
+
+    for module in pkgutil.walk_packages(tutor.__path__, "tutor."):
+        if not module.name.startswith(("tutor.classroom", "tutor.commands", "tutor.cli")):
+            importlib.import_module(module.name)
+    import textual.widgets
+
+    for name in textual.widgets.__all__:  # Textual loads its widgets lazily
+        getattr(textual.widgets, name)
+    for name in ("rich.markdown", "rich.syntax", "pygments.lexers.python",
+                 "pygments.formatters.terminal256", "textual.drivers.linux_driver"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    torch.broadcast_shapes((2, 1), (1, 2))  # imports sympy; shapes only: no kernel, no thread
+    gc.collect()
+    gc.freeze()  # keep the GC from touching (and copying) the shared objects in children
+
+
+def serve(sock: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 1)
+        except InterruptedError:
+            continue
+        except OSError:
+            return
+        if not data:  # the server has gone: stop, and leave sessions to end on their own
+            return
+        try:
+            spec = Spawn.decode(data)
+            if len(fds) != 1:
+                raise ValueError("a spawn request carries exactly one terminal")
+        except (ValueError, TypeError) as e:
+            for fd in fds:
+                os.close(fd)
+            sock.send(json.dumps({"error": str(e)}).encode())
+            continue
+        pid = os.fork()
+        if pid == 0:  # the student's session
+            sock.close()
+            from tutor.classroom.child import run_session
+
+            run_session(fds[0], spec)  # never returns
+        os.close(fds[0])
+        sock.send(json.dumps({"pid": pid}).encode())
+
+
+def _reap(_signum: int, _frame: object) -> None:
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main() -> None:
+    fd = int(sys.argv[1])
+    sock = socket.socket(fileno=fd)
+    warm_up()
+    sock.send(b'{"ready": true}')
+    serve(sock)
+
+
+if __name__ == "__main__":
+    main()

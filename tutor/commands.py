@@ -1,0 +1,140 @@
+"""The `tutor` subcommands beyond learning: the classroom, and the authoring kit.
+
+Each takes the parsed arguments and returns an exit code (0 ok, 1 failed, 2 usage error);
+`tutor.cli` stays a parser and a dispatcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "lesson.schema.json"
+
+
+def _usage(message: str) -> int:
+    print(f"tutor: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# ---------------------------------------------------------------- the classroom
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tutor.classroom.server import ServeConfig, serve
+
+    if args.authorized_keys is None and args.password_file is None:
+        return _usage(
+            "give --authorized-keys FILE or --password-file FILE: nobody could log in otherwise"
+        )
+    for path in (args.authorized_keys, args.password_file):
+        if path is not None and not path.is_file():
+            return _usage(f"no such file: {path}")
+    if not args.lessons.is_dir():
+        return _usage(f"no lessons folder {args.lessons}")
+    config = ServeConfig(
+        host=args.host,
+        port=args.port,
+        lessons=args.lessons.resolve(),
+        data=args.data.resolve(),
+        authorized_keys=args.authorized_keys,
+        password_file=args.password_file,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        lang=args.lang,
+    )
+    try:
+        asyncio.run(serve(config))
+    except (ValueError, OSError) as e:
+        print(f"tutor serve: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    from tutor.classroom.teacher import ClassApp, export_csv, print_class
+    from tutor.progress import ProgressStore
+
+    if not args.data.is_dir():
+        return _usage(f"no classroom data in {args.data} (give the --data of `tutor serve`)")
+    store = ProgressStore(args.data)
+    if args.csv is not None:
+        export_csv(store, args.csv)
+        print(f"wrote {len(store.class_rows())} students to {args.csv}")
+        return EXIT_OK
+    if args.plain or not sys.stdout.isatty():
+        return print_class(store)
+    ClassApp(store).run()
+    return EXIT_OK
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    from tutor.classroom.auth import set_password, valid_name
+
+    if not valid_name(args.name):
+        return _usage(f"'{args.name}' cannot be a user name: letters, digits, '.', '_', '-'")
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            return _usage("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        return _usage("a password needs at least 8 characters")
+    set_password(args.file, args.name, password)
+    print(f"{args.name}'s password is set in {args.file} (hashed with scrypt)")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- authoring
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from tutor.lesson.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    target: Path = args.file
+    if target.exists():
+        return _usage(f"{target} exists; choose another name")
+    if target.suffix not in (".yaml", ".yml"):
+        return _usage("a lesson file ends in .yaml")
+    text = (TEMPLATES / f"{args.template}.yaml").read_text(encoding="utf-8")
+    if SCHEMA_FILE.is_file():  # point editors at the schema that ships with this tutor
+        text = text.replace("https://tutor.invalid/schema/lesson.schema.json", SCHEMA_FILE.as_uri())
+    lesson_id = "".join(c if c.isalnum() else "-" for c in target.stem.lower()).strip("-")
+    text = text.replace("id: my-lesson ", f"id: {lesson_id} ", 1)
+    for old in ("id: my-attention-lesson", "id: my-training-lesson"):
+        text = text.replace(old, f"id: {lesson_id}", 1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target} ({args.template}); check it with: tutor check {target}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tutor.lesson import LessonError, learner_language, load_lesson
+
+    path = Path(args.lesson)
+    if not path.is_file():
+        return _usage(f"no lesson file {args.lesson}")
+    try:
+        lesson = load_lesson(path)
+    except LessonError as e:
+        print(e, file=sys.stderr)
+        return EXIT_FAIL
+    from tutor.export import export_lesson
+
+    steps = export_lesson(
+        lesson, args.format, args.output, device=args.device, lang=learner_language(args.lang)
+    )
+    print(f"wrote {args.output} ({steps} steps, {args.format})")
+    return EXIT_OK

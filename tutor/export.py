@@ -1,0 +1,127 @@
+"""`tutor export`: a lesson's whole transcript, every value drawn, for handouts and slides.
+
+HTML and SVG come from rich's console recording (the same renderers as the app and `--plain`);
+Markdown keeps the prose as Markdown and puts the drawn values in text blocks.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from tutor.engine.run import Run
+from tutor.lesson import LessonFile, Step, pick
+from tutor.render import StepPanel, render_view
+from tutor.render.prose import Prose, inline_markdown
+
+FORMATS = ("md", "html", "svg")
+
+
+def export_lesson(
+    lesson: LessonFile,
+    fmt: str,
+    out: Path,
+    *,
+    device: str | None = None,
+    lang: str = "en",
+    width: int = 100,
+) -> int:
+    """Run the lesson to its end and write its transcript; returns the steps written."""
+    run = Run(lesson, device=device, lang=lang)
+    run.run_all()
+    if fmt == "md":
+        out.write_text(_markdown(run, lesson, lang, width), encoding="utf-8")
+    else:
+        console = Console(
+            record=True,
+            width=width,
+            file=io.StringIO(),
+            color_system="truecolor",
+            force_terminal=True,
+        )
+        _transcript(console, run, lesson, lang)
+        title = pick(lesson.lesson.title, lang)
+        if fmt == "html":
+            out.write_text(console.export_html(inline_styles=True), encoding="utf-8")
+        else:
+            out.write_text(console.export_svg(title=title), encoding="utf-8")
+    return run.position
+
+
+def _transcript(console: Console, run: Run, lesson: LessonFile, lang: str) -> None:
+    intro = run.view(0)
+    console.rule(Text(intro.title, style="bold"))
+    if intro.text:
+        console.print(Prose(intro.text))
+    for k in range(1, run.position + 1):
+        console.print()
+        console.print(StepPanel(run.view(k)))
+        for line in _question(lesson.lesson.steps[k - 1], run, k, lang):
+            console.print(line)
+
+
+def _question(step: Step, run: Run, k: int, lang: str) -> list[Text | Prose]:
+    if step.ask is not None:
+        answer = run.outcome(k).answer
+        lines: list[Text | Prose] = [
+            Text.assemble(("? ", "bold cyan"), inline_markdown(pick(step.ask, lang)))
+        ]
+        if answer is not None:
+            lines.append(Text(f"answer: {answer:.6g}", style="green"))
+    elif step.choose is not None:
+        options = [pick(o, lang) for o in step.choose.options]
+        lines = [
+            Text.assemble(("? ", "bold cyan"), inline_markdown(pick(step.choose.question, lang)))
+        ]
+        lines += [
+            Text(f"  {n}. {o}", style="green" if n - 1 == step.choose.answer else "")
+            for n, o in enumerate(options, start=1)
+        ]
+    else:
+        return []
+    if step.explain is not None:
+        lines.append(Prose(pick(step.explain, lang)))
+    return lines
+
+
+def _plain(renderable: object, width: int) -> str:
+    console = Console(record=True, width=width, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text().rstrip()
+
+
+def _markdown(run: Run, lesson: LessonFile, lang: str, width: int) -> str:
+    intro = run.view(0)
+    parts = [f"# {intro.title}", ""]
+    if intro.text:
+        parts += [intro.text.strip(), ""]
+    for k in range(1, run.position + 1):
+        view = run.view(k)
+        step = lesson.lesson.steps[k - 1]
+        parts += [f"## Step {k}/{view.total} · {view.title}", ""]
+        if view.text:
+            parts += [view.text.strip(), ""]
+        if view.code:
+            parts += ["```python", view.code, "```", ""]
+        if view.backward:
+            parts += [f"`backward: {view.backward}`", ""]
+        for shown in view.views:
+            parts += ["```text", _plain(render_view(shown), width), "```", ""]
+        for result in view.expects:
+            parts.append(
+                f"- {'✓' if result.ok else '✗'} `{result.name}`"
+                + (f": {result.message}" if result.message else "")
+            )
+        if view.expects:
+            parts.append("")
+        if view.error:
+            parts += [f"> **Error:** {view.error}", ""]
+        for line in _question(step, run, k, lang):
+            parts += [
+                _plain(line, width) if isinstance(line, Text) else pick(step.explain, lang).strip(),
+                "",
+            ]
+    return "\n".join(parts).rstrip() + "\n"
