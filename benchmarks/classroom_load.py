@@ -1,0 +1,220 @@
+"""Classroom figures over real SSH on 127.0.0.1: first screen, memory per session, and
+key-to-frame latency with many students pressing keys at once.
+
+    python benchmarks/classroom_load.py [--sessions 30] [--rounds 20]
+
+Starts `tutor serve` on a free port with fresh keys, drives SSH sessions with asyncssh's
+client (a PTY each, as `ssh -t` asks), and prints the figures. Goals (issue 7): first screen
+under 0.5 s, at most 40 MB PSS per extra session, p95 key-to-frame under 150 ms with 30
+sessions on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncssh
+
+ROOT = Path(__file__).resolve().parent.parent
+LIST_TEXT = b"lessons"
+STEP_TEXT = b"step 0/"  # the lesson's intro, after Enter on the list
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def session_pids(log: Path) -> list[int]:
+    return [int(p) for p in re.findall(r"session start: \S+ pid (\d+)", log.read_text())]
+
+
+class Student:
+    def __init__(self, name: str, port: int, key: asyncssh.SSHKey) -> None:
+        self.name, self.port, self.key = name, port, key
+        self.buffer = bytearray()
+        self.arrived = asyncio.Event()
+
+    async def connect(self) -> float:
+        started = time.perf_counter()
+        self.conn = await asyncssh.connect(
+            "127.0.0.1", self.port, username=self.name, client_keys=[self.key], known_hosts=None
+        )
+        self.process = await self.conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), encoding=None
+        )
+        self.reader = asyncio.create_task(self._read())
+        await self.wait_for(LIST_TEXT)
+        return time.perf_counter() - started
+
+    async def _read(self) -> None:
+        while True:
+            data = await self.process.stdout.read(65536)
+            if not data:
+                return
+            self.buffer += data
+            self.arrived.set()
+
+    async def wait_for(self, text: bytes, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.buffer:
+            self.arrived.clear()
+            await asyncio.wait_for(self.arrived.wait(), max(0.01, deadline - time.monotonic()))
+
+    async def press_key(self, data: bytes) -> float:
+        """Seconds from sending a key to the first byte of the frame it causes."""
+        await asyncio.sleep(0.05)  # let the previous frame finish
+        self.buffer.clear()
+        self.arrived.clear()
+        started = time.perf_counter()
+        self.process.stdin.write(data)
+        await asyncio.wait_for(self.arrived.wait(), 30)
+        return time.perf_counter() - started
+
+    async def close(self) -> None:
+        self.process.stdin.write(b"qqq")
+        self.conn.close()
+        self.reader.cancel()
+
+
+async def drive(
+    args: argparse.Namespace,
+    port: int,
+    keys: dict[str, asyncssh.SSHKey],
+    log: Path,
+    zygote_pid: int,
+) -> None:
+    names = list(keys)
+    # first screens, one at a time
+    firsts = []
+    for name in names[:5]:
+        student = Student(name, port, keys[name])
+        firsts.append(await student.connect())
+        await student.close()
+        await asyncio.sleep(0.5)
+    print(
+        f"first screen over ssh      median {statistics.median(firsts) * 1000:.0f} ms "
+        f"(of {len(firsts)}, from connect to the lesson list)"
+    )
+
+    base = pss_kb(zygote_pid)
+    students = [Student(name, port, keys[name]) for name in names[: args.sessions]]
+    for student in students:
+        await student.connect()
+    await asyncio.sleep(2)
+    pids = session_pids(log)[-len(students) :]
+    total = sum(pss_kb(pid) for pid in pids) + pss_kb(zygote_pid)
+    per = (total - base) / len(students) / 1024
+    print(
+        f"memory per session         {per:.1f} MB PSS ({len(students)} sessions; zygote "
+        f"{base / 1024:.0f} MB before, all together {total / 1024:.0f} MB)"
+    )
+
+    for student in students:  # open the first lesson in every session
+        student.process.stdin.write(b"\r")
+    await asyncio.gather(*(s.wait_for(STEP_TEXT) for s in students))
+
+    async def press(student: Student, think: float) -> list[float]:
+        times = []
+        rng = random.Random(student.name)
+        for n in range(args.rounds):
+            if think:
+                await asyncio.sleep(rng.uniform(0, 2 * think))
+            times.append(await student.press_key(b"\x1b[C" if n % 2 == 0 else b"\x1b[D"))
+        return times
+
+    for think, label in (
+        (0.0, "in lockstep (all keys together)"),
+        (0.5, "reading (0-1 s between keys)"),
+    ):
+        results = await asyncio.gather(*(press(s, think) for s in students))
+        latencies = sorted(t for r in results for t in r)
+        p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        print(
+            f"key to frame, {len(students)} sessions {label}: median "
+            f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+            f"({len(latencies)} keys, → and ← alternately)"
+        )
+    for student in students:
+        await student.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tutor-load-"))
+    keys = {
+        f"s{n:02d}": asyncssh.generate_private_key("ssh-ed25519", comment=f"s{n:02d}")
+        for n in range(max(args.sessions, 5))
+    }
+    (folder / "keys").write_text(
+        "".join(  # each key's comment is its student's name
+            k.export_public_key().decode() for k in keys.values()
+        )
+    )
+    port = free_port()
+    data = folder / "data"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tutor.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--authorized-keys",
+            str(folder / "keys"),
+            "--data",
+            str(data),
+            "--max-sessions",
+            str(args.sessions + 5),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = data / "server.log"
+    try:
+        deadline = time.monotonic() + 120
+        while not (log.exists() and "listening" in log.read_text()):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        zygote = int(
+            subprocess.run(
+                ["pgrep", "-f", "-P", str(server.pid), "tutor.classroom.zygote"],
+                capture_output=True,
+                text=True,
+            ).stdout.split()[0]
+        )
+        asyncio.run(drive(args, port, keys, log, zygote))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
