@@ -40,6 +40,8 @@ def print_check(
     total = 0.0
     for path in files:
         result = check_lesson(path, device=device, lang=learner_language(lang))
+        if lang:
+            _print_missing(console, path, result.path, lang)
         total += result.seconds
         if result.ok:
             console.print(
@@ -59,6 +61,18 @@ def print_check(
         style="green" if not failed else "red",
     )
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def _print_missing(console: Console, path: Path, display: str, lang: str) -> None:
+    """`check --lang zh`: every text still without that language, before the lesson's line."""
+    from tutor.lesson.translations import missing_translations
+
+    try:
+        lesson = load_lesson(path, display)
+    except LessonError:
+        return  # the lesson's own line says why
+    for problem in missing_translations(lesson, learner_language(lang)):
+        console.print(Text.assemble(("  ! ", "yellow"), str(problem)), soft_wrap=True)
 
 
 def run_plain(
