@@ -4,8 +4,6 @@ keys and the row sums that softmax makes equal to 1.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -18,7 +16,7 @@ from tutor.render import palette
 from tutor.render.layout import (
     center_cells,
     crop,
-    fit,
+    fit_labels,
     indent,
     ljust_cells,
     pick,
@@ -31,12 +29,6 @@ from tutor.render.numbers import NumberFormat, format_shape
 LABEL_WIDTH = 10
 SCALE_BAR = 24
 """Cells in the colour key under a heatmap."""
-
-
-def _labels(labels: Sequence[str] | None, n: int) -> list[str] | None:
-    if labels is None or len(labels) != n:
-        return None
-    return [fit(str(label), LABEL_WIDTH) for label in labels]
 
 
 class Heatmap:
@@ -88,8 +80,8 @@ class Heatmap:
         n_rows, n_cols = grid.shape
         rows = pick(n_rows, self.max_rows)
         cols = pick(n_cols, col_limit)
-        rlabels = _labels(self.row_labels, n_rows) if labelled else None
-        clabels = _labels(self.col_labels, n_cols) if labelled else None
+        rlabels = fit_labels(self.row_labels, n_rows, LABEL_WIDTH) if labelled else None
+        clabels = fit_labels(self.col_labels, n_cols, LABEL_WIDTH) if labelled else None
         cells = {
             (i, j): self.fmt(grid[i, j])
             for i in rows

@@ -104,3 +104,10 @@ def rjust_cells(text: str, width: int) -> str:
 def center_cells(text: str, width: int) -> str:
     spare = max(0, width - cell_len(text))
     return " " * (spare // 2) + text + " " * (spare - spare // 2)
+
+
+def fit_labels(labels: Sequence[str] | None, n: int, width: int) -> list[str] | None:
+    """`labels` cut to `width`, or None when they do not name exactly `n` things."""
+    if labels is None or len(labels) != n:
+        return None
+    return [fit(str(label), width) for label in labels]

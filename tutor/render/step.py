@@ -55,7 +55,7 @@ def render_view(view: View) -> RenderableType:
     raise TypeError(f"no renderer for {type(view).__name__}")
 
 
-def _tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
+def shown_tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
     """Every tensor a step shows, by name (also those inside comparisons and heatmaps)."""
     found: dict[str, TensorView] = {}
     for view in views:
@@ -145,7 +145,7 @@ class StepPanel:
             yield render_view(view)
         if step.expects:
             yield NewLine()
-            shown = _tensors(step.views)
+            shown = shown_tensors(step.views)
             for result in step.expects:
                 yield expect_line(result, shown)
         if step.error:

@@ -19,7 +19,7 @@ from tutor.render import palette
 from tutor.render.layout import (
     Pick,
     crop,
-    fit,
+    fit_labels,
     indent,
     ljust_cells,
     pick,
@@ -39,13 +39,6 @@ BESIDE_GAP = 5
 """Between a value and its gradient."""
 MIN_BESIDE_COLS = 5
 """Fewer columns than this and the gradient goes below the value instead of beside it."""
-
-
-def _labels(labels: Sequence[str] | None, n: int) -> list[str] | None:
-    """`labels` cut to width, or None when they do not name exactly `n` things."""
-    if labels is None or len(labels) != n:
-        return None
-    return [fit(str(label), LABEL_WIDTH) for label in labels]
 
 
 def _brackets(row: int, rows: int) -> tuple[str, str]:
@@ -110,8 +103,8 @@ class Matrix:
         n_rows, n_cols = grid.shape
         rows: Pick = pick(n_rows, self.max_rows)
         cols: Pick = pick(n_cols, col_limit)
-        rlabels = _labels(row_labels, n_rows)
-        clabels = _labels(col_labels, n_cols)
+        rlabels = fit_labels(row_labels, n_rows, LABEL_WIDTH)
+        clabels = fit_labels(col_labels, n_cols, LABEL_WIDTH)
         cells = {
             (i, j): fmt(grid[i, j]) for i in rows if i is not None for j in cols if j is not None
         }

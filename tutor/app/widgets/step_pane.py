@@ -19,37 +19,14 @@ from textual.widgets import Static
 
 from tutor.app.theme import TUTOR_THEME
 from tutor.engine.views import (
-    AttentionView,
-    CompareView,
-    HeatmapView,
     StepView,
-    TensorView,
     View,
 )
 from tutor.render import expect_line, render_view
+from tutor.render.step import shown_tensors
 
 CODE_THEME = "nord"
 CODE_BACKGROUND = TUTOR_THEME.surface or "default"
-
-
-def shown_tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
-    """The step's tensors by name (gradients too), so a ✓ line can repeat a small value."""
-    found: dict[str, TensorView] = {}
-    for view in views:
-        if isinstance(view, TensorView):
-            tensors = [view]
-        elif isinstance(view, CompareView):
-            tensors = [view.left, view.right]
-        elif isinstance(view, (HeatmapView, AttentionView)):
-            tensors = [view.value]
-        else:
-            tensors = []
-        for tensor in tensors:
-            found.setdefault(tensor.name, tensor)
-            if tensor.grad is not None:
-                grad = TensorView(f"{tensor.name}.grad", tensor.grad, tensor.dtype, tensor.device)
-                found.setdefault(grad.name, grad)
-    return found
 
 
 def views_renderable(views: tuple[View, ...]) -> RenderableType:
@@ -138,15 +115,23 @@ class StepPane(Vertical):
         yield Static(id="step-views")
         yield Static(id="step-expects")
 
-    def show(self, step: StepView) -> None:
-        """Draw `step` (a step from 1; the intro at 0 is another widget)."""
-        self._part("#step-kicker", Text(f"Step {step.index} of {step.total}"), True)
+    def show(self, step: StepView, *, note: str = "", live: RenderableType | None = None) -> None:
+        """Draw `step` (a step from 1; the intro at 0 is another widget). `note` follows the
+        step number (a repeat stopped early); `live` stands in for the views while the step
+        is still computing (a plot growing)."""
+        kicker = Text(f"Step {step.index} of {step.total}")
+        if note:
+            kicker.append(f" · {note}", style="yellow")
+        self._part("#step-kicker", kicker, True)
         self._part("#step-title", Text(step.title), True)
         text = step.text.strip()
         self._part("#step-text", Markdown(text) if text else Text(""), bool(text))
         self._has_code = has_code(step)
         self._part("#step-code", code_renderable(step), self._has_code and self.code_visible)
-        self._part("#step-views", views_renderable(step.views), bool(step.views))
+        if live is not None:
+            self._part("#step-views", live, True)
+        else:
+            self._part("#step-views", views_renderable(step.views), bool(step.views))
         shown = shown_tensors(step.views)
         expects = Group(*(expect_line(result, shown) for result in step.expects))
         self._part("#step-expects", expects, bool(step.expects))
