@@ -4,6 +4,7 @@ tmux, and the real store afterwards."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -211,3 +212,47 @@ def test_failed_passwords_are_slowed_then_refused(tmp_path: Path) -> None:
         assert "too many failed logins" in room.log
     finally:
         room.stop()
+
+
+def _proc(pid: int, name: str) -> str:
+    return Path(f"/proc/{pid}/{name}").read_text(encoding="utf-8", errors="replace")
+
+
+def test_each_session_is_forked_warm_with_its_terminal_and_limits(server: Server) -> None:
+    term = server.open("bob", width=100, height=30)
+    term.wait(LIST_TEXT)
+    pid = server.pids("bob")[-1]
+    parent = int(_proc(pid, "stat").rsplit(")", 1)[1].split()[1])
+    assert "tutor.classroom.zygote" in _proc(parent, "cmdline")  # forked from the warm parent
+    limits = _proc(pid, "limits")
+    assert re.search(r"Max cpu time\s+\d+", limits)
+    assert re.search(r"Max address space\s+\d+", limits)
+    term.keys("C-z")  # no suspend key: there is no shell to come back to
+    term.keys("Enter")
+    term.wait("step 0/")
+    session_id = int(_proc(pid, "stat").rsplit(")", 1)[1].split()[3])
+    assert session_id == pid  # setsid: its own session, the PTY as controlling terminal
+    term.keys("q")
+
+
+def _first_bytes(server: Server, user: str, term: str, seconds: float = 4.0) -> bytes:
+    """What a real `ssh -tt` receives at first, with `TERM` set on the client's side."""
+    process = subprocess.Popen(
+        server.ssh_args(user, None, "-tt"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TERM": term},
+    )
+    time.sleep(seconds)
+    process.kill()
+    out, _ = process.communicate(timeout=10)
+    return out
+
+
+def test_the_clients_term_decides_the_colours(server: Server) -> None:
+    # ssh passes TERM but not COLORTERM; the session sets COLORTERM for a 256-colour TERM
+    rich = _first_bytes(server, "s8", "xterm-256color")
+    assert b"\x1b[38;2;" in rich or b"\x1b[48;2;" in rich  # 24-bit colour
+    plain = _first_bytes(server, "s9", "vt100")
+    assert b"One neuron" in plain and b"\x1b[38;2;" not in plain  # and none where it can't
