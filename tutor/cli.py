@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tutor import __version__
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
+BUNDLED = Path(__file__).resolve().parent.parent / "lessons"  # as tutor.lesson.bundled
 COMMANDS = (
     "open",
     "run",
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print to standard output; answers are read one per line from standard input",
     )
     lesson_options(p_run)
+    app_options(p_run)
 
     p_check = sub.add_parser("check", help="run lessons headless and verify every expect")
     p_check.add_argument("paths", nargs="+", help="lesson files or folders")
@@ -219,27 +220,12 @@ class UsageError(Exception):
 
 def resolve_lesson(text: str) -> Path:
     """A path, or the id of a bundled lesson (`neuron` finds `lessons/02-neuron.yaml`)."""
-    path = Path(text)
-    if path.is_file():
-        return path
-    from tutor.lesson import find_lessons
+    from tutor.lesson.bundled import find_lesson
 
-    if BUNDLED.is_dir() and not path.suffix:
-        for candidate in find_lessons(BUNDLED):
-            if (
-                candidate.stem == text
-                or candidate.stem.split("-", 1)[-1] == text
-                or _lesson_id(candidate) == text
-            ):
-                return candidate
-    raise UsageError(f"no lesson file or bundled lesson called '{text}'")
-
-
-def _lesson_id(path: Path) -> str | None:
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:40]:
-        if line.startswith("id:"):
-            return line.split(":", 1)[1].split("#")[0].strip().strip("'\"")
-    return None
+    found = find_lesson(text, BUNDLED)
+    if found is None:
+        raise UsageError(f"no lesson file or bundled lesson called '{text}'")
+    return found
 
 
 def _device(requested: str | None) -> str | None:
@@ -321,7 +307,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tutor.plain import run_plain
     from tutor.progress import ProgressStore, local_learner
 
-    learner = ProgressStore().learner(local_learner())
+    learner = ProgressStore(args.data).learner(args.learner or local_learner())
     return run_plain(path, device=device, lang=args.lang, sets=args.set, learner=learner)
 
 

@@ -122,10 +122,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from tutor.lesson import LessonError, learner_language, load_lesson
+    from tutor.lesson.bundled import find_lesson
 
-    path = Path(args.lesson)
-    if not path.is_file():
-        return _usage(f"no lesson file {args.lesson}")
+    path = find_lesson(args.lesson)
+    if path is None:
+        return _usage(f"no lesson file or bundled lesson called '{args.lesson}'")
     try:
         lesson = load_lesson(path)
     except LessonError as e:

@@ -40,8 +40,9 @@ _DTYPE_NAMES = {
 
 def tensor_view(name: str, value: Any, labels: Labels = (None, None)) -> TensorView:
     if isinstance(value, torch.Size):  # x.shape: shown as the list of sizes it is
-        return TensorView(name=name, data=np.asarray(list(value), dtype=np.int64),
-                          dtype="shape", device="")
+        return TensorView(
+            name=name, data=np.asarray(list(value), dtype=np.int64), dtype="shape", device=""
+        )
     if isinstance(value, torch.Tensor):
         grad = value.grad if value.is_leaf else None
         rows, cols = _fit_labels(value.shape, labels)
@@ -57,6 +58,11 @@ def tensor_view(name: str, value: Any, labels: Labels = (None, None)) -> TensorV
         )
     if isinstance(value, bool | int | float):
         return TensorView(name=name, data=np.asarray(value), dtype="number", device="")
+    if value is None and name.endswith(".grad"):
+        raise LessonRuntimeError(
+            f"'{name}' is empty: gradients appear after a backward "
+            "(backward: loss), and 'grad: true' on the tensor"
+        )
     if isinstance(value, (list, tuple)) and all(isinstance(v, torch.Tensor) for v in value):
         raise LessonRuntimeError(f"'{name}' is a list of tensors; show them one by one")
     raise LessonRuntimeError(f"'{name}' is not a tensor or a number, so it cannot be shown")

@@ -12,8 +12,8 @@ def coerce_param(name: str, spec: Param, value: Any) -> Any:
     """`value` (text or a number) as the param's type, inside its range or options."""
     if spec.options is not None:
         for option in spec.options:
-            if value == option or str(value) == str(option):
-                return option
+            if value == option or str(value).lower() == str(option).lower():
+                return option  # `--set causal=false` finds the option false
         raise LessonRuntimeError(f"'{name}' must be one of {', '.join(map(str, spec.options))}")
     try:
         number = float(value)

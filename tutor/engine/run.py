@@ -142,13 +142,14 @@ class Run:
         self.position -= 1
         return True
 
-    def goto(self, k: int) -> None:
-        """Move to position k, computing what is missing; stops early at a failing step."""
+    def goto(self, k: int, progress: Progress | None = None) -> None:
+        """Move to position k, computing what is missing; stops early at a failing step.
+        `progress` sees every repeat computed on the way (the step is `position + 1`)."""
         k = max(0, min(k, self.total))
         if k <= self.position:
             self.position = k
             return
-        while self.position < k and self.forward():
+        while self.position < k and self.forward(progress):
             pass
 
     def restart(self) -> None:
@@ -184,8 +185,9 @@ class Run:
 
     # ------------------------------------------------------------------ knobs
 
-    def set_param(self, name: str, value: Any) -> int:
-        """Change a knob; returns the first step that re-ran (0 when none reads it)."""
+    def set_param(self, name: str, value: Any, progress: Progress | None = None) -> int:
+        """Change a knob; returns the first step that re-ran (0 when none reads it).
+        `progress` is passed to every repeat that re-runs, as in `goto`."""
         value = self._coerce(name, value)
         if self.params.get(name) == value:
             return 0
@@ -199,7 +201,7 @@ class Run:
             self._live_at = -1
         stood = self.position
         self.position = first - 1
-        self.goto(stood)
+        self.goto(stood, progress)
         return first
 
     def readers(self, name: str) -> list[int]:

@@ -159,6 +159,9 @@ def _yaml_message(e: MarkedYAMLError) -> str:
             f"*{name.strip(chr(39))[:40]} reads as an alias that is not defined (&name); "
             "a value that starts with '*' or '&' must be in quotes"
         )
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "?"
+        return f"a value cannot start with '{char}' in YAML; put the whole value in quotes"
     if "mapping values are not allowed here" in problem:
         return (
             "a ':' inside a value; put the value in quotes, or start a new line for a "

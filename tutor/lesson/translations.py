@@ -11,7 +11,8 @@ from tutor.lesson.errors import Problem
 from tutor.lesson.load import LessonFile
 from tutor.lesson.source import YamlPath
 
-_WORD = re.compile(r"[^\W\d_]{4,}")  # a formula such as TP / (TP + FP) needs no translation
+# words need translating; a formula such as TP / (TP + FP) does not
+_WORD = re.compile(r"[^\W\d_]{4,}|[\u3400-\u9fff]")
 
 STEP_TEXTS = ("title", "text", "ask", "explain", "hint")
 
