@@ -36,7 +36,7 @@ from tutor.engine.functions import FunctionContext, make_functions
 from tutor.engine.params import coerce_param
 from tutor.engine.tensors import build_tensor
 from tutor.engine.views import ExpectResult, PlotView, StepView, View
-from tutor.lesson import Code, LessonError, LessonFile, ShowCode, pick
+from tutor.lesson import Code, LessonError, LessonFile, Pos, ShowCode, pick
 from tutor.lesson.expressions import parse_code
 from tutor.lesson.models import Param
 
@@ -290,15 +290,9 @@ class Run:
     def _compute(self, target: int, progress: Progress | None) -> None:
         if self._live_at != target - 1:
             self._resume(target - 1)
-        for k in range(self._live_at + 1, target + 1):
-            outcome = self._execute(k, self._live, progress if k == target else None)
-            self._frames[k] = self._snapshot(self._live, outcome, self._frames[k - 1])
-            self._live_at = k
-            if outcome.error:
-                self._live_at = -1  # the state is half-updated; never continue from it
-                if k < target:  # cannot happen for frames already run once; kept for safety
-                    self.position = k
-                    return
+        outcome = self._execute(target, self._live, progress)
+        self._frames[target] = self._snapshot(self._live, outcome, self._frames[target - 1])
+        self._live_at = -1 if outcome.error else target  # never continue a half-run step
 
     def _resume(self, k: int) -> None:
         """Put the live state at position k: from the latest resumable frame, replaying."""
@@ -508,7 +502,7 @@ class Run:
         return _Frame(values, self.generator.get_state(), resumable, outcome)
 
 
-_ORIGIN = __import__("tutor.lesson", fromlist=["Pos"]).Pos(1, 1)
+_ORIGIN = Pos(1, 1)  # a learner's answer is its own one-line source
 
 
 def _labels(spec: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
