@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -307,6 +308,13 @@ class Run:
             self._live_at = j
 
     def _execute(self, k: int, state: dict[str, Any], progress: Progress | None) -> StepOutcome:
+        with warnings.catch_warnings():  # torch's warnings would scribble over the screen
+            warnings.simplefilter("ignore")
+            return self._execute_quietly(k, state, progress)
+
+    def _execute_quietly(
+        self, k: int, state: dict[str, Any], progress: Progress | None
+    ) -> StepOutcome:
         step = self.lesson.steps[k - 1]
         code = self.file.code[k - 1]
         started = time.perf_counter()
