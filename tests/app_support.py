@@ -25,13 +25,14 @@ TIMEOUT = 30.0
 
 
 def lesson_app(path: Path, **options: object) -> TutorApp:
-    """The app with one lesson open, in English on the CPU (the same on every machine)."""
-    options = {"device": "cpu", "lang": "en", **options}
+    """The app with one lesson open, in English on the CPU (the same on every machine);
+    repeats run at full speed unless a test asks for `train_seconds` (live training)."""
+    options = {"device": "cpu", "lang": "en", "train_seconds": 0.0, **options}
     return TutorApp(AppConfig(lesson=path, **options))  # type: ignore[arg-type]
 
 
 def list_app(folder: Path = APP_LESSONS, **options: object) -> TutorApp:
-    options = {"device": "cpu", "lang": "en", **options}
+    options = {"device": "cpu", "lang": "en", "train_seconds": 0.0, **options}
     return TutorApp(AppConfig(folder=folder, **options))  # type: ignore[arg-type]
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tutor.app.screens.resume import ResumeScreen
 from tutor.app.widgets.error_panel import ErrorPanel
+from tutor.progress import ProgressStore, local_learner
 
 from .app_support import (
     APP_LESSONS,
@@ -121,3 +123,46 @@ def test_snapshot_help(snap_compare: Snap) -> None:
 
 def test_snapshot_at_80_by_24(snap_compare: Snap) -> None:
     assert snap_compare(lesson_app(LAYER), terminal_size=(80, 24), run_before=at_step(4))
+
+
+def test_snapshot_knobs_panel(snap_compare: Snap) -> None:
+    assert snap_compare(lesson_app(LAYER), terminal_size=SIZE, run_before=at_step(6, "k"))
+
+
+def test_snapshot_prediction_revealed(snap_compare: Snap) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await wait_started(pilot)
+        await goto(pilot, 2)
+        await pilot.press("0", ".", "3", "enter")
+        await goto(pilot, 3)
+        await pilot.pause()
+
+    assert snap_compare(lesson_app(LAYER), terminal_size=SIZE, run_before=run_before)
+
+
+def saved_progress() -> None:
+    """Progress as a learner left it: at step 4 of the layer lesson, one answer right."""
+    learner = ProgressStore().learner(local_learner())
+    for k, step in enumerate(["forward", "predict-loss", "loss", "backward"], start=1):
+        learner.reached("app-layer", step, k, 8, "One linear layer")
+    learner.answered("app-layer", "predict-loss", "0.25", True, attempt=1)
+
+
+def test_snapshot_resume_prompt(snap_compare: Snap) -> None:
+    saved_progress()
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeScreen), "the prompt")
+        await wait_for(pilot, lambda: pilot.app.engine_state != "loading", "torch")
+        await pilot.pause()
+
+    assert snap_compare(lesson_app(LAYER), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_lesson_list_with_progress(snap_compare: Snap) -> None:
+    saved_progress()
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_list(pilot)
+
+    assert snap_compare(list_app(APP_LESSONS), terminal_size=SIZE, run_before=run_before)

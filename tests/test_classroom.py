@@ -36,9 +36,9 @@ def test_log_in_navigate_and_quit(server: Server) -> None:
     term.keys("Escape")
     # open the first lesson with Enter, step forward, then quit twice
     term.keys("Enter")
-    term.wait("step")
+    term.wait("step 0/")
     term.keys("Right")
-    time.sleep(0.5)
+    term.wait("step 1/")
     term.keys("q")
     term.wait(LIST_TEXT)
     term.keys("q")
@@ -129,7 +129,7 @@ def test_ten_sessions_at_once_and_one_killed(server: Server) -> None:
     for term in terms[1:]:
         assert term.alive()
     terms[1].keys("Enter")
-    terms[1].wait("step")  # another session still works
+    terms[1].wait("step 0/")  # another session still works
     for term in terms[1:]:
         term.keys("q", "q")
 
@@ -140,7 +140,7 @@ def test_progress_survives_a_disconnect_and_a_killed_server(tmp_path: Path) -> N
         term = room.open("ada")
         term.wait(LIST_TEXT)
         term.keys("Enter")
-        term.wait("step")
+        term.wait("step 0/")  # the lesson's intro, not the list's "12 steps"
         term.keys("Right")
         store = ProgressStore(room.data)
         wait_for(lambda: bool(store.learner("ada").lessons()), what="progress in the store")

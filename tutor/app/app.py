@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from tutor.app.config import AppConfig
+from tutor.app.progress import ProgressKeeper
 from tutor.app.theme import TUTOR_THEME
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ class TutorApp(App[None]):
         self.engine: Engine | None = None
         self.engine_error = ""
         self.engine_started = time.monotonic()
-        self.reports: list[Report] = []  # what learners did, until progress is saved
+        self.reports: list[Report] = []  # what the learner did in this session, in order
+        self.progress = ProgressKeeper(config)  # the learner is the config's, and only that
+        self._progress_warned = False
         self._engine_loader = engine_loader
         self._engine_requested = False
         self._engine_done = threading.Event()
@@ -139,6 +142,9 @@ class TutorApp(App[None]):
     # ------------------------------------------------------------------ progress seam
 
     def on_lesson_screen_reported(self, event: LessonScreen.Reported) -> None:
-        """Each step reached and answer given (`event.report`, a `session.Report`): saved
-        progress and scores hook in here."""
+        """Each step reached, answer given, hint shown and knob turned (`event.report`, a
+        `session.Report`): saved at once, on this thread, before the next key is handled."""
         self.reports.append(event.report)
+        if not self.progress.save(event.report) and not self._progress_warned:
+            self._progress_warned = True
+            self.notify(self.progress.problem, title="progress", severity="warning", timeout=8)

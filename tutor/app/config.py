@@ -23,3 +23,7 @@ class AppConfig:
     learner: str | None = None  # whose progress is saved; default: the local user
     data: Path | None = None  # where the progress store lives; default: the user data dir
     classroom: bool = False  # a student's SSH session: no suspend, `q` on the list ends it
+    train_seconds: float = 1.5
+    """A `repeat` with a plot, run for the first time (or re-run by a knob) on screen, takes at
+    least this long, so the learner sees the curve grow (its steps take milliseconds); 0: as
+    fast as it computes."""

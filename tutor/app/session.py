@@ -1,8 +1,9 @@
 """One learner in one lesson: the engine's Run plus what the learner did with its questions.
 
 The numbers live in the Run; this object keeps only what the Run does not know (answers tried,
-hints revealed) and reports each step reached and each answer through `Reporter`, the seam where
-saved progress and scores will plug in. No Textual here, and no torch at import time.
+hints revealed, the score) and reports each step reached, answer given, hint shown and knob
+turned through `Reporter`: the app saves them (tutor.app.progress). No Textual here, and no
+torch at import time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from tutor.app.predictions import Reveal, computing_step, reveal_step
 from tutor.lesson import pick
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ class Question:
     hints: tuple[str, ...] = ()
     explain: str = ""
     correct_option: int | None = None  # of a `choose`, from 0
+    predicts: int | None = None  # the later step that computes an `ask`'s value, if any
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Attempt:
     correct: bool | None = None  # of the last try
     picked: int | None = None  # the last option chosen (choose)
     expected: float | None = None  # the right number, once solved or given up (ask)
+    first_given: float | None = None  # the first number tried: the prediction (ask)
 
     @property
     def finished(self) -> bool:
@@ -52,13 +56,17 @@ class Attempt:
 class Report:
     """One thing worth saving: a step reached, or an answer given."""
 
-    kind: Literal["step", "answer", "gave-up"]
+    kind: Literal["step", "answer", "hint", "gave-up", "knob"]
     lesson_id: str
     step_id: str
     index: int
     correct: bool | None = None
-    given: str = ""
+    given: str = ""  # the answer as typed, the option's index, or a knob's new value
     tries: int = 0
+    hints: int = 0  # hints shown so far
+    total: int = 0  # steps in the lesson (a step report)
+    title: str = ""  # the lesson's title (a step report)
+    name: str = ""  # the knob turned (a knob report)
 
 
 Reporter = Callable[[Report], None]
@@ -69,6 +77,7 @@ class LessonSession:
     run: Run
     reporter: Reporter | None = None
     attempts: dict[int, Attempt] = field(default_factory=dict)
+    seen: set[int] = field(default_factory=set)  # question steps shown: the score's "asked"
 
     # ---------------------------------------------------------------- moving
 
@@ -90,8 +99,33 @@ class LessonSession:
     def forward(self, progress: Progress | None = None) -> bool:
         moved = self.run.forward(progress)
         if moved:
-            self._report(Report("step", *self._ids(), self.run.position))
+            k = self.run.position
+            if self.question(k) is not None:
+                self.seen.add(k)
+            title = pick(self.run.lesson.title, self.run.lang)
+            self._report(Report("step", *self._ids(), k, total=self.total, title=title))
         return moved
+
+    def set_param(self, name: str, value: object, progress: Progress | None = None) -> int:
+        """Turn a knob: the Run re-runs from the first step that reads it (returned, 0 if
+        none). Questions from there on have new answers, so their attempts start afresh."""
+        first = self.run.set_param(name, value, progress)
+        if first:
+            for k in [k for k in self.attempts if k >= first]:
+                del self.attempts[k]
+        shown = self.run.params.get(name, value)
+        self._report(Report("knob", *self._ids(), self.position, given=str(shown), name=name))
+        return first
+
+    def score(self) -> tuple[int, int]:
+        """(right, asked): questions answered right (not given up) of those shown so far."""
+        right = sum(1 for k in self.seen if self.attempt(k).solved)
+        return right, len(self.seen)
+
+    @property
+    def questions(self) -> int:
+        """How many questions the lesson has."""
+        return sum(1 for s in self.run.lesson.steps if s.ask is not None or s.choose is not None)
 
     def back(self) -> bool:
         return self.run.back()
@@ -117,7 +151,8 @@ class LessonSession:
         hints = tuple(pick(h, lang) for h in step.hint_list())
         explain = pick(step.explain, lang)
         if step.ask is not None:
-            return Question("ask", pick(step.ask, lang), (), hints, explain)
+            predicts = computing_step(self.run.file, k)
+            return Question("ask", pick(step.ask, lang), (), hints, explain, None, predicts)
         if step.choose is not None:
             options = tuple(pick(o, lang) for o in step.choose.options)
             prompt = pick(step.choose.question, lang)
@@ -139,14 +174,20 @@ class LessonSession:
             return attempt
         attempt.tries += 1
         attempt.correct = check.correct
+        if attempt.first_given is None:
+            attempt.first_given = check.given
+        hints = attempt.hints_shown
         if check.correct:
             attempt.solved = True
             attempt.expected = check.expected
             attempt.feedback = f"right: {check.expected:.6g}"
         else:
-            attempt.feedback = f"not {check.given:.6g}"
+            side = "too high" if check.given > check.expected else "too low"
+            attempt.feedback = f"not {check.given:.6g}: {side}"
             self._wrong(k, attempt)
-        self._report(Report("answer", *self._ids(), k, check.correct, text.strip(), attempt.tries))
+        self._report(
+            Report("answer", *self._ids(), k, check.correct, text.strip(), attempt.tries, hints)
+        )
         return attempt
 
     def choose(self, index: int) -> Attempt:
@@ -159,13 +200,14 @@ class LessonSession:
         attempt.correct = correct
         question = self.question(k)
         label = question.options[index] if question else str(index + 1)
+        hints = attempt.hints_shown
         if correct:
             attempt.solved = True
             attempt.feedback = f"right: {label}"
         else:
             attempt.feedback = f"not {index + 1}. {label}"
             self._wrong(k, attempt)
-        self._report(Report("answer", *self._ids(), k, correct, str(index), attempt.tries))
+        self._report(Report("answer", *self._ids(), k, correct, str(index), attempt.tries, hints))
         return attempt
 
     def hint(self) -> Attempt:
@@ -177,12 +219,45 @@ class LessonSession:
             return attempt
         if attempt.hints_shown < len(question.hints):
             attempt.hints_shown += 1
+            self._report(Report("hint", *self._ids(), k, hints=attempt.hints_shown))
+            return attempt
+        return self.give_up()
+
+    def give_up(self) -> Attempt:
+        """Show the answer of the current question (`g`, or `h` after the last hint)."""
+        k = self.run.position
+        attempt = self.attempt(k)
+        question = self.question(k)
+        if question is None or attempt.finished:
             return attempt
         attempt.gave_up = True
         if question.kind == "ask":
             attempt.expected = self.run.outcome(k).answer
-        self._report(Report("gave-up", *self._ids(), k, False, "", attempt.tries))
+        self._report(
+            Report("gave-up", *self._ids(), k, False, "", attempt.tries, attempt.hints_shown)
+        )
         return attempt
+
+    def reveals(self, j: int | None = None) -> list[Reveal]:
+        """The predictions that step j (default: the current one) shows the real value of:
+        each earlier `ask` the learner tried a number for, whose value step j computes."""
+        j = self.run.position if j is None else j
+        found = []
+        for k, attempt in sorted(self.attempts.items()):
+            if k >= j or attempt.first_given is None or reveal_step(self.run, k) != j:
+                continue
+            found.append(self.reveal(k))
+        return [r for r in found if r is not None]
+
+    def reveal(self, k: int) -> Reveal | None:
+        """Step k's prediction against the value, once a number was tried."""
+        attempt = self.attempt(k)
+        real = self.run.outcome(k).answer if self.run.done(k) else None
+        if attempt.first_given is None or real is None:
+            return None
+        tolerance = self.run.lesson.steps[k - 1].tolerance or 0.01
+        correct = abs(attempt.first_given - real) <= tolerance + tolerance * abs(real)
+        return Reveal(k, attempt.first_given, real, correct)
 
     def answer_text(self, k: int | None = None) -> str:
         """The right answer, as the learner would read it."""

@@ -20,6 +20,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("←  p", "step back: the earlier numbers, exactly"),
             ("home", "back to the start"),
             ("e", "show or hide the statements"),
+            ("s  esc", "stop a training run where it is"),
             ("↑ ↓  pgup pgdn", "scroll the step"),
             ("q", "back to the list of lessons"),
         ),
@@ -32,6 +33,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("esc", "leave the answer box"),
             ("1-9", "pick an option"),
             ("h", "a hint; after the last, the answer"),
+            ("g", "give up: show the answer"),
+        ),
+    ),
+    (
+        "Knobs",
+        (
+            ("k", "open or close the knobs"),
+            ("↑ ↓", "pick a knob"),
+            ("+  −", "change it by its step, or to the next option"),
+            ("⏎  0-9", "type a value"),
+            ("esc", "close the knobs"),
         ),
     ),
     (

@@ -2,8 +2,9 @@
 draws whatever the Run says the current step is (so back shows exactly what was seen).
 
 Starting needs torch: the Run is made in a worker that waits for the app's torch worker, and the
-screen says it is waiting meanwhile (lesson_work.py). A step that repeats runs in a worker; any
-other step runs directly, so next draws within a frame. Questions: lesson_answers.py.
+screen says it is waiting meanwhile (lesson_work.py). A step that repeats runs in a worker (its
+plot grows live); any other step runs directly, so next draws within a frame. Questions:
+lesson_answers.py; knobs: lesson_knobs.py; resuming saved progress: lesson_resume.py.
 
 Every key is always in the footer: the footer rebuilds itself whenever bindings change, which
 would cost more than drawing a step, so keys that do nothing at the moment just do nothing.
@@ -16,18 +17,21 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from tutor.app.screens.lesson_answers import LessonAnswers
-from tutor.app.screens.lesson_work import LessonWork
+from tutor.app.screens.lesson_knobs import LessonKnobs
+from tutor.app.screens.lesson_resume import LessonResume
 from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
 from tutor.app.widgets.intro import IntroPanel
+from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.question import QuestionPanel
+from tutor.app.widgets.reveal import RevealPanel
 from tutor.app.widgets.status import EngineStatus
 from tutor.app.widgets.step_pane import StepPane
 from tutor.app.widgets.step_scroll import StepScroll
@@ -40,7 +44,7 @@ WAITING = (
 )
 
 
-class LessonScreen(LessonWork, LessonAnswers):
+class LessonScreen(LessonKnobs, LessonResume, LessonAnswers):
     """A lesson from `path` (already loaded as `lesson`, or failed with `error`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,7 +52,10 @@ class LessonScreen(LessonWork, LessonAnswers):
         Binding("left,p", "back", "back", key_display="←"),
         Binding("home", "restart", "restart", show=False),
         Binding("h", "hint", "hint"),
+        Binding("g", "give_up", "give up", show=False),
         Binding("e", "toggle_code", "code"),
+        Binding("k", "knobs", "knobs"),
+        Binding("s,escape", "stop", "stop", show=False),
         Binding("enter", "answer", "answer", show=False),
         Binding("q", "close", "lessons"),
         Binding("question_mark", "help", "help", key_display="?"),
@@ -64,6 +71,14 @@ class LessonScreen(LessonWork, LessonAnswers):
     }
     LessonScreen #waiting EngineStatus { background: transparent; padding: 0; margin: 1 0 0 0; }
     LessonScreen #repeat-progress { padding: 0 2; height: 1; }
+    LessonScreen #lesson-main { height: 1fr; }
+    LessonScreen #lesson-done {
+        height: auto;
+        margin: 0 1 1 1;
+        padding: 0 1;
+        border-left: outer $success 70%;
+        color: $text;
+    }
     LessonScreen ErrorPanel { margin: 1 1 1 1; }
     """
 
@@ -96,21 +111,26 @@ class LessonScreen(LessonWork, LessonAnswers):
     def compose(self) -> ComposeResult:
         title = pick(self.lesson.lesson.title, self.tutor.lang) if self.lesson else ""
         yield TopBar(title or self.path.name, "", id="lesson-topbar")
-        with StepScroll(id="body"):
-            with Vertical(id="waiting"):
-                yield Static(WAITING, markup=False)
-                yield EngineStatus()
-            yield IntroPanel(id="intro")
-            yield StepPane(id="step")
-            yield QuestionPanel(id="question")
-            yield ErrorPanel(id="error")
-            yield ProgressBar(id="repeat-progress", show_eta=False)
+        with Horizontal(id="lesson-main"):
+            with StepScroll(id="body"):
+                with Vertical(id="waiting"):
+                    yield Static(WAITING, markup=False)
+                    yield EngineStatus()
+                yield IntroPanel(id="intro")
+                yield StepPane(id="step")
+                yield RevealPanel(id="reveal")
+                yield QuestionPanel(id="question")
+                yield ErrorPanel(id="error")
+                yield ProgressBar(id="repeat-progress", show_eta=False)
+                yield Static(id="lesson-done", markup=False)
+            yield KnobPanel(id="knobs")
         yield NavBar()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#waiting").display = False
         self.query_one("#repeat-progress").display = False
+        self.query_one("#lesson-done").display = False
         self.query_one(IntroPanel).display = False
         self.query_one(StepPane).display = False
         self.query_one(StepScroll).focus()
@@ -138,8 +158,9 @@ class LessonScreen(LessonWork, LessonAnswers):
         if k == 0:
             intro.show(run.file, run.lang, device=self.device, params=dict(run.params))
         else:
-            pane.show(session.view())
+            pane.show(session.view(), note=self.stopped_note(k))
             pane.set_code_visible(self.show_code)
+        self.query_one(RevealPanel).show(session.reveals() if k and not failed else [])
         outcome = run.outcome(k) if k else None
         if outcome is not None and outcome.error is not None:
             errors.show_error(outcome.error, run.file.path, title=f"step {k} could not run")
@@ -151,10 +172,43 @@ class LessonScreen(LessonWork, LessonAnswers):
             if isinstance(self.focused, Input):
                 self.query_one(StepScroll).focus()
         else:
-            question.show(asked, session.attempt(), session.answer_text())
-        self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy)
+            reveal = session.reveal(k) if asked.predicts else None
+            question.show(asked, session.attempt(), session.answer_text(), reveal)
+        self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy, score=session.score())
+        done = self.query_one("#lesson-done", Static)
+        done.display = k == total and not failed
+        if done.display:
+            done.update(self.done_line())
         if moved:
             self.query_one(StepScroll).scroll_home(animate=False)
+
+    def stopped_note(self, k: int) -> str:
+        """`stopped after 12 of 30 iterations`, for a repeat the learner stopped early."""
+        assert self.session is not None
+        repeat = self.session.run.lesson.steps[k - 1].repeat or 0
+        outcome = self.session.run.outcome(k)
+        if repeat and outcome.error is None and outcome.iterations < repeat:
+            return f"stopped after {outcome.iterations} of {repeat} iterations"
+        return ""
+
+    def done_line(self) -> str:
+        """Under the last step: the lesson is done, the score, and where q goes."""
+        then = "q to quit" if self.direct else "q for the list of lessons"
+        score = self.score_line()
+        return (
+            f"✓ Lesson done. {score[0].upper()}{score[1:]}. {then}."
+            if score
+            else (f"✓ Lesson done. {then}.")
+        )
+
+    def score_line(self) -> str:
+        """`2 of 3 questions right`, or "" for a lesson without questions."""
+        if self.session is None or not self.session.questions:
+            return ""
+        right, asked = self.session.score()
+        skipped = self.session.questions - asked
+        line = f"{right} of {asked} question{'s' if asked != 1 else ''} right"
+        return line + (f" ({skipped} not reached)" if skipped else "")
 
     def watch_show_code(self, show: bool) -> None:
         if self.is_mounted:
@@ -167,8 +221,7 @@ class LessonScreen(LessonWork, LessonAnswers):
         if session is None or self.busy:
             return
         if session.at_end:
-            then = "q to quit" if self.direct else "q for the list of lessons"
-            self.notify(f"That was the last step: {then}.", title="done")
+            self.notify(self.done_line(), title="that was the last step")
             return
         if session.run.blocked:
             self.app.bell()
@@ -196,10 +249,16 @@ class LessonScreen(LessonWork, LessonAnswers):
         else:
             self.action_next()
 
+    def action_stop(self) -> None:
+        """`s` or Escape: stop a running repeat where it is (the step keeps what it did)."""
+        if self.busy:
+            self.stop_requested.set()
+
     def action_toggle_code(self) -> None:
         self.show_code = not self.show_code
 
     def action_close(self) -> None:
+        self.stop_requested.set()  # a repeat still running in a worker ends at once
         if self.direct:
             self.app.exit()
         else:

@@ -1,6 +1,6 @@
 """The lesson screen's questions: typing an answer (a digit starts one), picking an option by
-its number or a click, hints with `h`. A mixin of `LessonScreen`; the checking is the
-LessonSession's, the drawing the QuestionPanel's.
+its number or a click, hints with `h`, the answer with `g`. A mixin of `LessonScreen`; the
+checking is the LessonSession's, the drawing the QuestionPanel's.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tutor.app.session import LessonSession
+from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.question import ANSWER_START, AnswerInput, QuestionPanel
 from tutor.app.widgets.step_scroll import StepScroll
 
@@ -34,6 +35,13 @@ class LessonAnswers(Screen[None]):
             session.hint()
             self.redraw()
 
+    def action_give_up(self) -> None:
+        """`g`: show the answer now (recorded as given up; no score for it)."""
+        session = self.idle_session
+        if session is not None and session.question() is not None:
+            session.give_up()
+            self.redraw()
+
     def action_answer(self) -> None:
         session = self.idle_session
         asked = session.question() if session else None
@@ -44,6 +52,8 @@ class LessonAnswers(Screen[None]):
         """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
         session, char = self.idle_session, event.character
         if session is None or not char or isinstance(self.focused, Input):
+            return
+        if self.query_one(KnobPanel).has_focus_within:  # + and − turn the knob there
             return
         asked = session.question()
         if asked is None or session.attempt().finished:

@@ -1,5 +1,6 @@
 """The first screen: every lesson of a folder, read in a worker so the list is drawn at once
-and fills in as files load (each takes ~15 ms to validate)."""
+and fills in as files load (each takes ~15 ms to validate), with the learner's progress in
+each, read again whenever the list comes back into view."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tutor.app.widgets.topbar import TopBar
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
     from tutor.app.catalog import CatalogEntry
+    from tutor.progress import LessonProgress
 
 
 class LessonListScreen(Screen[None]):
@@ -64,6 +66,8 @@ class LessonListScreen(Screen[None]):
         from tutor.app.catalog import read_catalog  # the lesson format: ~100 ms to import
 
         self.tutor.lang  # noqa: B018  (resolved here, off the UI thread)
+        saved = self.tutor.progress.lessons()  # opens the store, off the UI thread
+        self.app.call_from_thread(self._set_progress, saved)
         count = 0
         try:
             for entry in read_catalog(self.folder):
@@ -90,6 +94,14 @@ class LessonListScreen(Screen[None]):
         if not count:
             note = self.query_one("#list-note", Static)
             note.update(f"There are no lesson files (*.yaml) in {self.folder}.")
+
+    def _set_progress(self, saved: dict[str, LessonProgress]) -> None:
+        self.query_one(LessonList).set_progress(saved)
+
+    def on_screen_resume(self) -> None:
+        """Back from a lesson: its row shows how far the learner got."""
+        if self.loaded:
+            self.query_one(LessonList).set_progress(self.tutor.progress.lessons())
 
     def _failed(self, message: str) -> None:
         self.query_one("#list-note", Static).update(message)

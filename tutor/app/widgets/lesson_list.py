@@ -1,5 +1,6 @@
-"""The list of lessons: title, summary, number of steps, prerequisites; broken files with their
-error, in red, so an author sees at once what to fix."""
+"""The list of lessons: title, summary, number of steps, prerequisites, and the learner's
+progress in each (a bar of the furthest step, ✓ once finished, answers right and wrong);
+broken files with their error, in red, so an author sees at once what to fix."""
 
 from __future__ import annotations
 
@@ -15,10 +16,43 @@ from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
+    from tutor.progress import LessonProgress
+
+BAR = 10
 
 
-def entry_prompt(entry: CatalogEntry, lang: str) -> RenderableType:
-    """What one row of the list shows (two or three lines)."""
+def progress_mark(steps: int, saved: LessonProgress | None) -> Text:
+    """`━━━━━───── 5/9 ✓`: the furthest step reached, against the steps the lesson has now;
+    `8 steps` when the learner has not been in it."""
+    if saved is None or saved.furthest_index < 1 or not steps:
+        return Text(f"{steps} step{'s' if steps != 1 else ''}", style="dim")
+    reached = min(saved.furthest_index, steps)
+    filled = round(BAR * reached / steps)
+    done = saved.completed or reached >= steps
+    mark = Text()
+    mark.append("━" * filled, "green" if done else "#7aa2f7")
+    mark.append("─" * (BAR - filled), "#4a4f63")
+    mark.append(f" {reached}/{steps}", "bold")
+    mark.append(" ✓" if done else "  ", "bold green")
+    return mark
+
+
+def progress_line(saved: LessonProgress | None, steps: int) -> Text | None:
+    """`at step 5 · 2 right, 1 wrong · 1 knob turned`, once the learner has been in it."""
+    if saved is None or saved.furthest_index < 1:
+        return None
+    parts = [f"at step {min(saved.last_index, steps)}"]
+    if saved.right or saved.wrong:
+        parts.append(f"{saved.right} right, {saved.wrong} wrong")
+    if saved.knobs:
+        parts.append(f"{saved.knobs} knob{'s' if saved.knobs != 1 else ''} turned")
+    return Text(" · ".join(parts), style="dim #89b4c8")
+
+
+def entry_prompt(
+    entry: CatalogEntry, lang: str, saved: LessonProgress | None = None
+) -> RenderableType:
+    """What one row of the list shows (two to four lines)."""
     head = Table.grid(expand=True, padding=(0, 1))
     head.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     head.add_column(justify="right", no_wrap=True)
@@ -31,8 +65,7 @@ def entry_prompt(entry: CatalogEntry, lang: str) -> RenderableType:
         if more:
             lines.append(Text(f"and {more} more problem{'s' if more > 1 else ''}", style="dim"))
         return Group(*lines)
-    steps = f"{entry.steps} step{'s' if entry.steps != 1 else ''}"
-    head.add_row(Text(entry.title(lang), style="bold"), Text(steps, style="dim"))
+    head.add_row(Text(entry.title(lang), style="bold"), progress_mark(entry.steps, saved))
     lines: list[RenderableType] = [head]
     summary = entry.summary(lang)
     if summary:
@@ -41,6 +74,9 @@ def entry_prompt(entry: CatalogEntry, lang: str) -> RenderableType:
         lines.append(
             Text.assemble(("after ", "dim italic"), (", ".join(entry.requires), "italic #89b4c8"))
         )
+    done = progress_line(saved, entry.steps)
+    if done is not None:
+        lines.append(done)
     return Group(*lines)
 
 
@@ -77,15 +113,28 @@ class LessonList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[CatalogEntry] = []
+        self.saved: dict[str, LessonProgress] = {}  # the learner's progress, by lesson id
 
     def add_entry(self, entry: CatalogEntry) -> None:
         if self.entries:
             self.add_option(None)  # a quiet rule between two lessons
         self.entries.append(entry)
-        lang: str = self.app.lang  # type: ignore[attr-defined]
-        self.add_option(Option(entry_prompt(entry, lang), id=f"lesson-{len(self.entries)}"))
+        prompt = self._prompt(entry)
+        self.add_option(Option(prompt, id=f"lesson-{len(self.entries)}"))
         if self.highlighted is None:
             self.highlighted = 0
+
+    def set_progress(self, saved: dict[str, LessonProgress]) -> None:
+        """Redraw the rows whose progress changed (back from a lesson, say)."""
+        old, self.saved = self.saved, dict(saved)
+        for n, entry in enumerate(self.entries, start=1):
+            if entry.ok and old.get(entry.lesson_id) != self.saved.get(entry.lesson_id):
+                self.replace_option_prompt(f"lesson-{n}", self._prompt(entry))
+
+    def _prompt(self, entry: CatalogEntry) -> RenderableType:
+        lang: str = self.app.lang  # type: ignore[attr-defined]
+        saved = self.saved.get(entry.lesson_id) if entry.ok else None
+        return entry_prompt(entry, lang, saved)
 
     @property
     def current(self) -> CatalogEntry | None:

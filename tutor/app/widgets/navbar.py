@@ -1,4 +1,4 @@
-"""The bar under a lesson: back and next buttons for the mouse, and a dot per step."""
+"""The bar under a lesson: back and next buttons for the mouse, a dot per step, the score."""
 
 from __future__ import annotations
 
@@ -60,6 +60,11 @@ class NavBar(Horizontal):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
+    NavBar > #nav-score {
+        width: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
     """
 
     class Move(Message):
@@ -72,9 +77,25 @@ class NavBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield NavButton("‹ back", id="nav-back", compact=True)
         yield Static(id="nav-dots", markup=False)
+        yield Static(id="nav-score", markup=False)
         yield NavButton("next ›", id="nav-next", compact=True)
 
-    def show(self, position: int, total: int, *, failed: bool = False, busy: str = "") -> None:
+    def show(
+        self,
+        position: int,
+        total: int,
+        *,
+        failed: bool = False,
+        busy: str = "",
+        score: tuple[int, int] | None = None,
+    ) -> None:
+        """Draw the dots (or what a worker is doing); `score` is (right, asked), shown once
+        a question has been asked."""
+        right, asked = score or (0, 0)
+        mark = Text.assemble(("score ", "dim"), (f"{right}/{asked}", "bold")) if asked else ""
+        score_part = self.query_one("#nav-score", Static)
+        score_part.update(mark)
+        score_part.display = bool(asked)  # no gap beside the dots until there is a score
         self.query_one("#nav-dots", Static).update(
             Text(busy, style="yellow") if busy else dots(position, total, failed)
         )

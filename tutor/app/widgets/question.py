@@ -19,7 +19,9 @@ from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
+from tutor.app.widgets.reveal import reveal_line
 
 ANSWER_START = "0123456789-.(+"
 """Typing one of these on the lesson screen starts an answer to an `ask`."""
@@ -119,13 +121,19 @@ class QuestionPanel(Vertical):
         self.question = None
         self.display = False
 
-    def show(self, question: Question, attempt: Attempt, answer: str) -> None:
-        """Draw `question` as the learner left it; `answer` is the right one (for giving up)."""
+    def show(
+        self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None = None
+    ) -> None:
+        """Draw `question` as the learner left it; `answer` is the right one (for giving up),
+        `reveal` the learner's first number against the real value (a prediction)."""
         changed = question is not self.question
         self.question = question
         self.display = True
         self.set_class(attempt.solved, "-solved")
-        self.border_title = "question" if question.kind == "ask" else "choose one"
+        if question.kind == "choose":
+            self.border_title = "choose one"
+        else:
+            self.border_title = "predict" if question.predicts else "question"
         self.query_one("#q-prompt", Static).update(Markdown(question.prompt))
         ask = question.kind == "ask"
         self.query_one("#q-answer-row").display = ask and not attempt.finished
@@ -141,7 +149,7 @@ class QuestionPanel(Vertical):
             for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
         ]
         self._part("#q-hints", Group(*hints) if hints else None)
-        self._part("#q-explain", self._explain(question, attempt, answer))
+        self._part("#q-explain", self._explain(question, attempt, answer, reveal))
         self.query_one("#q-help", Static).update(self._help(question, attempt))
 
     def _draw_options(
@@ -173,10 +181,14 @@ class QuestionPanel(Vertical):
         return Text.assemble(("? ", "bold yellow"), attempt.feedback)
 
     @staticmethod
-    def _explain(question: Question, attempt: Attempt, answer: str) -> RenderableType | None:
+    def _explain(
+        question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+    ) -> RenderableType | None:
         if not attempt.finished:
             return None
         parts: list[RenderableType] = []
+        if reveal is not None and (attempt.gave_up or attempt.tries > 1):
+            parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
         if attempt.gave_up:
             parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
         if question.explain:
@@ -193,7 +205,9 @@ class QuestionPanel(Vertical):
             else f"press 1–{len(question.options)} or click an option"
         )
         left = len(question.hints) - attempt.hints_shown
-        hint = f"h for a hint ({left} left)" if left else "h to show the answer"
+        hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
+        if question.predicts and not attempt.tries:
+            how = f"predict: {how}; step {question.predicts} computes it"
         return Text(f"{how} · {hint} · → to skip")
 
     def _part(self, selector: str, renderable: RenderableType | None) -> None:

@@ -1,0 +1,102 @@
+"""The app's side of the progress store: one learner, named by the config and nothing else.
+
+Every `Report` a lesson screen sends up is written at once (each write is its own SQLite
+transaction, ~0.1 ms), so a step shown is a step saved and `kill -9` loses nothing already
+done. The learner's name comes only from `AppConfig.learner` (the classroom server sets it from
+the SSH login) or the local user: no key, field or file can point a session at another
+student's rows. A store that cannot be opened or written turns saving off with one notice; the
+lesson goes on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import TYPE_CHECKING
+
+from tutor.progress import LearnerProgress, LessonProgress, ProgressStore, local_learner
+from tutor.progress.store import StoreError
+
+if TYPE_CHECKING:
+    from tutor.app.config import AppConfig
+    from tutor.app.session import Report
+
+PROBLEMS = (sqlite3.Error, OSError, StoreError, ValueError)
+
+
+class ProgressKeeper:
+    """Opens the store on first use (from any thread) and saves reports into it."""
+
+    def __init__(self, config: AppConfig) -> None:
+        self.name = config.learner or local_learner()
+        self.data = config.data
+        self.problem = ""  # why nothing is saved, once something went wrong
+        self._learner: LearnerProgress | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def learner(self) -> LearnerProgress | None:
+        """This learner's progress; None when the store cannot be used (see `problem`)."""
+        with self._lock:
+            if self._learner is None and not self.problem:
+                try:
+                    self._learner = ProgressStore(self.data).learner(self.name)
+                except PROBLEMS as error:
+                    self.problem = f"progress is not saved: {error}"
+            return self._learner
+
+    def lesson(self, lesson_id: str) -> LessonProgress | None:
+        learner = self.learner
+        if learner is None:
+            return None
+        try:
+            return learner.lesson(lesson_id)
+        except PROBLEMS as error:
+            self._broken(error)
+            return None
+
+    def lessons(self) -> dict[str, LessonProgress]:
+        learner = self.learner
+        if learner is None:
+            return {}
+        try:
+            return {p.lesson_id: p for p in learner.lessons()}
+        except PROBLEMS as error:
+            self._broken(error)
+            return {}
+
+    def save(self, report: Report) -> bool:
+        """Write one report; False when saving is off (then `problem` says why)."""
+        learner = self.learner
+        if learner is None:
+            return False
+        lesson, step = report.lesson_id, report.step_id
+        try:
+            if report.kind == "step":
+                learner.reached(lesson, step, report.index, report.total, report.title)
+                if report.total and report.index >= report.total:
+                    learner.completed(lesson, step)
+            elif report.kind == "answer":
+                learner.answered(
+                    lesson,
+                    step,
+                    report.given,
+                    bool(report.correct),
+                    attempt=report.tries,
+                    hints_used=report.hints,
+                )
+            elif report.kind == "hint":
+                learner.hint(lesson, step, report.hints)
+            elif report.kind == "gave-up":
+                learner.gave_up(lesson, step, attempt=report.tries, hints_used=report.hints)
+            elif report.kind == "knob":
+                learner.knob(lesson, step, report.name, report.given)
+        except PROBLEMS as error:
+            self._broken(error)
+            return False
+        return True
+
+    def _broken(self, error: Exception) -> None:
+        with self._lock:
+            self.problem = f"progress is not saved: {error}"
+            self._learner = None
