@@ -13,6 +13,7 @@ from tutor import __version__
 BUNDLED = Path(__file__).resolve().parent.parent / "lessons"  # as tutor.lesson.bundled
 COMMANDS = (
     "open",
+    "watch",
     "run",
     "check",
     "progress",
@@ -65,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lesson_options(p_open)
     app_options(p_open)
+
+    p_watch = sub.add_parser("watch", help="the app on one lesson, reloaded on every save")
+    p_watch.add_argument("lesson", help="the lesson file you are writing")
+    lesson_options(p_watch)
+    app_options(p_watch)
 
     p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
     p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
@@ -265,6 +271,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     """The app: the bundled lessons, a folder of lessons, or one lesson opened directly."""
     target: str | None = getattr(args, "lesson", None)
+    if args.command == "watch" and not (target and Path(target).is_file()):
+        raise UsageError(f"tutor watch takes a lesson file; no file '{target}'")
     folder: Path | None = None
     lesson: Path | None = None
     if target is None:
@@ -296,6 +304,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         learner=args.learner,
         data=args.data,
         classroom=args.classroom,
+        watch=args.command == "watch",
     )
     TutorApp(config).run()
     return EXIT_OK

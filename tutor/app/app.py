@@ -131,7 +131,17 @@ class TutorApp(App[None]):
     def open_path(self, path: Path, *, direct: bool = False) -> None:
         from tutor.app.screens.lesson import LessonScreen
 
+        if self.config.watch:
+            from tutor.app.screens.watch import WatchScreen
+
+            self.push_screen(WatchScreen(path))
+            return
         self.push_screen(LessonScreen(path, direct=direct))
+
+    def action_suspend_process(self) -> None:
+        """A classroom session has no shell to suspend to: never stop the process."""
+        if not self.config.classroom:
+            super().action_suspend_process()
 
     def action_help(self) -> None:
         from tutor.app.screens.help import HelpScreen

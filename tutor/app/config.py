@@ -22,6 +22,7 @@ class AppConfig:
     sets: tuple[str, ...] = field(default_factory=tuple)
     learner: str | None = None  # whose progress is saved; default: the local user
     data: Path | None = None  # where the progress store lives; default: the user data dir
+    watch: bool = False  # `tutor watch`: reload the lesson whenever its file changes
     classroom: bool = False  # a student's SSH session: no suspend, `q` on the list ends it
     train_seconds: float = 1.5
     """A `repeat` with a plot, run for the first time (or re-run by a knob) on screen, takes at

@@ -1,0 +1,77 @@
+"""`tutor watch FILE`: the lesson screen for its author, reloaded on every save.
+
+The file is polled (twice a second: no dependency, works on every file system and editor
+that saves by renaming). A change reloads the lesson in the start worker and returns to the
+step the author was on; a mistake shows in the error panel with its file:line:col and goes
+away with the next save that fixes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.widgets.error_panel import ErrorPanel
+from tutor.app.widgets.intro import IntroPanel
+from tutor.app.widgets.question import QuestionPanel
+from tutor.app.widgets.reveal import RevealPanel
+from tutor.app.widgets.step_pane import StepPane
+from tutor.lesson import LessonError, LessonFile
+
+if TYPE_CHECKING:
+    from tutor.engine.run import Run
+
+POLL_SECONDS = 0.5
+
+
+class WatchScreen(LessonScreen):
+    """A `LessonScreen` that follows its file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, direct=True)
+        self.offered = True  # an author wants their step back, not a resume prompt
+        self.stamp = self._stamp()
+        self.reloads = 0
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(POLL_SECONDS, self.check_file)
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def check_file(self) -> None:
+        stamp = self._stamp()
+        if stamp is None or stamp == self.stamp or self.busy:
+            return
+        self.stamp = stamp
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file again and come back to the same step."""
+        self.reloads += 1
+        if self.session is not None:
+            self.resume_to = max(self.resume_to, self.session.position)
+        self.session = None  # until the new Run exists: keys wait, nothing old is redrawn
+        self.lesson = None
+        self.load_error = None
+        self.start()
+
+    def _loaded(self, lesson: LessonFile) -> None:
+        self.query_one(ErrorPanel).clear()
+        super()._loaded(lesson)
+
+    def _failed(self, error: LessonError | str, title: str) -> None:
+        self.session = None  # the old numbers no longer belong to the file on disk
+        for widget in (IntroPanel, StepPane, QuestionPanel, RevealPanel):
+            self.query_one(widget).display = False
+        super()._failed(error, f"{title} — fix it and save: this screen reloads")
+
+    def _started(self, run: Run, device: str) -> None:
+        self.query_one(ErrorPanel).clear()
+        super()._started(run, device)
