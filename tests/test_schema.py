@@ -35,3 +35,12 @@ def test_the_schema_is_strict() -> None:
     lesson["steps"][0] = {"title": "one", "run": "y = 1"}  # type: ignore[index]
     assert validator.is_valid(lesson)
     assert validator.is_valid({**lesson, "tensors": {"x": [1.0, 2.0], "W": {"zeros": [2]}}})
+
+
+def test_every_field_has_a_description_and_an_example() -> None:
+    schema = lesson_schema()
+    models = {"Lesson": schema, **schema["$defs"]}
+    for model, definition in models.items():
+        for name, field in definition.get("properties", {}).items():
+            assert field.get("description"), f"{model}.{name} has no description"
+            assert field.get("examples"), f"{model}.{name} has no example"
