@@ -25,8 +25,9 @@ def write_lesson(tmp_path: Path) -> Callable[[str, str], Path]:
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
-                      monkeypatch: pytest.MonkeyPatch) -> Path:
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test (and every process it starts) keeps progress in its own folder."""
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("TUTOR_DATA_DIR", str(folder))

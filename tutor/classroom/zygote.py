@@ -62,8 +62,13 @@ def warm_up() -> None:
 
     for name in textual.widgets.__all__:  # Textual loads its widgets lazily
         getattr(textual.widgets, name)
-    for name in ("rich.markdown", "rich.syntax", "pygments.lexers.python",
-                 "pygments.formatters.terminal256", "textual.drivers.linux_driver"):
+    for name in (
+        "rich.markdown",
+        "rich.syntax",
+        "pygments.lexers.python",
+        "pygments.formatters.terminal256",
+        "textual.drivers.linux_driver",
+    ):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     torch.broadcast_shapes((2, 1), (1, 2))  # imports sympy; shapes only: no kernel, no thread
