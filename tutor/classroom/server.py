@@ -249,21 +249,28 @@ async def _session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -
     log.info(
         "session start: %s pid %d (%s, %dx%d)", user, pid, process.term_type, *process.term_size[:2]
     )
-    reason = await _pump(process, master, cfg.idle_timeout)
-    if reason != "ended":  # the student left or idled out: end the app (progress is saved)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGHUP)
-    os.close(master)
-    room.sessions.pop(pid, None)
-    log.info(
-        "session end: %s pid %d after %.0f s (%s)", user, pid, time.monotonic() - started, reason
-    )
-    if reason == "idle":
-        with contextlib.suppress(OSError, asyncssh.Error):
+    reason = "disconnected"
+    try:
+        reason = await _pump(process, master, cfg.idle_timeout)
+    finally:  # also when asyncssh cancels the session because the connection dropped
+        if reason != "ended":  # the student left or idled out: end the app (progress is saved)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGHUP)
+        os.close(master)
+        room.sessions.pop(pid, None)
+        log.info(
+            "session end: %s pid %d after %.0f s (%s)",
+            user,
+            pid,
+            time.monotonic() - started,
+            reason,
+        )
+    with contextlib.suppress(OSError, asyncssh.Error):
+        if reason == "idle":
             process.stdout.write(
                 b"\r\ntutor: session closed after being idle; your progress is saved.\r\n"
             )
-    process.exit(0)
+        process.exit(0)
 
 
 async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_timeout: float) -> str:
@@ -284,7 +291,10 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
         if not data:
             finish("ended")
             return
-        process.stdout.write(data)
+        try:
+            process.stdout.write(data)
+        except (asyncssh.Error, OSError):  # the student's side is gone
+            finish("disconnected")
 
     loop.add_reader(master, readable)
 
@@ -298,6 +308,9 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
                 continue
             except (asyncssh.BreakReceived, asyncssh.SignalReceived):
                 continue
+            except (asyncssh.Error, OSError):  # the connection dropped
+                finish("disconnected")
+                return
             if not data:
                 finish("disconnected")
                 return
