@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tutor.app.engine import Engine
     from tutor.app.screens.lesson import LessonScreen
     from tutor.app.session import Report
+    from tutor.lesson import LessonFile
 
 EngineLoader = Callable[[str | None], "Engine"]
 LIST_GRACE = 0.5
@@ -63,6 +64,7 @@ class TutorApp(App[None]):
         self._engine_requested = False
         self._engine_done = threading.Event()
         self._lang: str | None = None
+        self._language_noted: set[str] = set()
 
     @property
     def lang(self) -> str:
@@ -137,6 +139,28 @@ class TutorApp(App[None]):
             self.push_screen(WatchScreen(path))
             return
         self.push_screen(LessonScreen(path, direct=direct))
+
+    def note_missing_language(self, lesson: LessonFile) -> None:
+        """Say once per lesson when some of its texts fall back to English."""
+        lang = self.lang
+        if lang == "en" or lesson.lesson.id in self._language_noted:
+            return
+        self._language_noted.add(lesson.lesson.id)
+        from tutor.lesson.translations import missing_translations
+
+        missing = missing_translations(lesson, lang)
+        if missing:
+            texts = (
+                "1 text of this lesson has"
+                if len(missing) == 1
+                else f"{len(missing)} texts of this lesson have"
+            )
+            appear = "appears" if len(missing) == 1 else "appear"
+            self.notify(
+                f"{texts} no '{lang}' version and {appear} in English.",
+                title="translation",
+                timeout=6,
+            )
 
     def action_suspend_process(self) -> None:
         """A classroom session has no shell to suspend to: never stop the process."""

@@ -130,6 +130,7 @@ class LessonWork(Screen[None]):
         """The file is read (torch may still be loading); subclasses add to this."""
         self.lesson = lesson
         self.query_one(TopBar).set_title(pick(lesson.lesson.title, self.tutor.lang))
+        self.tutor.note_missing_language(lesson)
         if self.tutor.engine is None:
             self.query_one("#waiting").display = True
             self.query_one(NavBar).show(0, len(lesson.lesson.steps), busy="waiting for torch…")
