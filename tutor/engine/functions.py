@@ -303,37 +303,8 @@ def _log_softmax(ctx: FunctionContext, x: TensorLike, dim: int = -1) -> torch.Te
     return torch.log_softmax(t, _dim(t, dim))
 
 
-def _sigmoid(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.sigmoid(_float(x, ctx))
-
-
-def _relu(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.relu(as_tensor(x, ctx))
-
-
 def _leaky_relu(ctx: FunctionContext, x: TensorLike, slope: float = 0.01) -> torch.Tensor:
     return F.leaky_relu(_float(x, ctx), _number(slope, "slope"))
-
-
-def _tanh(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.tanh(_float(x, ctx))
-
-
-def _sqrt(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.sqrt(_float(x, ctx))
-
-
-def _exp(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.exp(_float(x, ctx))
-
-
-def _log(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    """Natural logarithm."""
-    return torch.log(_float(x, ctx))
-
-
-def _abs(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.abs(as_tensor(x, ctx))
 
 
 def _clamp(ctx: FunctionContext, x: TensorLike, min: Any = None, max: Any = None) -> torch.Tensor:
@@ -986,26 +957,6 @@ def _full(ctx: FunctionContext, shape: Any, value: float) -> torch.Tensor:
     return torch.full(size, _number(value, "value"), dtype=ctx.dtype, device=ctx.device)
 
 
-def _zeros_like(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.zeros_like(as_tensor(x, ctx))
-
-
-def _ones_like(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.ones_like(as_tensor(x, ctx))
-
-
-def _sin(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.sin(_float(x, ctx))
-
-
-def _cos(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.cos(_float(x, ctx))
-
-
-def _sign(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.sign(as_tensor(x, ctx))
-
-
 def _maximum(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
     """Element-wise larger of two tensors (max(x, dim) reduces one tensor instead)."""
     x, y = as_tensor(a, ctx), as_tensor(b, ctx)
@@ -1025,14 +976,6 @@ def _outer(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
     return torch.outer(x, y)
 
 
-def _tril(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.tril(as_tensor(x, ctx))
-
-
-def _triu(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
-    return torch.triu(as_tensor(x, ctx))
-
-
 def _round(ctx: FunctionContext, x: TensorLike, decimals: int = 0) -> torch.Tensor:
     return torch.round(_float(x, ctx), decimals=_int(decimals, "decimals"))
 
@@ -1041,6 +984,34 @@ def _topk(ctx: FunctionContext, x: TensorLike, k: int) -> torch.Tensor:
     """Indices of the k largest values along the last dimension (predicted tokens, say)."""
     t = as_tensor(x, ctx)
     return torch.topk(t, _int(k, "k"), dim=-1).indices
+
+
+def _elementwise(op: Callable[[torch.Tensor], torch.Tensor], *, floats: bool) -> Callable[..., Any]:
+    """A one-argument function applied element by element; `floats` converts whole numbers
+    first (exp(1) is e, not an error about long tensors)."""
+
+    def apply(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
+        return op(_float(x, ctx) if floats else as_tensor(x, ctx))
+
+    return apply
+
+
+_sigmoid, _tanh, _sqrt, _exp, _log, _sin, _cos = (
+    _elementwise(op, floats=True)
+    for op in (torch.sigmoid, torch.tanh, torch.sqrt, torch.exp, torch.log, torch.sin, torch.cos)
+)
+_relu, _abs, _sign, _zeros_like, _ones_like, _tril, _triu = (
+    _elementwise(op, floats=False)
+    for op in (
+        torch.relu,
+        torch.abs,
+        torch.sign,
+        torch.zeros_like,
+        torch.ones_like,
+        torch.tril,
+        torch.triu,
+    )
+)
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
