@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.limits import check_numel
+from tutor.engine.torch_errors import explain
 
 TensorLike: TypeAlias = "torch.Tensor | float | int | bool | Sequence[Any] | np.ndarray"
 Dim: TypeAlias = "int | None"
@@ -1103,9 +1104,9 @@ def _lesson_function(name: str, fn: Callable[..., Any], ctx: FunctionContext) ->
                 public.bind(*args, **kwargs)
             except TypeError as wrong_call:  # a missing or unknown argument, say so plainly
                 raise LessonRuntimeError(f"{name}: {wrong_call}") from e
-            raise LessonRuntimeError(f"{name}: {_first_line(e)}") from e
+            raise LessonRuntimeError(f"{name}: {explain(e)}") from e
         except _TRANSLATED as e:
-            raise LessonRuntimeError(f"{name}: {_first_line(e)}") from e
+            raise LessonRuntimeError(f"{name}: {explain(e)}") from e
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = fn.__doc__
