@@ -162,8 +162,8 @@ class TensorTable:
         view: TensorView,
         *,
         heat: bool = True,
-        max_rows: int = 8,
-        max_cols: int = 8,
+        max_rows: int = 10,
+        max_cols: int = 12,
         max_slices: int = 4,
         indent: int = 2,
     ) -> None:
