@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from tutor.lesson import LessonFile, pick
+from tutor.render.prose import Prose
 
 
 def intro_renderable(
@@ -23,7 +23,7 @@ def intro_renderable(
     ]
     summary = pick(model.summary, lang).strip()
     if summary:
-        parts += [Markdown(summary), Text("")]
+        parts += [Prose(summary), Text("")]
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +21,7 @@ from textual.widgets.option_list import Option
 from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
 from tutor.app.widgets.reveal import reveal_line
+from tutor.render.prose import Prose
 
 ANSWER_START = "0123456789-.(+"
 """Typing one of these on the lesson screen starts an answer to an `ask`."""
@@ -134,7 +134,7 @@ class QuestionPanel(Vertical):
             self.border_title = "choose one"
         else:
             self.border_title = "predict" if question.predicts else "question"
-        self.query_one("#q-prompt", Static).update(Markdown(question.prompt))
+        self.query_one("#q-prompt", Static).update(Prose(question.prompt))
         ask = question.kind == "ask"
         self.query_one("#q-answer-row").display = ask and not attempt.finished
         choices = self.query_one(ChoiceList)
@@ -192,7 +192,7 @@ class QuestionPanel(Vertical):
         if attempt.gave_up:
             parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
         if question.explain:
-            parts.append(Markdown(question.explain))
+            parts.append(Prose(question.explain))
         return Group(*parts) if parts else None
 
     @staticmethod

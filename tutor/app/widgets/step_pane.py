@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +22,7 @@ from tutor.engine.views import (
     View,
 )
 from tutor.render import expect_line, render_view
+from tutor.render.prose import Prose
 from tutor.render.step import shown_tensors
 
 CODE_THEME = "nord"
@@ -64,7 +64,7 @@ def warm_up() -> None:
     """
     sample = StepView(1, 1, "warm", "**bold** and `code`", "y = x @ W + b", "loss", 2)
     console = Console(file=io.StringIO(), width=80, color_system="truecolor")
-    console.print(Markdown(sample.text), code_renderable(sample))
+    console.print(Prose(sample.text), code_renderable(sample))
 
 
 def has_code(step: StepView) -> bool:
@@ -125,7 +125,7 @@ class StepPane(Vertical):
         self._part("#step-kicker", kicker, True)
         self._part("#step-title", Text(step.title), True)
         text = step.text.strip()
-        self._part("#step-text", Markdown(text) if text else Text(""), bool(text))
+        self._part("#step-text", Prose(text) if text else Text(""), bool(text))
         self._has_code = has_code(step)
         self._part("#step-code", code_renderable(step), self._has_code and self.code_visible)
         if live is not None:
