@@ -95,12 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LESSON",
         help="forget your progress (in one lesson, or all)",
     )
-    p_progress.add_argument(
-        "--data",
-        type=Path,
-        help="the data folder (default: the platform's user data folder, or TUTOR_DATA_DIR)",
-    )
-    p_progress.add_argument("--learner", help="whose progress (default: your user name)")
+    app_options(p_progress)
 
     p_serve = sub.add_parser("serve", help="a classroom: students ssh in, each to their own tutor")
     p_serve.add_argument(
