@@ -1,10 +1,15 @@
 """Classroom figures over real SSH on 127.0.0.1: first screen, memory per session, and
 key-to-frame latency with many students pressing keys at once.
 
-    python benchmarks/classroom_load.py [--sessions 30] [--rounds 20]
+    python benchmarks/classroom_load.py [--sessions 30] [--rounds 20] [--lesson FILE]
 
-Starts `tutor serve` on a free port with fresh keys, drives SSH sessions with asyncssh's
-client (a PTY each, as `ssh -t` asks), and prints the figures. Goals (issue 7): first screen
+Starts `tutor serve` on a free port with fresh keys and one lesson (self-attention unless
+--lesson says otherwise; it must not repeat, since a repeat animates for a second or more),
+drives SSH sessions with asyncssh's client (a PTY each, as `ssh -t` asks), and prints the
+figures. Key to frame runs from writing the key to the arrival of the frame that shows the new
+`step k/n`, in three ways: everyone pressing → at the same instant once a second, through steps
+none has seen (a class following the teacher); everyone pressing ← and → as fast as frames come
+back (steps seen before); and each student at their own pace. Goals (issue 7): first screen
 under 0.5 s, at most 40 MB PSS per extra session, p95 key-to-frame under 150 ms with 30
 sessions on 2 cores.
 """
@@ -15,6 +20,7 @@ import argparse
 import asyncio
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -26,7 +32,12 @@ from pathlib import Path
 
 import asyncssh
 
+from tutor.lesson import load_lesson
+
 ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "lessons" / "13-self-attention.yaml"
+PACE = 1.0
+"""Seconds between two keys when the whole class presses together."""
 LIST_TEXT = b"lessons"
 STEP_TEXT = b"step 0/"  # the lesson's intro, after Enter on the list
 
@@ -44,6 +55,17 @@ def pss_kb(pid: int) -> int:
         return 0
     match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
     return int(match.group(1)) if match else 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time `pid` has used, all its threads together (schedstat: nanoseconds)."""
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+    except (OSError, ValueError):
+        pass
+    return total / 1e9
 
 
 def session_pids(log: Path) -> list[int]:
@@ -82,14 +104,13 @@ class Student:
             self.arrived.clear()
             await asyncio.wait_for(self.arrived.wait(), max(0.01, deadline - time.monotonic()))
 
-    async def press_key(self, data: bytes) -> float:
-        """Seconds from sending a key to the first byte of the frame it causes."""
-        await asyncio.sleep(0.05)  # let the previous frame finish
+    async def press_key(self, data: bytes, shows: str) -> float:
+        """Seconds from sending a key to the frame that shows `shows` (the top bar's
+        `step k/n`, drawn in the same write as the rest of the frame)."""
         self.buffer.clear()
-        self.arrived.clear()
         started = time.perf_counter()
         self.process.stdin.write(data)
-        await asyncio.wait_for(self.arrived.wait(), 30)
+        await self.wait_for(shows.encode(), timeout=30)
         return time.perf_counter() - started
 
     async def close(self) -> None:
@@ -100,10 +121,12 @@ class Student:
 
 async def drive(
     args: argparse.Namespace,
+    steps: int,
     port: int,
     keys: dict[str, asyncssh.SSHKey],
     log: Path,
     zygote_pid: int,
+    server_pid: int,
 ) -> None:
     names = list(keys)
     # first screens, one at a time
@@ -131,30 +154,65 @@ async def drive(
         f"{base / 1024:.0f} MB before, all together {total / 1024:.0f} MB)"
     )
 
-    for student in students:  # open the first lesson in every session
+    for student in students:  # open the lesson in every session
         student.process.stdin.write(b"\r")
     await asyncio.gather(*(s.wait_for(STEP_TEXT) for s in students))
+    await asyncio.sleep(1)  # everyone reads the lesson's front page
 
-    async def press(student: Student, think: float) -> list[float]:
+    right, left = b"\x1b[C", b"\x1b[D"
+
+    async def class_pace(student: Student, started: float) -> list[float]:
+        """→ at the same instant as everyone else, once a second: each step new."""
+        times = []
+        for n in range(1, steps + 1):
+            await asyncio.sleep(max(0.0, started + n * PACE - time.perf_counter()))
+            times.append(await student.press_key(right, f"step {n}/{steps}"))
+        return times
+
+    async def no_pause(student: Student, started: float) -> list[float]:
+        """← and → alternately, each as soon as the last frame came: steps already seen."""
+        times = []
+        for n in range(args.rounds):
+            back = n % 2 == 0
+            await asyncio.sleep(0.05)
+            key, k = (left, steps - 1) if back else (right, steps)
+            times.append(await student.press_key(key, f"step {k}/{steps}"))
+        return times
+
+    async def reading(student: Student, started: float) -> list[float]:
+        """Each student on their own: 0-1 s between keys, ← and → alternately."""
         times = []
         rng = random.Random(student.name)
         for n in range(args.rounds):
-            if think:
-                await asyncio.sleep(rng.uniform(0, 2 * think))
-            times.append(await student.press_key(b"\x1b[C" if n % 2 == 0 else b"\x1b[D"))
+            await asyncio.sleep(rng.uniform(0, 1))
+            key, k = (left, steps - 1) if n % 2 == 0 else (right, steps)
+            times.append(await student.press_key(key, f"step {k}/{steps}"))
         return times
 
-    for think, label in (
-        (0.0, "in lockstep (all keys together)"),
-        (0.5, "reading (0-1 s between keys)"),
+    for scenario, label in (
+        (class_pace, f"together, a key a second ({steps} new steps)"),
+        (no_pause, "together, each key as soon as its frame came (steps seen before)"),
+        (reading, "each at their own pace, 0-1 s between keys"),
     ):
-        results = await asyncio.gather(*(press(s, think) for s in students))
+        before = [cpu_seconds(pid) for pid in pids], cpu_seconds(server_pid), time.process_time()
+        started = time.perf_counter()
+        results = await asyncio.gather(*(scenario(s, started) for s in students))
+        after = [cpu_seconds(pid) for pid in pids], cpu_seconds(server_pid), time.process_time()
         latencies = sorted(t for r in results for t in r)
+        keys = len(latencies)
+        session_cpu = (sum(after[0]) - sum(before[0])) / keys
+        server_cpu = (after[1] - before[1]) / keys
+        client_cpu = (after[2] - before[2]) / keys
         p95 = latencies[int(0.95 * (len(latencies) - 1))]
         print(
-            f"key to frame, {len(students)} sessions {label}: median "
-            f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
-            f"({len(latencies)} keys, → and ← alternately)"
+            f"key to frame, {len(students)} sessions {label}:\n"
+            f"    median {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms ({keys} keys)"
+        )
+        print(
+            f"    CPU per key: {session_cpu * 1000:.1f} ms in the session, "
+            f"{server_cpu * 1000:.1f} ms in the server, {client_cpu * 1000:.1f} ms in this "
+            "client (its SSH for all the students)"
         )
     for student in students:
         await student.close()
@@ -164,8 +222,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--lesson", type=Path, default=LESSON)
     args = parser.parse_args()
+    lesson = load_lesson(args.lesson).lesson
+    if any(step.repeat for step in lesson.steps):
+        raise SystemExit(f"{args.lesson} has a step that repeats: choose one without")
     folder = Path(tempfile.mkdtemp(prefix="tutor-load-"))
+    (folder / "lessons").mkdir()
+    shutil.copy(args.lesson, folder / "lessons")
     keys = {
         f"s{n:02d}": asyncssh.generate_private_key("ssh-ed25519", comment=f"s{n:02d}")
         for n in range(max(args.sessions, 5))
@@ -191,6 +255,8 @@ def main() -> None:
             str(data),
             "--max-sessions",
             str(args.sessions + 5),
+            "--lessons",
+            str(folder / "lessons"),
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -210,7 +276,7 @@ def main() -> None:
                 text=True,
             ).stdout.split()[0]
         )
-        asyncio.run(drive(args, port, keys, log, zygote))
+        asyncio.run(drive(args, len(lesson.steps), port, keys, log, zygote, server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -136,6 +136,16 @@ class Run:
         self.position = target
         return True
 
+    def prepare(self) -> bool:
+        """Compute the next step ahead of the learner, without moving, so that `forward` only
+        restores it. The numbers are those `forward` would compute (the random generator's
+        state is kept per frame). False when there is nothing to compute."""
+        target = self.position + 1
+        if target > self.total or self.blocked or self._frames[target] is not None:
+            return False
+        self._compute(target, None)
+        return True
+
     def back(self) -> bool:
         """Step back: the values are restored exactly as they were, nothing re-runs."""
         if self.position == 0:
@@ -287,6 +297,16 @@ class Run:
                 ) from None
         self._live, self._live_at = state, 0
         return self._snapshot(state, None, None)
+
+    def to_compute(self, target: int) -> range:
+        """The steps that reaching `target` would execute: none when its frame is kept, else
+        it and the steps replayed before it (from the latest frame that can be resumed)."""
+        if self._frames[target] is not None:
+            return range(0)
+        if self._live_at == target - 1:
+            return range(target, target + 1)
+        q = max(j for j in range(target) if (f := self._frames[j]) is not None and f.resumable)
+        return range(q + 1, target + 1)
 
     def _compute(self, target: int, progress: Progress | None) -> None:
         if self._live_at != target - 1:

@@ -3,7 +3,8 @@ draws whatever the Run says the current step is (so back shows exactly what was 
 
 Starting needs torch: the Run is made in a worker that waits for the app's torch worker, and the
 screen says it is waiting meanwhile (lesson_work.py). A step that repeats runs in a worker (its
-plot grows live); any other step runs directly, so next draws within a frame. Questions:
+plot grows live); any other step runs directly, so next draws within a frame, and is usually
+ready before → is pressed (lesson_ahead.py). Questions:
 lesson_answers.py; knobs: lesson_knobs.py; resuming saved progress: lesson_resume.py.
 
 Every key is always in the footer: the footer rebuilds itself whenever bindings change, which
@@ -22,11 +23,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, ProgressBar, Static
 
+from tutor.app.screens.lesson_ahead import LessonAhead
 from tutor.app.screens.lesson_answers import LessonAnswers
 from tutor.app.screens.lesson_knobs import LessonKnobs
 from tutor.app.screens.lesson_resume import LessonResume
 from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
+from tutor.app.widgets.fitted import Part
 from tutor.app.widgets.intro import IntroPanel
 from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
@@ -44,7 +47,7 @@ WAITING = (
 )
 
 
-class LessonScreen(LessonKnobs, LessonResume, LessonAnswers):
+class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
     """A lesson from `path` (already loaded as `lesson`, or failed with `error`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -121,8 +124,10 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAnswers):
                 yield RevealPanel(id="reveal")
                 yield QuestionPanel(id="question")
                 yield ErrorPanel(id="error")
-                yield ProgressBar(id="repeat-progress", show_eta=False)
-                yield Static(id="lesson-done", markup=False)
+                # a total from the start: an indeterminate bar animates (15 frames a second)
+                # even while hidden
+                yield ProgressBar(id="repeat-progress", total=1, show_eta=False)
+                yield Part(id="lesson-done", markup=False)
             yield KnobPanel(id="knobs")
         yield NavBar()
         yield Footer()
@@ -181,6 +186,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAnswers):
             done.update(self.done_line())
         if moved:
             self.query_one(StepScroll).scroll_home(animate=False)
+        self.schedule_ahead()
 
     def stopped_note(self, k: int) -> str:
         """`stopped after 12 of 30 iterations`, for a repeat the learner stopped early."""

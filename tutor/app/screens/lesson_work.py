@@ -156,14 +156,14 @@ class LessonWork(Screen[None]):
         """The Run exists and is drawn (the knob and resume mixins take it from here)."""
 
     def may_be_slow(self) -> bool:
-        """A step not run yet that repeats, or may replay one that did: run it in a worker."""
+        """A step not run yet that repeats, or would replay one that did: run it in a worker."""
         run = self.run
         if run is None:
             return False
         k = run.position + 1
-        if k > run.total or run.done(k):
+        if k > run.total:
             return False
-        return any(step.repeat for step in run.lesson.steps[:k])
+        return any(run.lesson.steps[j - 1].repeat for j in run.to_compute(k))
 
     def run_slow_step(self) -> None:
         """Compute the next step in a worker; a progress bar shows only if it takes a while
@@ -273,7 +273,9 @@ class LessonWork(Screen[None]):
     def on_step_computed(self, event: StepComputed) -> None:
         self.busy = ""
         self.live_step = 0
-        self.query_one("#repeat-progress").display = False
+        bar = self.query_one("#repeat-progress", ProgressBar)
+        bar.display = False
+        bar.update(total=1, progress=0)  # not indeterminate: that animates even when hidden
         if event.problem:
             self._failed(event.problem, "unexpected")
         else:

@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.app.widgets.fitted import Fitted
 from tutor.lesson import LessonError, Problem
 
 MAX_PROBLEMS = 8
@@ -54,7 +55,7 @@ def error_renderable(error: LessonError | str, path: Path | None = None) -> Rend
     return Group(*parts)
 
 
-class ErrorPanel(Static):
+class ErrorPanel(Fitted, Static):
     """A red-bordered panel; hidden until `show_error` is called."""
 
     DEFAULT_CSS = """

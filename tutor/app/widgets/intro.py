@@ -7,7 +7,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.app.widgets.fitted import Fitted
 from tutor.lesson import LessonFile, pick
+from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 
 
@@ -53,7 +55,7 @@ def intro_renderable(
     return Group(*parts)
 
 
-class IntroPanel(Static):
+class IntroPanel(Fitted, Static):
     """The lesson's front page, shown before step 1."""
 
     DEFAULT_CSS = """
@@ -63,7 +65,16 @@ class IntroPanel(Static):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lesson: LessonFile | None = None
+        self._drawn: tuple[object, ...] = ()
+
     def show(
         self, lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
     ) -> None:
-        self.update(intro_renderable(lesson, lang, device=device, params=params))
+        """Draw the front page; coming back to it unchanged draws nothing again."""
+        drawn = (lang, device, tuple(params.items()))
+        if lesson is not self._lesson or drawn != self._drawn:
+            self._lesson, self._drawn = lesson, drawn
+            self.update(Memo(intro_renderable(lesson, lang, device=device, params=params)))

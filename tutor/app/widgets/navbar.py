@@ -8,6 +8,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tutor.app.widgets.fitted import Fitted, Part
+
 MAX_DOTS = 40
 
 
@@ -32,7 +34,7 @@ class NavButton(Button, can_focus=False):
     """A button for the mouse; the keyboard has its own keys, and focus stays on the step."""
 
 
-class NavBar(Horizontal):
+class NavBar(Fitted, Horizontal):
     """`‹ back   ● ● ○ ○   next ›`; the buttons post `NavBar.Move`."""
 
     DEFAULT_CSS = """
@@ -74,10 +76,14 @@ class NavBar(Horizontal):
             super().__init__()
             self.step = step
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._state: tuple[object, ...] = ()
+
     def compose(self) -> ComposeResult:
         yield NavButton("‹ back", id="nav-back", compact=True)
-        yield Static(id="nav-dots", markup=False)
-        yield Static(id="nav-score", markup=False)
+        yield Part(id="nav-dots", markup=False)
+        yield Part(id="nav-score", markup=False)
         yield NavButton("next ›", id="nav-next", compact=True)
 
     def show(
@@ -91,10 +97,15 @@ class NavBar(Horizontal):
     ) -> None:
         """Draw the dots (or what a worker is doing); `score` is (right, asked), shown once
         a question has been asked."""
+        state = (position, total, failed, busy, score if score and score[1] else None)
+        if state == self._state:
+            return  # every update lays the screen out again
+        self._state = state
         right, asked = score or (0, 0)
         mark = Text.assemble(("score ", "dim"), (f"{right}/{asked}", "bold")) if asked else ""
         score_part = self.query_one("#nav-score", Static)
-        score_part.update(mark)
+        if str(score_part.content) != str(mark):
+            score_part.update(mark)
         score_part.display = bool(asked)  # no gap beside the dots until there is a score
         self.query_one("#nav-dots", Static).update(
             Text(busy, style="yellow") if busy else dots(position, total, failed)

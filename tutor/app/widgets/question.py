@@ -7,6 +7,7 @@ did; the screen checks it with the Run and hands the new attempt back.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -20,7 +21,9 @@ from textual.widgets.option_list import Option
 
 from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
+from tutor.app.widgets.fitted import Fitted, Part
 from tutor.app.widgets.reveal import reveal_line
+from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 
 ANSWER_START = "0123456789-.(+"
@@ -60,7 +63,7 @@ class ChoiceList(OptionList, can_focus=False):
     """
 
 
-class QuestionPanel(Vertical):
+class QuestionPanel(Fitted, Vertical):
     """Hidden on steps without a question; `show(question, attempt)` draws one."""
 
     DEFAULT_CSS = """
@@ -100,20 +103,21 @@ class QuestionPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question: Question | None = None
+        self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="q-prompt")
+        yield Part(id="q-prompt")
         with Horizontal(id="q-answer-row"):
             yield AnswerInput(
                 placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
             )
             yield Button("check", id="q-check", compact=True)
         yield ChoiceList()
-        yield Static(id="q-feedback", markup=False)
-        yield Static(id="q-hints", markup=False)
-        yield Static(id="q-explain")
-        yield Static(id="q-help", markup=False)
+        yield Part(id="q-feedback", markup=False)
+        yield Part(id="q-hints", markup=False)
+        yield Part(id="q-explain")
+        yield Part(id="q-help", markup=False)
 
     # ------------------------------------------------------------------ drawing
 
@@ -125,16 +129,23 @@ class QuestionPanel(Vertical):
         self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None = None
     ) -> None:
         """Draw `question` as the learner left it; `answer` is the right one (for giving up),
-        `reveal` the learner's first number against the real value (a prediction)."""
-        changed = question is not self.question
+        `reveal` the learner's first number against the real value (a prediction). Coming
+        back to a question as it was left only shows it again: each part drawn anew would
+        lay the screen out again, and the options' list lays itself out twice."""
         self.question = question
         self.display = True
+        drawn = (question, replace(attempt), answer, reveal)
+        if drawn == self._drawn:
+            return
+        changed = not self._drawn or self._drawn[0] != question
+        self._drawn = drawn
         self.set_class(attempt.solved, "-solved")
         if question.kind == "choose":
             self.border_title = "choose one"
         else:
             self.border_title = "predict" if question.predicts else "question"
-        self.query_one("#q-prompt", Static).update(Prose(question.prompt))
+        if changed:
+            self.query_one("#q-prompt", Static).update(Memo(Prose(question.prompt)))
         ask = question.kind == "ask"
         self.query_one("#q-answer-row").display = ask and not attempt.finished
         choices = self.query_one(ChoiceList)

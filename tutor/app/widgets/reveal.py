@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tutor.app.predictions import Reveal
+from tutor.app.widgets.fitted import Fitted
 
 
 def reveal_line(reveal: Reveal, *, at: bool = True) -> Text:
@@ -19,7 +20,7 @@ def reveal_line(reveal: Reveal, *, at: bool = True) -> Text:
     return Text.assemble(mark, (where, "bold"), reveal.text())
 
 
-class RevealPanel(Static):
+class RevealPanel(Fitted, Static):
     """One line per prediction this step settles."""
 
     DEFAULT_CSS = """

@@ -6,8 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from tutor.app.widgets.fitted import Fitted, Part
 
-class TopBar(Horizontal):
+
+class TopBar(Fitted, Horizontal):
     """`tutor › Backprop through one linear layer        step 3/8 · cpu`."""
 
     DEFAULT_CSS = """
@@ -45,15 +47,19 @@ class TopBar(Horizontal):
         self._info = info
 
     def compose(self) -> ComposeResult:
-        yield Static("tutor", id="topbar-brand")
-        yield Static(self._title, id="topbar-title", markup=False)
-        yield Static(self._info, id="topbar-info", markup=False)
+        yield Part("tutor", id="topbar-brand")
+        yield Part(self._title, id="topbar-title", markup=False)
+        yield Part(self._info, id="topbar-info", markup=False)
 
     def set_title(self, title: str) -> None:
+        if title == self._title:
+            return
         self._title = title
         self.query_one("#topbar-title", Static).update(title)
 
     def set_info(self, info: str) -> None:
+        if info == self._info:
+            return
         self._info = info
         self.query_one("#topbar-info", Static).update(info)
 
