@@ -263,3 +263,66 @@ def test_shapes_can_be_shown_and_expected(write_lesson: Callable[..., Path]) -> 
     (view,) = run.outcome(1).views
     assert isinstance(view, TensorView) and view.dtype == "shape"
     assert view.data.tolist() == [4, 2]
+
+
+def test_prepare_computes_the_next_step_without_moving(train: Run) -> None:
+    train.goto(1)
+    assert train.to_compute(2) == range(2, 3)
+    assert train.prepare()
+    assert train.position == 1 and train.done(2)
+    assert train.to_compute(2) == range(0)  # kept: forward only restores it
+    assert not train.prepare()  # nothing more to do until the learner moves
+    assert train.forward() and train.position == 2
+    assert train.outcome(2).ok
+
+
+def test_prepared_steps_show_the_numbers_forward_would_have_computed(
+    write_lesson: Callable[..., Path],
+) -> None:
+    path = write_lesson(TRAIN)
+    ahead, plain = Run(load_lesson(path), device="cpu"), Run(load_lesson(path), device="cpu")
+    while ahead.position < 5:
+        ahead.prepare()  # every step computed ahead of the learner, random draws included
+        ahead.forward()
+        plain.forward()
+    for name in ("W", "r", "loss"):
+        assert torch.equal(ahead.value(name).detach(), plain.value(name).detach())
+
+
+def test_a_prepared_step_is_dropped_when_a_knob_it_reads_turns(train: Run) -> None:
+    train.goto(3)
+    assert train.prepare() and train.done(4)
+    before = train.value("W", 4).detach().clone()
+    train.set_param("lr", 0.1)
+    assert train.position == 3 and not train.done(4)  # lr is read at step 4
+    train.forward()
+    assert not torch.equal(train.value("W").detach(), before)
+
+
+def test_to_compute_counts_the_replay_a_graph_needs(train: Run) -> None:
+    train.goto(2)  # step 1 left y_hat with a graph: that frame cannot be resumed
+    train.back()
+    train._frames[2] = None  # as if never run: reaching it replays step 1 first
+    assert train.to_compute(2) == range(1, 3)
+    assert train.prepare() and train.done(2) and train.position == 1
+
+
+def test_prepare_does_nothing_at_the_end_or_after_a_failed_step(
+    write_lesson: Callable[..., Path],
+) -> None:
+    run = Run(
+        load_lesson(
+            write_lesson(
+                "id: t\ntitle: T\nsteps:\n  - title: s\n    run: x = zeros(2) @ zeros(3)\n"
+            )
+        ),
+        device="cpu",
+    )
+    run.forward()
+    assert run.blocked and not run.prepare()
+    ok = Run(
+        load_lesson(write_lesson("id: u\ntitle: U\nsteps:\n  - title: s\n    run: x = 1.0\n")),
+        device="cpu",
+    )
+    ok.forward()
+    assert not ok.prepare()

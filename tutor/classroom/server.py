@@ -2,8 +2,9 @@
 
 asyncssh speaks SSH; each session with a PTY gets a real pseudo-terminal whose slave end is
 handed to the zygote, which forks the student's app onto it. This process only pumps bytes
-between the SSH channel and the PTY's master, passes on window changes, and keeps order:
-authentication, the session limit, idle time-outs and the log. Shells, commands, port and
+between the SSH channel and the PTY's master (keys in turn when a class presses at once:
+turns.py), passes on window changes, and keeps order: authentication, the session limit, idle
+time-outs and the log. Shells, commands, port and
 agent forwarding and file transfer are refused with a message.
 """
 
@@ -36,6 +37,7 @@ from tutor.classroom.auth import (
     read_password_file,
     valid_name,
 )
+from tutor.classroom.turns import Turn, Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
 
 log = logging.getLogger("tutor.classroom")
@@ -67,6 +69,7 @@ class Classroom:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     sessions: dict[int, str] = field(default_factory=dict)  # child pid → learner
     spawner: Spawner | None = None
+    turns: Turns = field(default_factory=Turns)  # keys handed to the apps in turn
 
 
 class Spawner:
@@ -251,7 +254,7 @@ async def _session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -
     )
     reason = "disconnected"
     try:
-        reason = await _pump(process, master, cfg.idle_timeout)
+        reason = await _pump(process, master, cfg.idle_timeout, room.turns)
     finally:  # also when asyncssh cancels the session because the connection dropped
         if reason != "ended":  # the student left or idled out: end the app (progress is saved)
             with contextlib.suppress(ProcessLookupError):
@@ -273,11 +276,15 @@ async def _session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -
         process.exit(0)
 
 
-async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_timeout: float) -> str:
-    """Bytes both ways until the app exits, the student leaves, or the session idles out."""
+async def _pump(
+    process: asyncssh.SSHServerProcess[bytes], master: int, idle_timeout: float, turns: Turns
+) -> str:
+    """Bytes both ways until the app exits, the student leaves, or the session idles out.
+    Keys wait for a turn (turns.py); the app's next output ends it."""
     loop = asyncio.get_running_loop()
     done: asyncio.Future[str] = loop.create_future()
     last_input = time.monotonic()
+    turn: Turn | None = None
 
     def finish(reason: str) -> None:
         if not done.done():
@@ -288,6 +295,8 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
             data = os.read(master, 65536)
         except OSError:  # EIO: the app has exited and closed the terminal
             data = b""
+        if turn is not None:
+            turn.end()
         if not data:
             finish("ended")
             return
@@ -299,7 +308,7 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
     loop.add_reader(master, readable)
 
     async def from_client() -> None:
-        nonlocal last_input
+        nonlocal last_input, turn
         while True:
             try:
                 data = await process.stdin.read(65536)
@@ -315,6 +324,8 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
                 finish("disconnected")
                 return
             last_input = time.monotonic()
+            if turn is None or turn.ended:
+                turn = await turns.take()
             with contextlib.suppress(OSError):
                 os.write(master, data)
 
@@ -331,6 +342,8 @@ async def _pump(process: asyncssh.SSHServerProcess[bytes], master: int, idle_tim
         loop.remove_reader(master)
         for task in tasks:
             task.cancel()
+        if turn is not None:
+            turn.end()
 
 
 def _set_size(fd: int, size: tuple[int, int, int, int]) -> None:

@@ -43,7 +43,7 @@ class Memo:
             options.min_width,
             options.justify,
             options.overflow,
-            options.no_wrap,
+            bool(options.no_wrap),
             options.highlight,
             options.markup,
             options.ascii_only,

@@ -18,7 +18,7 @@ from textual.timer import Timer
 from tutor.app.screens.lesson_work import LessonWork
 from tutor.app.widgets.step_pane import StepPane
 
-AHEAD_DELAY = 0.3
+AHEAD_DELAY = 1.0
 """Seconds of quiet after a step is drawn before the next one is prepared."""
 
 

@@ -42,6 +42,10 @@ class AnswerInput(Input):
         self.post_message(self.Leave())
 
 
+class CheckButton(Fitted, Button):
+    """`check`, beside the answer box, for the mouse."""
+
+
 class ChoiceList(OptionList, can_focus=False):
     """The options of a `choose`; picked by a click or by their number on the keyboard."""
 
@@ -61,6 +65,10 @@ class ChoiceList(OptionList, can_focus=False):
         background: $boost;
     }
     """
+
+
+class AnswerRow(Fitted, Horizontal):
+    """The answer box and its button."""
 
 
 class QuestionPanel(Fitted, Vertical):
@@ -108,11 +116,11 @@ class QuestionPanel(Fitted, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Part(id="q-prompt")
-        with Horizontal(id="q-answer-row"):
+        with AnswerRow(id="q-answer-row"):
             yield AnswerInput(
                 placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
             )
-            yield Button("check", id="q-check", compact=True)
+            yield CheckButton("check", id="q-check", compact=True)
         yield ChoiceList()
         yield Part(id="q-feedback", markup=False)
         yield Part(id="q-hints", markup=False)

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.app.theme import TUTOR_THEME
+from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Fitted, Part
 from tutor.engine.views import (
     StepView,
@@ -233,10 +234,10 @@ class StepPane(Fitted, Vertical):
     def set_code_visible(self, visible: bool) -> None:
         """`e`: the statements shown or hidden, on this step and the ones after."""
         self.code_visible = visible
-        self.query_one("#step-code").display = visible and self._has_code
+        find(self, "#step-code", Static).display = visible and self._has_code
 
     def _part(self, selector: str, renderable: RenderableType, present: bool) -> None:
-        part = self.query_one(selector, Static)
+        part = find(self, selector, Static)
         if part.content is not renderable:  # an update lays the screen out again
             part.update(renderable)
         part.display = present  # not a class: no stylesheet pass on every step

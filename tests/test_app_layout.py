@@ -1,0 +1,89 @@
+"""What a key costs: a step change lays the screen out once, coming back to a step redraws
+nothing it drew before, and the next step is computed and drawn while the learner reads.
+(The figures themselves are in benchmarks/; these check the mechanisms behind them.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.screen import Screen
+
+from tutor.app.screens.lesson_ahead import AHEAD_DELAY
+from tutor.app.widgets.step_pane import StepPane
+
+from .app_support import LAYER, goto, lesson_app, screen_text, wait_for, wait_started
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every layout pass of any screen, by screen class."""
+    passes: list[str] = []
+    original = Screen._refresh_layout
+
+    def counted(self: Screen, *args: object, **kwargs: object) -> None:
+        passes.append(type(self).__name__)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    yield passes
+
+
+async def test_each_step_change_lays_the_screen_out_once(layouts: list[str]) -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_started(pilot)
+        assert screen.session is not None
+        moves = [("right", k) for k in range(1, 8)] + [("left", k) for k in (6, 5, 4)]
+        moves += [("right", k) for k in (5, 6, 7)]  # step 7 again, its options as they were
+        for n, (key, k) in enumerate(moves):
+            layouts.clear()
+            await pilot.press(key)
+            await wait_for(pilot, lambda k=k: screen.session.position == k, f"step {k}")  # type: ignore[union-attr]
+            await pilot.pause(0.05)
+            # the parts change height from step to step; one pass settles them all, except
+            # when a `choose` shows new options: Textual's option list measures them while
+            # drawing them and asks for a second pass (step 7, the first time only)
+            passes = 2 if n == 6 else 1
+            assert layouts == ["LessonScreen"] * passes, f"step {k}: {layouts}"
+
+
+async def test_coming_back_to_a_step_draws_nothing_again() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_started(pilot)
+        screen = await goto(pilot, 2)  # a question: predict the loss
+        pane = screen.query_one(StepPane)
+        views = pane.query_one("#step-views")
+        drawn, prompt = views.content, screen.query_one("#q-prompt").content  # type: ignore[attr-defined]
+        await pilot.press("left")
+        await pilot.press("right")
+        await pilot.pause()
+        assert views.content is drawn  # type: ignore[attr-defined]
+        assert screen.query_one("#q-prompt").content is prompt  # type: ignore[attr-defined]
+
+
+async def test_the_next_step_is_ready_before_the_learner_presses_next() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_started(pilot)
+        run = screen.session.run  # type: ignore[union-attr]
+        assert not run.done(1)
+        await pilot.pause(AHEAD_DELAY / 2)
+        assert not run.done(1)  # not while the learner may still be pressing keys
+        await wait_for(pilot, lambda: run.done(1), "step 1 prepared")
+        assert run.position == 0  # computed, not shown, not saved
+        assert "Forward pass" in screen_text(app) and "⎡ 1.5000 ⎤" not in screen_text(app)
+        await pilot.press("right")
+        await pilot.pause()
+        assert "⎡ 1.5000 ⎤" in screen_text(app)
+
+
+async def test_a_step_that_repeats_is_left_for_next_to_animate() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_started(pilot)
+        screen = await goto(pilot, 7)
+        await pilot.pause(AHEAD_DELAY * 1.5)
+        run = screen.session.run  # type: ignore[union-attr]
+        assert run.position == 7 and not run.done(8)  # step 8 repeats: it runs in a worker
