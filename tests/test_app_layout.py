@@ -87,3 +87,17 @@ async def test_a_step_that_repeats_is_left_for_next_to_animate() -> None:
         await pilot.pause(AHEAD_DELAY * 1.5)
         run = screen.session.run  # type: ignore[union-attr]
         assert run.position == 7 and not run.done(8)  # step 8 repeats: it runs in a worker
+
+
+async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_started(pilot)
+        pane = screen.query_one(StepPane)
+        for k in range(1, 8):  # widths with and without the scroll bar: both drawn ahead
+            await wait_for(pilot, lambda k=k: k in pane._kept, f"step {k} prepared")
+            ahead = {part: set(memo._lines) for part, memo in pane._kept[k].named().items()}  # type: ignore[attr-defined]
+            await pilot.press("right")
+            await pilot.pause(0.1)
+            shown = {part: set(memo._lines) for part, memo in pane._kept[k].named().items()}  # type: ignore[attr-defined]
+            assert shown == ahead, f"step {k} was drawn again at another width"

@@ -210,7 +210,7 @@ class StepPane(Fitted, Vertical):
             return
         width = scroll.scrollable_content_region.width - self.styles.gutter.width
         bar = scroll.styles.scrollbar_size_vertical
-        widths = (width, width - bar) if scroll.show_vertical_scrollbar else (width, width + bar)
+        widths = (width, width + bar) if scroll.show_vertical_scrollbar else (width, width - bar)
         console, options = self.app.console, self.app.console_options.update(highlight=False)
         for selector, part in parts.named().items():
             if not isinstance(part, Memo):
