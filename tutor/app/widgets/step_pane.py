@@ -202,23 +202,18 @@ class StepPane(Fitted, Vertical):
         self._part("#step-expects", parts.expects, bool(step.expects))
 
     def prepare(self, step: StepView) -> None:
-        """Draw `step` off screen, at the widths its parts will have, so that showing it later
-        replays lines. Two widths each: with and without the scroll bar beside them."""
+        """Draw `step` off screen, at the widths its parts will have (the scroll bar beside
+        them is always there: StepScroll), so that showing it later replays lines."""
         parts = self._parts(step, "")
         scroll = self.parent
         if not isinstance(scroll, Widget) or not scroll.size.width:
             return
         width = scroll.scrollable_content_region.width - self.styles.gutter.width
-        bar = scroll.styles.scrollbar_size_vertical
-        widths = (width, width + bar) if scroll.show_vertical_scrollbar else (width, width - bar)
         console, options = self.app.console, self.app.console_options.update(highlight=False)
         for selector, part in parts.named().items():
-            if not isinstance(part, Memo):
-                continue
-            gutter = self.query_one(selector).styles.gutter.width
-            for w in widths:
-                if w - gutter > 0:
-                    part.warm(console, options.update_width(w - gutter))
+            inner = width - find(self, selector, Static).styles.gutter.width
+            if isinstance(part, Memo) and inner > 0:
+                part.warm(console, options.update_width(inner))
 
     def _parts(self, step: StepView, note: str) -> StepParts:
         """The kept parts of `step`, drawn anew when the step changed (a knob, a re-run)."""

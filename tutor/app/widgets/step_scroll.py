@@ -7,9 +7,16 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
+from tutor.app.widgets.fitted import Fitted
 
-class StepScroll(VerticalScroll, inherit_bindings=False):
-    """Scrolls with ↑ ↓ and page keys only: ← → and home belong to stepping back and forth."""
+
+class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
+    """Scrolls with ↑ ↓ and page keys only: ← → and home belong to stepping back and forth.
+
+    The scroll bar is always there (an empty track when the step fits): a step too long for
+    the screen next to one that fits would otherwise change the width of everything in it,
+    laying the screen out three times and drawing every part again at the other width. With
+    the bar fixed, a new height needs no second pass either (`Fitted`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "scroll_up", "scroll up", show=False),
@@ -25,6 +32,7 @@ class StepScroll(VerticalScroll, inherit_bindings=False):
         height: 1fr;
         padding: 1 1 0 1;
         scrollbar-size-vertical: 1;
+        overflow-y: scroll;
         background: $background;
     }
     StepScroll:focus { background-tint: transparent; }
