@@ -10,6 +10,7 @@ import pytest
 from textual.screen import Screen
 
 from tutor.app.screens.lesson_ahead import AHEAD_DELAY
+from tutor.app.widgets.question import QuestionPanel
 from tutor.app.widgets.step_pane import StepPane
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_for, wait_started
@@ -90,14 +91,21 @@ async def test_a_step_that_repeats_is_left_for_next_to_animate() -> None:
 
 
 async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
+    """At 80×24, where some steps need the scroll bar and some do not: every part of each step,
+    and the prompt of each question, was drawn ahead at the width it is shown at."""
     app = lesson_app(LAYER)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_started(pilot)
-        pane = screen.query_one(StepPane)
-        for k in range(1, 8):  # widths with and without the scroll bar: both drawn ahead
+        pane, panel = screen.query_one(StepPane), screen.query_one(QuestionPanel)
+
+        def drawn(k: int) -> dict[str, set[object]]:
+            memos = {**pane._kept[k].named(), **panel._prompts}  # type: ignore[attr-defined]
+            return {name: set(memo._lines) for name, memo in memos.items()}
+
+        for k in range(1, 8):
             await wait_for(pilot, lambda k=k: k in pane._kept, f"step {k} prepared")
-            ahead = {part: set(memo._lines) for part, memo in pane._kept[k].named().items()}  # type: ignore[attr-defined]
+            ahead = drawn(k)
             await pilot.press("right")
             await pilot.pause(0.1)
-            shown = {part: set(memo._lines) for part, memo in pane._kept[k].named().items()}  # type: ignore[attr-defined]
-            assert shown == ahead, f"step {k} was drawn again at another width"
+            assert drawn(k) == ahead, f"step {k} was drawn again on screen"
+        assert len(panel._prompts) == 2  # type: ignore[attr-defined]  # steps 2 and 7 ask

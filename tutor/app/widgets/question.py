@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -112,6 +113,7 @@ class QuestionPanel(Fitted, Vertical):
         super().__init__(id=id)
         self.question: Question | None = None
         self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
+        self._prompts: dict[str, Memo] = {}  # each question's prompt, drawn once per width
         self.display = False
 
     def compose(self) -> ComposeResult:
@@ -153,7 +155,7 @@ class QuestionPanel(Fitted, Vertical):
         else:
             self.border_title = "predict" if question.predicts else "question"
         if changed:
-            self.query_one("#q-prompt", Static).update(Memo(Prose(question.prompt)))
+            self.query_one("#q-prompt", Static).update(self._prompt(question))
         ask = question.kind == "ask"
         self.query_one("#q-answer-row").display = ask and not attempt.finished
         choices = self.query_one(ChoiceList)
@@ -170,6 +172,25 @@ class QuestionPanel(Fitted, Vertical):
         self._part("#q-hints", Group(*hints) if hints else None)
         self._part("#q-explain", self._explain(question, attempt, answer, reveal))
         self.query_one("#q-help", Static).update(self._help(question, attempt))
+
+    def prepare(self, question: Question) -> None:
+        """Draw the prompt of `question` ahead, at the width it will have (the lesson screen
+        does this for the next step while the learner reads)."""
+        scroll = self.parent
+        if not isinstance(scroll, Widget) or not scroll.size.width:
+            return
+        prompt = self.query_one("#q-prompt", Static)
+        width = scroll.scrollable_content_region.width - self.styles.margin.width
+        width -= self.styles.gutter.width + prompt.styles.gutter.width
+        if width > 0:
+            options = self.app.console_options.update(highlight=False).update_width(width)
+            self._prompt(question).warm(self.app.console, options)
+
+    def _prompt(self, question: Question) -> Memo:
+        memo = self._prompts.get(question.prompt)
+        if memo is None:
+            memo = self._prompts[question.prompt] = Memo(Prose(question.prompt))
+        return memo
 
     def _draw_options(
         self, choices: ChoiceList, question: Question, attempt: Attempt, answer: str
