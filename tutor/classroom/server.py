@@ -392,11 +392,12 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         login_timeout=60,
     )
     log.info(
-        "tutor serve: listening on %s:%d · lessons %s · data %s",
+        "tutor serve: listening on %s:%d · lessons %s · data %s · keys in turn, %d at a time",
         config.host,
         config.port,
         config.lessons,
         config.data,
+        room.turns.slots,
     )
     if ready is not None:
         ready.set()
