@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,7 +30,8 @@ SLOW = {8}  # the step that repeats 30 times, in a worker: reported on its own
 def session(rounds: int, verbose: bool = False) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"next, first run": [], "next, kept": [], "back": []}
     times["repeat step, first run"] = []
-    term = Terminal([python(), "-m", "tutor.cli", str(LESSON), "--device", "cpu"])
+    data = tempfile.mkdtemp(prefix="tutor-keys-")  # no saved progress: no offer to resume
+    term = Terminal([python(), "-m", "tutor.cli", str(LESSON), "--device", "cpu", "--data", data])
     try:
         term.wait_for(f"step 0/{TOTAL}", timeout=60)
         for round_ in range(rounds):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -35,6 +36,11 @@ LESSONS = (
 )  # fixed lessons: the figures do not drift as lessons are added
 
 
+def fresh_data() -> list[str]:
+    """An empty progress store: saved progress would ask to resume before the first frame."""
+    return ["--data", tempfile.mkdtemp(prefix="tutor-startup-")]
+
+
 def time_bare() -> float:
     term = Terminal([python(), "-c", BARE_APP])
     try:
@@ -44,7 +50,7 @@ def time_bare() -> float:
 
 
 def time_tutor(folder: Path) -> tuple[float, float, float]:
-    term = Terminal([python(), "-m", "tutor.cli", str(folder), "--device", "cpu"])
+    term = Terminal([python(), "-m", "tutor.cli", str(folder), "--device", "cpu", *fresh_data()])
     try:
         first = term.wait_for("lessons") - term.started
         listed = term.wait_for("One linear layer") - term.started
@@ -56,7 +62,7 @@ def time_tutor(folder: Path) -> tuple[float, float, float]:
 
 def time_direct(lesson: Path) -> float:
     """`tutor FILE`: the lesson screen's first frame (its footer), before torch."""
-    term = Terminal([python(), "-m", "tutor.cli", str(lesson), "--device", "cpu"])
+    term = Terminal([python(), "-m", "tutor.cli", str(lesson), "--device", "cpu", *fresh_data()])
     try:
         return term.wait_for("lessons  ? help") - term.started
     finally:
