@@ -62,10 +62,25 @@ def _shapes(tree: ast.AST) -> set[str]:
     return found
 
 
+_COMPUTING: dict[tuple[int, int], tuple[LessonFile, int | None]] = {}
+
+
 def computing_step(file: LessonFile, k: int) -> int | None:
     """The first step after step k (an `ask`) whose statements contain its answer's
     expression; None when no later step does (the question is then not a prediction, as
-    far as the code tells)."""
+    far as the code tells). Kept per file and step: every redraw asks, and the answer
+    (a walk over every later statement) never changes for a file once loaded."""
+    kept = _COMPUTING.get((id(file), k))
+    if kept is not None and kept[0] is file:
+        return kept[1]
+    if len(_COMPUTING) > 4096:
+        _COMPUTING.clear()
+    found = _computing_step(file, k)
+    _COMPUTING[(id(file), k)] = (file, found)
+    return found
+
+
+def _computing_step(file: LessonFile, k: int) -> int | None:
     answer = file.code[k - 1].answer
     if answer is None:
         return None
