@@ -72,7 +72,10 @@ def tmux() -> Iterator[Callable[[str], Tmux]]:
 
     def start(args: str) -> Tmux:
         tutor = shlex.quote(str(Path(sys.executable).parent / "tutor"))
-        session = Tmux(f"{tutor} {args}")  # the session ends when tutor exits
+        # a tmux server already running gives new sessions its own environment, not ours:
+        # the test's data folder goes on the command line (no saved progress, no resume offer)
+        data = shlex.quote(os.environ["TUTOR_DATA_DIR"])
+        session = Tmux(f"TUTOR_DATA_DIR={data} {tutor} {args}")  # ends when tutor exits
         sessions.append(session)
         return session
 
