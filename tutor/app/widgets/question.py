@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
 from tutor.app.widgets.fitted import Fitted, Part
 from tutor.app.widgets.reveal import reveal_line
+from tutor.app.widgets.step_scroll import StepScroll
 from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 
@@ -176,15 +176,8 @@ class QuestionPanel(Fitted, Vertical):
     def prepare(self, question: Question) -> None:
         """Draw the prompt of `question` ahead, at the width it will have (the lesson screen
         does this for the next step while the learner reads)."""
-        scroll = self.parent
-        if not isinstance(scroll, Widget) or not scroll.size.width:
-            return
-        prompt = self.query_one("#q-prompt", Static)
-        width = scroll.scrollable_content_region.width - self.styles.margin.width
-        width -= self.styles.gutter.width + prompt.styles.gutter.width
-        if width > 0:
-            options = self.app.console_options.update(highlight=False).update_width(width)
-            self._prompt(question).warm(self.app.console, options)
+        if isinstance(self.parent, StepScroll):
+            self.parent.draw_ahead(self.query_one("#q-prompt"), self._prompt(question))
 
     def _prompt(self, question: Question) -> Memo:
         memo = self._prompts.get(question.prompt)

@@ -19,12 +19,12 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.app.theme import TUTOR_THEME
 from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Fitted, Part
+from tutor.app.widgets.step_scroll import StepScroll
 from tutor.engine.views import (
     StepView,
     View,
@@ -90,12 +90,12 @@ class StepParts:
 
     step: StepView
     note: str
-    kicker: RenderableType
-    title: RenderableType
-    text: RenderableType
-    code: RenderableType
-    views: RenderableType
-    expects: RenderableType
+    kicker: Memo
+    title: Memo
+    text: Memo
+    code: Memo
+    views: Memo
+    expects: Memo
 
     def drawn_from(self, step: StepView, note: str) -> bool:
         """True when `step` is the step these parts show: the same outcome of the same step.
@@ -110,7 +110,7 @@ class StepParts:
             and (old.backward, old.repeat, old.error) == (step.backward, step.repeat, step.error)
         )
 
-    def named(self) -> dict[str, RenderableType]:
+    def named(self) -> dict[str, Memo]:
         """Each part by the id of the Static that shows it."""
         return {
             "#step-kicker": self.kicker,
@@ -202,18 +202,12 @@ class StepPane(Fitted, Vertical):
         self._part("#step-expects", parts.expects, bool(step.expects))
 
     def prepare(self, step: StepView) -> None:
-        """Draw `step` off screen, at the widths its parts will have (the scroll bar beside
-        them is always there: StepScroll), so that showing it later replays lines."""
+        """Draw `step` off screen, at the widths its parts will have, so that showing it
+        later replays lines."""
         parts = self._parts(step, "")
-        scroll = self.parent
-        if not isinstance(scroll, Widget) or not scroll.size.width:
-            return
-        width = scroll.scrollable_content_region.width - self.styles.gutter.width
-        console, options = self.app.console, self.app.console_options.update(highlight=False)
-        for selector, part in parts.named().items():
-            inner = width - find(self, selector, Static).styles.gutter.width
-            if isinstance(part, Memo) and inner > 0:
-                part.warm(console, options.update_width(inner))
+        if isinstance(self.parent, StepScroll):
+            for selector, memo in parts.named().items():
+                self.parent.draw_ahead(find(self, selector, Static), memo)
 
     def _parts(self, step: StepView, note: str) -> StepParts:
         """The kept parts of `step`, drawn anew when the step changed (a knob, a re-run)."""

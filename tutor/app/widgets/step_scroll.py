@@ -6,8 +6,10 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 
 from tutor.app.widgets.fitted import Fitted
+from tutor.render.memo import Memo
 
 
 class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
@@ -37,3 +39,16 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
     }
     StepScroll:focus { background-tint: transparent; }
     """
+
+    def draw_ahead(self, part: Widget, memo: Memo) -> None:
+        """Draw `memo` now, at the width `part` (a widget inside this scroll) will give it, so
+        that showing it there later replays lines. The width does not depend on what is
+        shown, since the scroll bar is always there."""
+        width = self.scrollable_content_region.width
+        node = part
+        while isinstance(node, Widget) and node is not self:
+            width -= node.styles.margin.width + node.styles.gutter.width
+            node = node.parent
+        if self.size.width and width > 0:
+            options = self.app.console_options.update(highlight=False).update_width(width)
+            memo.warm(self.app.console, options)
