@@ -29,7 +29,6 @@ from tutor.app.screens.lesson_knobs import LessonKnobs
 from tutor.app.screens.lesson_resume import LessonResume
 from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
-from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Part
 from tutor.app.widgets.intro import IntroPanel
 from tutor.app.widgets.knobs import KnobPanel
@@ -130,7 +129,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
                 yield ProgressBar(id="repeat-progress", total=1, show_eta=False)
                 yield Part(id="lesson-done", markup=False)
             yield KnobPanel(id="knobs")
-        yield NavBar(id="lesson-navbar")
+        yield NavBar()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,9 +154,9 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
             return
         run = session.run
         k, total = session.position, session.total
-        find(self, "#lesson-topbar", TopBar).set_info(f"step {k}/{total} · {self.device}")
-        intro, pane = find(self, "#intro", IntroPanel), find(self, "#step", StepPane)
-        question, errors = find(self, "#question", QuestionPanel), find(self, "#error", ErrorPanel)
+        self.query_one(TopBar).set_info(f"step {k}/{total} · {self.device}")
+        intro, pane = self.query_one(IntroPanel), self.query_one(StepPane)
+        question, errors = self.query_one(QuestionPanel), self.query_one(ErrorPanel)
         intro.display = k == 0
         pane.display = k != 0
         failed = run.blocked
@@ -166,7 +165,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
         else:
             pane.show(session.view(), note=self.stopped_note(k))
             pane.set_code_visible(self.show_code)
-        find(self, "#reveal", RevealPanel).show(session.reveals() if k and not failed else [])
+        self.query_one(RevealPanel).show(session.reveals() if k and not failed else [])
         outcome = run.outcome(k) if k else None
         if outcome is not None and outcome.error is not None:
             errors.show_error(outcome.error, run.file.path, title=f"step {k} could not run")
@@ -176,18 +175,17 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
         if asked is None:
             question.hide()
             if isinstance(self.focused, Input):
-                find(self, "#body", StepScroll).focus()
+                self.query_one(StepScroll).focus()
         else:
             reveal = session.reveal(k) if asked.predicts else None
             question.show(asked, session.attempt(), session.answer_text(), reveal)
-        navbar = find(self, "#lesson-navbar", NavBar)
-        navbar.show(k, total, failed=failed, busy=self.busy, score=session.score())
-        done = find(self, "#lesson-done", Static)
+        self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy, score=session.score())
+        done = self.query_one("#lesson-done", Static)
         done.display = k == total and not failed
         if done.display:
             done.update(self.done_line())
         if moved:
-            find(self, "#body", StepScroll).scroll_home(animate=False)
+            self.query_one(StepScroll).scroll_home(animate=False)
         self.schedule_ahead()
 
     def stopped_note(self, k: int) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from textual.timer import Timer
 
 from tutor.app.screens.lesson_work import LessonWork
-from tutor.app.widgets.finding import find
 from tutor.app.widgets.question import QuestionPanel
 from tutor.app.widgets.step_pane import StepPane
 
@@ -45,7 +44,7 @@ class LessonAhead(LessonWork):
         if k > run.total or run.blocked:
             return
         run.prepare()
-        find(self, "#step", StepPane).prepare(run.view(k))
+        self.query_one(StepPane).prepare(run.view(k))
         question = session.question(k)
         if question is not None:
-            find(self, "#question", QuestionPanel).prepare(question)
+            self.query_one(QuestionPanel).prepare(question)

@@ -8,7 +8,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Fitted, Part
 
 MAX_DOTS = 40
@@ -104,15 +103,15 @@ class NavBar(Fitted, Horizontal):
         self._state = state
         right, asked = score or (0, 0)
         mark = Text.assemble(("score ", "dim"), (f"{right}/{asked}", "bold")) if asked else ""
-        score_part = find(self, "#nav-score", Static)
+        score_part = self.query_one("#nav-score", Static)
         if str(score_part.content) != str(mark):
             score_part.update(mark)
         score_part.display = bool(asked)  # no gap beside the dots until there is a score
-        find(self, "#nav-dots", Static).update(
+        self.query_one("#nav-dots", Static).update(
             Text(busy, style="yellow") if busy else dots(position, total, failed)
         )
-        find(self, "#nav-back", Button).disabled = position == 0 or bool(busy)
-        next_button = find(self, "#nav-next", Button)
+        self.query_one("#nav-back", Button).disabled = position == 0 or bool(busy)
+        next_button = self.query_one("#nav-next", Button)
         label = "done ✓" if position >= total > 0 else "next ›"
         if str(next_button.label) != label:
             next_button.label = label

@@ -22,7 +22,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tutor.app.theme import TUTOR_THEME
-from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Fitted, Part
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.engine.views import (
@@ -207,7 +206,7 @@ class StepPane(Fitted, Vertical):
         parts = self._parts(step, "")
         if isinstance(self.parent, StepScroll):
             for selector, memo in parts.named().items():
-                self.parent.draw_ahead(find(self, selector, Static), memo)
+                self.parent.draw_ahead(self.query_one(selector, Static), memo)
 
     def _parts(self, step: StepView, note: str) -> StepParts:
         """The kept parts of `step`, drawn anew when the step changed (a knob, a re-run)."""
@@ -223,10 +222,10 @@ class StepPane(Fitted, Vertical):
     def set_code_visible(self, visible: bool) -> None:
         """`e`: the statements shown or hidden, on this step and the ones after."""
         self.code_visible = visible
-        find(self, "#step-code", Static).display = visible and self._has_code
+        self.query_one("#step-code", Static).display = visible and self._has_code
 
     def _part(self, selector: str, renderable: RenderableType, present: bool) -> None:
-        part = find(self, selector, Static)
+        part = self.query_one(selector, Static)
         if part.content is not renderable:  # an update lays the screen out again
             part.update(renderable)
         part.display = present  # not a class: no stylesheet pass on every step

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tutor.app.widgets.finding import find
 from tutor.app.widgets.fitted import Fitted, Part
 
 
@@ -56,13 +55,13 @@ class TopBar(Fitted, Horizontal):
         if title == self._title:
             return
         self._title = title
-        find(self, "#topbar-title", Static).update(title)
+        self.query_one("#topbar-title", Static).update(title)
 
     def set_info(self, info: str) -> None:
         if info == self._info:
             return
         self._info = info
-        find(self, "#topbar-info", Static).update(info)
+        self.query_one("#topbar-info", Static).update(info)
 
     @property
     def info(self) -> str:
