@@ -305,8 +305,7 @@ class Run:
             return range(0)
         if self._live_at == target - 1:
             return range(target, target + 1)
-        q = max(j for j in range(target) if (f := self._frames[j]) is not None and f.resumable)
-        return range(q + 1, target + 1)
+        return range(self._resumable(target - 1) + 1, target + 1)
 
     def _compute(self, target: int, progress: Progress | None) -> None:
         if self._live_at != target - 1:
@@ -315,9 +314,13 @@ class Run:
         self._frames[target] = self._snapshot(self._live, outcome, self._frames[target - 1])
         self._live_at = -1 if outcome.error else target  # never continue a half-run step
 
+    def _resumable(self, k: int) -> int:
+        """The latest position up to k whose frame can be resumed (holds no graph)."""
+        return max(j for j in range(k + 1) if (f := self._frames[j]) is not None and f.resumable)
+
     def _resume(self, k: int) -> None:
         """Put the live state at position k: from the latest resumable frame, replaying."""
-        q = max(j for j in range(k + 1) if (f := self._frames[j]) is not None and f.resumable)
+        q = self._resumable(k)
         frame = self._frames[q]
         assert frame is not None
         self._live = _restore(frame.values)
