@@ -61,12 +61,12 @@ async def test_coming_back_to_a_step_draws_nothing_again() -> None:
         await wait_started(pilot)
         screen = await goto(pilot, 2)  # a question: predict the loss
         pane = screen.query_one(StepPane)
-        views = pane.query_one("#step-views")
-        drawn, prompt = views.content, screen.query_one("#q-prompt").content  # type: ignore[attr-defined]
+        width = pane.content_region.width
+        drawn, prompt = pane.lines(width), screen.query_one("#q-prompt").content  # type: ignore[attr-defined]
         await pilot.press("left")
         await pilot.press("right")
         await pilot.pause()
-        assert views.content is drawn  # type: ignore[attr-defined]
+        assert pane.lines(width) is drawn
         assert screen.query_one("#q-prompt").content is prompt  # type: ignore[attr-defined]
 
 
@@ -104,9 +104,10 @@ async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
         screen = await wait_started(pilot)
         pane, panel = screen.query_one(StepPane), screen.query_one(QuestionPanel)
 
-        def drawn(k: int) -> dict[str, set[object]]:
-            memos = {**pane._kept[k].named(), **panel._prompts}  # type: ignore[attr-defined]
-            return {name: set(memo._lines) for name, memo in memos.items()}
+        def drawn(k: int) -> dict[object, set[object]]:
+            step = {"step": set(pane._kept[k].drawn)}  # type: ignore[attr-defined]
+            memos = panel._prompts  # type: ignore[attr-defined]
+            return step | {name: set(memo._lines) for name, memo in memos.items()}
 
         for k in range(1, 8):
             await wait_for(pilot, lambda k=k: k in pane._kept, f"step {k} prepared")

@@ -1,35 +1,35 @@
 """One step drawn in full: its title, its Markdown text, the statements it ran (highlighted,
 shown or hidden with `e`), every view through `tutor.render`, and the ✓/✗ of its expectations.
 
-Each part is a Static holding a rich renderable, so the numbers reflow with the terminal and a
-step change is a handful of `update` calls (no widgets mounted or removed). The parts of the
-steps seen lately are kept, each drawn once per width (`Memo`), so stepping back and forth
-replays lines instead of formatting every number again: a key costs a few milliseconds, which
-is what lets thirty students share two cores.
+The parts are rich renderables, so the numbers reflow with the terminal; the pane is one Line
+API widget (`Lines`) that keeps, for each of the steps seen lately, the lines drawn at each
+width. Stepping back and forth shows kept lines instead of formatting every number again, and
+the screen lays out one widget for the whole step: a key costs a few milliseconds, which is
+what lets thirty students share two cores.
 """
 
 from __future__ import annotations
 
 import io
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.strip import Strip
 
 from tutor.app.theme import TUTOR_THEME
-from tutor.app.widgets.fitted import Fitted, Part
+from tutor.app.widgets.lines import Lines, blank, strips
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.engine.views import (
     StepView,
     View,
 )
 from tutor.render import expect_line, render_view
-from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 from tutor.render.step import shown_tensors
 
@@ -80,21 +80,38 @@ def has_code(step: StepView) -> bool:
 
 
 KEPT_STEPS = 32
-"""Steps whose drawn parts a pane keeps: a whole lesson, for a learner going back and forth."""
+"""Steps whose drawn lines a pane keeps: a whole lesson, for a learner going back and forth."""
+
+KEPT_WIDTHS = 4
+"""Widths (and code shown or hidden) kept per step: a terminal is resized now and then."""
+
+CODE_BAR = "▌"
 
 
 @dataclass(frozen=True)
+class Looks:
+    """The styles the pane's CSS gives each part (component classes), resolved to rich."""
+
+    base: Style
+    kicker: Style
+    note: Style
+    title: Style
+    code: Style
+    bar: Style
+
+
+@dataclass
 class StepParts:
-    """The drawn parts of one step (each a `Memo`), and what they were drawn from."""
+    """The parts of one step as renderables, what they were drawn from, and their lines at
+    each width they were shown at."""
 
     step: StepView
     note: str
-    kicker: Memo
-    title: Memo
-    text: Memo
-    code: Memo
-    views: Memo
-    expects: Memo
+    text: RenderableType | None
+    code: RenderableType | None
+    views: RenderableType | None
+    expects: RenderableType | None
+    drawn: OrderedDict[tuple[object, ...], list[Strip]] = field(default_factory=OrderedDict)
 
     def drawn_from(self, step: StepView, note: str) -> bool:
         """True when `step` is the step these parts show: the same outcome of the same step.
@@ -109,107 +126,151 @@ class StepParts:
             and (old.backward, old.repeat, old.error) == (step.backward, step.repeat, step.error)
         )
 
-    def named(self) -> dict[str, Memo]:
-        """Each part by the id of the Static that shows it."""
-        return {
-            "#step-kicker": self.kicker,
-            "#step-title": self.title,
-            "#step-text": self.text,
-            "#step-code": self.code,
-            "#step-views": self.views,
-            "#step-expects": self.expects,
-        }
-
 
 def step_parts(step: StepView, note: str) -> StepParts:
-    kicker = Text(f"Step {step.index} of {step.total}")
-    if note:
-        kicker.append(f" · {note}", style="yellow")
     text = step.text.strip()
     shown = shown_tensors(step.views)
     return StepParts(
         step,
         note,
-        kicker=Memo(kicker),
-        title=Memo(Text(step.title)),
-        text=Memo(Prose(text) if text else Text("")),
-        code=Memo(code_renderable(step)),
-        views=Memo(views_renderable(step.views)),
-        expects=Memo(Group(*(expect_line(result, shown) for result in step.expects))),
+        text=Prose(text) if text else None,
+        code=code_renderable(step) if has_code(step) else None,
+        views=views_renderable(step.views) if step.views else None,
+        expects=Group(*(expect_line(result, shown) for result in step.expects))
+        if step.expects
+        else None,
     )
 
 
-class StepPane(Fitted, Vertical):
-    """The parts of one step; `show(step, show_code=...)` redraws them all."""
+def barred(lines: list[Strip], looks: Looks, width: int) -> list[Strip]:
+    """Code lines behind a bar on the left, on the code's own background, padded by one."""
+    pad = Segment(" ", looks.code)
+    head = [Segment(CODE_BAR, looks.bar), pad]
+    return [Strip([*head, *line, pad], width) for line in lines]
+
+
+def draw(
+    pane: Lines,
+    parts: StepParts,
+    width: int,
+    looks: Looks,
+    *,
+    code: bool,
+    live: RenderableType | None = None,
+) -> list[Strip]:
+    """All the lines of a step at `width`: each part with a blank line after it (the last
+    but one)."""
+    step = parts.step
+    kicker = Text(f"Step {step.index} of {step.total}", style=looks.kicker)
+    if parts.note:
+        kicker.append(f" · {parts.note}", style=looks.note)
+    base = looks.base
+    blocks = [strips(pane, Text(step.title, style=looks.title), width, base)]
+    if parts.text is not None:
+        blocks.append(strips(pane, parts.text, width, base))
+    if code and parts.code is not None and width > 3:
+        blocks.append(barred(strips(pane, parts.code, width - 3, looks.code), looks, width))
+    views = live if live is not None else parts.views
+    if views is not None:
+        blocks.append(strips(pane, views, width, base))
+    lines = strips(pane, kicker, width, base)[:1]
+    for block in blocks:
+        lines.extend(block)
+        lines.append(blank(width, base))
+    if parts.expects is not None:
+        lines.extend(strips(pane, parts.expects, width, base))
+    return lines
+
+
+class StepPane(Lines):
+    """One step; `show(step)` draws it, `set_code_visible` shows or hides its statements."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "step-pane--kicker",
+        "step-pane--note",
+        "step-pane--title",
+        "step-pane--code",
+        "step-pane--bar",
+    }
 
     DEFAULT_CSS = """
     StepPane {
         height: auto;
         padding: 0 1;
     }
-    StepPane > #step-kicker {
-        color: $text-muted;
-        height: 1;
-    }
-    StepPane > #step-title {
-        text-style: bold;
-        color: $accent;
-        margin: 0 0 1 0;
-    }
-    StepPane > #step-text {
-        margin: 0 0 1 0;
-    }
-    StepPane > #step-code {
-        border-left: outer $primary 60%;
-        background: $surface;
-        padding: 0 1;
-        margin: 0 0 1 0;
-    }
-    StepPane > #step-views {
-        margin: 0 0 1 0;
-    }
+    StepPane > .step-pane--kicker { color: $text-muted; }
+    StepPane > .step-pane--note { color: $warning; }
+    StepPane > .step-pane--title { text-style: bold; color: $accent; }
+    StepPane > .step-pane--code { background: $surface; }
+    StepPane > .step-pane--bar { color: $primary 60%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.code_visible = True
-        self._has_code = False
         self._kept: OrderedDict[int, StepParts] = OrderedDict()
-
-    def compose(self) -> ComposeResult:
-        yield Part(id="step-kicker", markup=False)
-        yield Part(id="step-title", markup=False)
-        yield Part(id="step-text")
-        yield Part(id="step-code")
-        yield Part(id="step-views")
-        yield Part(id="step-expects")
+        self._shown: StepParts | None = None
+        self._live: RenderableType | None = None
 
     def show(self, step: StepView, *, note: str = "", live: RenderableType | None = None) -> None:
         """Draw `step` (a step from 1; the intro at 0 is another widget). `note` follows the
         step number (a repeat stopped early); `live` stands in for the views while the step
         is still computing (a plot growing)."""
         parts = self._parts(step, note)
-        self._part("#step-kicker", parts.kicker, True)
-        self._part("#step-title", parts.title, True)
-        self._part("#step-text", parts.text, bool(step.text.strip()))
-        self._has_code = has_code(step)
-        self._part("#step-code", parts.code, self._has_code and self.code_visible)
-        if live is not None:
-            self._part("#step-views", live, True)
-        else:
-            self._part("#step-views", parts.views, bool(step.views))
-        self._part("#step-expects", parts.expects, bool(step.expects))
+        if parts is self._shown and live is None and self._live is None:
+            return
+        self._shown, self._live = parts, live
+        self.shown()
 
     def prepare(self, step: StepView) -> None:
-        """Draw `step` off screen, at the widths its parts will have, so that showing it
-        later replays lines."""
-        parts = self._parts(step, "")
+        """Draw `step` off screen, at the width it will have, so that showing it later shows
+        kept lines."""
         if isinstance(self.parent, StepScroll):
-            for selector, memo in parts.named().items():
-                self.parent.draw_ahead(self.query_one(selector, Static), memo)
+            width = self.parent.width_for(self) - self.styles.gutter.width
+            if width > 0:
+                self._drawn(self._parts(step, ""), width)
+
+    def set_code_visible(self, visible: bool) -> None:
+        """`e`: the statements shown or hidden, on this step and the ones after."""
+        if visible != self.code_visible:
+            self.code_visible = visible
+            self.shown()
+
+    def lines(self, width: int) -> list[Strip]:
+        parts = self._shown
+        if parts is None or width <= 0:
+            return []
+        if self._live is not None:
+            return draw(self, parts, width, self._looks(), code=self.code_visible, live=self._live)
+        return self._drawn(parts, width)
+
+    def _drawn(self, parts: StepParts, width: int) -> list[Strip]:
+        """The lines of `parts` at `width`, drawn once and kept."""
+        looks = self._looks()
+        key = (width, self.code_visible, looks)
+        lines = parts.drawn.get(key)
+        if lines is None:
+            lines = draw(self, parts, width, looks, code=self.code_visible)
+            parts.drawn[key] = lines
+            if len(parts.drawn) > KEPT_WIDTHS:
+                parts.drawn.popitem(last=False)
+        return lines
+
+    def _looks(self) -> Looks:
+        style = self.get_component_rich_style
+        code = style("step-pane--code")
+        return Looks(
+            base=self.rich_style,
+            kicker=style("step-pane--kicker"),
+            note=style("step-pane--note"),
+            title=style("step-pane--title"),
+            code=code,
+            # the bar's colour blends over the pane, as a border would; its cell is the code's
+            bar=style("step-pane--bar") + Style(bgcolor=code.bgcolor),
+        )
 
     def _parts(self, step: StepView, note: str) -> StepParts:
-        """The kept parts of `step`, drawn anew when the step changed (a knob, a re-run)."""
+        """The kept parts of `step`, made anew when the step changed (a knob, a re-run)."""
         parts = self._kept.get(step.index)
         if parts is None or not parts.drawn_from(step, note):
             parts = step_parts(step, note)
@@ -218,14 +279,3 @@ class StepPane(Fitted, Vertical):
                 self._kept.popitem(last=False)
         self._kept.move_to_end(step.index)
         return parts
-
-    def set_code_visible(self, visible: bool) -> None:
-        """`e`: the statements shown or hidden, on this step and the ones after."""
-        self.code_visible = visible
-        self.query_one("#step-code", Static).display = visible and self._has_code
-
-    def _part(self, selector: str, renderable: RenderableType, present: bool) -> None:
-        part = self.query_one(selector, Static)
-        if part.content is not renderable:  # an update lays the screen out again
-            part.update(renderable)
-        part.display = present  # not a class: no stylesheet pass on every step

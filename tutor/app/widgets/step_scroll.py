@@ -40,15 +40,24 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
     StepScroll:focus { background-tint: transparent; }
     """
 
-    def draw_ahead(self, part: Widget, memo: Memo) -> None:
-        """Draw `memo` now, at the width `part` (a widget inside this scroll) will give it, so
-        that showing it there later replays lines. The width does not depend on what is
-        shown, since the scroll bar is always there."""
+    def width_for(self, part: Widget) -> int:
+        """The width `part` (a widget inside this scroll) has, or will have once shown: it
+        does not depend on what is shown, since the scroll bar is always there."""
+        if not self.size.width:
+            return 0
         width = self.scrollable_content_region.width
         node = part
         while isinstance(node, Widget) and node is not self:
-            width -= node.styles.margin.width + node.styles.gutter.width
+            width -= node.styles.margin.width
+            if node is not part:
+                width -= node.styles.gutter.width
             node = node.parent
-        if self.size.width and width > 0:
+        return width
+
+    def draw_ahead(self, part: Widget, memo: Memo) -> None:
+        """Draw `memo` now, at the width `part` will give it, so that showing it there later
+        replays lines."""
+        width = self.width_for(part) - part.styles.gutter.width
+        if width > 0:
             options = self.app.console_options.update(highlight=False).update_width(width)
             memo.warm(self.app.console, options)
