@@ -212,6 +212,10 @@ async def drive(
             f"    median {statistics.median(latencies) * 1000:.0f} ms, "
             f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms ({keys} keys)"
         )
+        if scenario is class_pace:  # everyone on the same step: which steps make the tail
+            slowest = (max(r[n] for r in results) * 1000 for n in range(steps))
+            shown = ", ".join(f"{n}: {t:.0f}" for n, t in enumerate(slowest, 1))
+            print(f"    slowest key by step, ms: {shown}")
         print(
             f"    CPU per key: {session_cpu * 1000:.1f} ms in the session, "
             f"{server_cpu * 1000:.1f} ms in the server, {client_cpu * 1000:.1f} ms in this "

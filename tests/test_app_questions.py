@@ -3,7 +3,7 @@ hints until the answer shows, or move on without answering; each is reported to 
 
 from __future__ import annotations
 
-from tutor.app.widgets.question import AnswerInput, QuestionPanel
+from tutor.app.widgets.question import AnswerInput, Choices, QuestionPanel
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_started
 
@@ -97,7 +97,16 @@ async def test_choose_with_the_mouse() -> None:
         await goto(pilot, 7)
         panel = app.screen.query_one(QuestionPanel)
         assert panel.display
-        await pilot.click("ChoiceList", offset=(8, 0))  # the first option
+        choices = panel.query_one(Choices)
+
+        def background(line: int) -> object:
+            strip = choices.render_lines(choices.region.reset_offset)[line]
+            return next(iter(strip)).style.bgcolor  # type: ignore[union-attr]
+
+        await pilot.hover(Choices, offset=(8, 1))
+        await pilot.pause()
+        assert background(1) != background(0)  # the option under the mouse stands out
+        await pilot.click(Choices, offset=(60, 0))  # the first option, right of its words
         assert screen.session.attempt(7).solved  # type: ignore[union-attr]
 
 

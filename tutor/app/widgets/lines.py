@@ -8,6 +8,9 @@ seen before is a lookup, and the screen lays out one widget instead of many.
 
 from __future__ import annotations
 
+import operator
+from collections import OrderedDict
+
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -52,3 +55,56 @@ class Lines(Fitted, Widget):
         width = self.content_region.width
         lines = self.lines(width)
         return lines[y] if 0 <= y < len(lines) else blank(width, self.rich_style)
+
+
+KEPT_BLOCKS = 32
+"""Sets of blocks (at one width each) a `Blocks` widget keeps: a lesson's questions, say."""
+
+
+class Blocks(Lines):
+    """Renderables one under another, a blank line between two. Each set shown is drawn once
+    per width and kept, by the identity of its renderables: show the same objects again (a
+    question's prompt, kept by the caller) and nothing is drawn."""
+
+    GAP = 1
+    """Blank lines between two blocks."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.blocks: tuple[RenderableType, ...] = ()
+        self._kept: OrderedDict[tuple[object, ...], tuple[object, list[Strip]]] = OrderedDict()
+
+    def show(self, *blocks: RenderableType) -> None:
+        """Show `blocks` (nothing is laid out again when they are the ones shown)."""
+        if len(blocks) == len(self.blocks) and all(map(operator.is_, blocks, self.blocks)):
+            return
+        self.blocks = blocks
+        self.shown()
+
+    def prepare(self, width: int, *blocks: RenderableType) -> None:
+        """Draw `blocks` now, at content width `width`, for showing them later."""
+        if width > 0:
+            self._drawn(blocks, width)
+
+    def lines(self, width: int) -> list[Strip]:
+        return self._drawn(self.blocks, width) if width > 0 else []
+
+    def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
+        """The lines of the `index`th block (a subclass may add to them)."""
+        return strips(self, block, width, self.rich_style)
+
+    def _drawn(self, blocks: tuple[RenderableType, ...], width: int) -> list[Strip]:
+        key = (*map(id, blocks), width, self.rich_style)
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            return kept[1]
+        lines: list[Strip] = []
+        for n, block in enumerate(blocks):
+            if n:
+                lines.extend([blank(width, self.rich_style)] * self.GAP)
+            lines.extend(self.draw(n, block, width))
+        self._kept[key] = (blocks, lines)  # the blocks too: their ids are the key
+        if len(self._kept) > KEPT_BLOCKS:
+            self._kept.popitem(last=False)
+        return lines

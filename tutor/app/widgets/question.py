@@ -11,20 +11,21 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.strip import Strip
+from textual.widgets import Button, Input
 
 from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
-from tutor.app.widgets.fitted import Fitted, Part
+from tutor.app.widgets.fitted import Fitted
+from tutor.app.widgets.lines import Blocks
 from tutor.app.widgets.reveal import reveal_line
 from tutor.app.widgets.step_scroll import StepScroll
-from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 
 ANSWER_START = "0123456789-.(+"
@@ -47,25 +48,28 @@ class CheckButton(Fitted, Button):
     """`check`, beside the answer box, for the mouse."""
 
 
-class ChoiceList(OptionList, can_focus=False):
-    """The options of a `choose`; picked by a click or by their number on the keyboard."""
+class Choices(Blocks):
+    """The options of a `choose`, a line each; picked by a click, or by their number on the
+    keyboard (the lesson screen's keys)."""
+
+    GAP = 0
 
     DEFAULT_CSS = """
-    ChoiceList {
-        height: auto;
-        max-height: 12;
-        border: none;
-        padding: 0;
-        margin: 1 0 0 0;
-        background: transparent;
-    }
-    ChoiceList > .option-list--option-highlighted {
-        background: transparent;
-    }
-    ChoiceList > .option-list--option-hover {
-        background: $boost;
-    }
+    Choices { link-background-hover: $primary 20%; }
     """
+
+    @property
+    def link_style_hover(self) -> Style:
+        """The option under the mouse on a lighter background, its colours kept."""
+        _, background = self.background_colors
+        return Style(bgcolor=(background + self.styles.link_background_hover).rich_color)
+
+    def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
+        click = Style(meta={"@click": f"pick({index})"})  # the whole line, not just its words
+        return [line.apply_style(click) for line in super().draw(index, block, width)]
+
+    def action_pick(self, index: int) -> None:
+        self.post_message(QuestionPanel.Choice(index))
 
 
 class AnswerRow(Fitted, Horizontal):
@@ -88,12 +92,11 @@ class QuestionPanel(Fitted, Vertical):
     QuestionPanel #q-answer-row { height: auto; margin: 1 0 0 0; }
     QuestionPanel AnswerInput { width: 1fr; max-width: 40; }
     QuestionPanel #q-check { margin: 0 0 0 1; min-width: 9; }
-    QuestionPanel #q-feedback, QuestionPanel #q-hints, QuestionPanel #q-explain {
-        height: auto;
-        margin: 1 0 0 0;
-    }
-    QuestionPanel #q-help { color: $text-muted; margin: 1 0 0 0; }
+    QuestionPanel #q-choices, QuestionPanel #q-notes { margin: 1 0 0 0; }
+    QuestionPanel > .question-panel--help { color: $text-muted; }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"question-panel--help"}
 
     class Answer(Message):
         """A typed answer to check."""
@@ -113,21 +116,18 @@ class QuestionPanel(Fitted, Vertical):
         super().__init__(id=id)
         self.question: Question | None = None
         self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
-        self._prompts: dict[str, Memo] = {}  # each question's prompt, drawn once per width
+        self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Part(id="q-prompt")
+        yield Blocks(id="q-prompt")
         with AnswerRow(id="q-answer-row"):
             yield AnswerInput(
                 placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
             )
             yield CheckButton("check", id="q-check", compact=True)
-        yield ChoiceList()
-        yield Part(id="q-feedback", markup=False)
-        yield Part(id="q-hints", markup=False)
-        yield Part(id="q-explain")
-        yield Part(id="q-help", markup=False)
+        yield Choices(id="q-choices")
+        yield Blocks(id="q-notes")
 
     # ------------------------------------------------------------------ drawing
 
@@ -140,8 +140,8 @@ class QuestionPanel(Fitted, Vertical):
     ) -> None:
         """Draw `question` as the learner left it; `answer` is the right one (for giving up),
         `reveal` the learner's first number against the real value (a prediction). Coming
-        back to a question as it was left only shows it again: each part drawn anew would
-        lay the screen out again, and the options' list lays itself out twice."""
+        back to a question as it was left only shows it again (the prompt's lines are kept for
+        every question; the rest is a few short lines)."""
         self.question = question
         self.display = True
         drawn = (question, replace(attempt), answer, reveal)
@@ -154,40 +154,43 @@ class QuestionPanel(Fitted, Vertical):
             self.border_title = "choose one"
         else:
             self.border_title = "predict" if question.predicts else "question"
-        if changed:
-            self.query_one("#q-prompt", Static).update(self._prompt(question))
+        self.query_one("#q-prompt", Blocks).show(self._prompt(question))
         ask = question.kind == "ask"
         self.query_one("#q-answer-row").display = ask and not attempt.finished
-        choices = self.query_one(ChoiceList)
+        choices = self.query_one(Choices)
         choices.display = not ask
         if not ask:
-            self._draw_options(choices, question, attempt, answer)
+            choices.show(*self._options(question, attempt))
         if changed and ask:
             self.query_one(AnswerInput).value = ""
-        self._part("#q-feedback", self._feedback(attempt))
         hints = [
             Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
             for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
         ]
-        self._part("#q-hints", Group(*hints) if hints else None)
-        self._part("#q-explain", self._explain(question, attempt, answer, reveal))
-        self.query_one("#q-help", Static).update(self._help(question, attempt))
+        notes = (
+            self._feedback(attempt),
+            Group(*hints) if hints else None,
+            self._explain(question, attempt, answer, reveal),
+            self._help(question, attempt, self.get_component_rich_style("question-panel--help")),
+        )
+        self.query_one("#q-notes", Blocks).show(*(note for note in notes if note is not None))
 
     def prepare(self, question: Question) -> None:
         """Draw the prompt of `question` ahead, at the width it will have (the lesson screen
         does this for the next step while the learner reads)."""
         if isinstance(self.parent, StepScroll):
-            self.parent.draw_ahead(self.query_one("#q-prompt"), self._prompt(question))
+            prompt = self.query_one("#q-prompt", Blocks)
+            width = self.parent.width_for(prompt) - prompt.styles.gutter.width
+            prompt.prepare(width, self._prompt(question))
 
-    def _prompt(self, question: Question) -> Memo:
-        memo = self._prompts.get(question.prompt)
-        if memo is None:
-            memo = self._prompts[question.prompt] = Memo(Prose(question.prompt))
-        return memo
+    def _prompt(self, question: Question) -> Prose:
+        prose = self._prompts.get(question.prompt)
+        if prose is None:
+            prose = self._prompts[question.prompt] = Prose(question.prompt)
+        return prose
 
-    def _draw_options(
-        self, choices: ChoiceList, question: Question, attempt: Attempt, answer: str
-    ) -> None:
+    @staticmethod
+    def _options(question: Question, attempt: Attempt) -> list[Text]:
         right = question.correct_option if attempt.finished else None
         options = []
         for i, text in enumerate(question.options):
@@ -197,11 +200,8 @@ class QuestionPanel(Fitted, Vertical):
                 mark = ("✗ ", "bold red")
             else:
                 mark = ("  ", "")
-            options.append(
-                Option(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text), id=f"c{i}")
-            )
-        choices.clear_options()
-        choices.add_options(options)
+            options.append(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text))
+        return options
 
     @staticmethod
     def _feedback(attempt: Attempt) -> RenderableType | None:
@@ -229,9 +229,9 @@ class QuestionPanel(Fitted, Vertical):
         return Group(*parts) if parts else None
 
     @staticmethod
-    def _help(question: Question, attempt: Attempt) -> Text:
+    def _help(question: Question, attempt: Attempt, style: Style) -> Text:
         if attempt.finished:
-            return Text("→ next step")
+            return Text("→ next step", style=style)
         how = (
             "type a number, ⏎ to check"
             if question.kind == "ask"
@@ -241,12 +241,7 @@ class QuestionPanel(Fitted, Vertical):
         hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
         if question.predicts and not attempt.tries:
             how = f"predict: {how}; step {question.predicts} computes it"
-        return Text(f"{how} · {hint} · → to skip")
-
-    def _part(self, selector: str, renderable: RenderableType | None) -> None:
-        part = self.query_one(selector, Static)
-        part.update(renderable if renderable is not None else "")
-        part.display = renderable is not None
+        return Text(f"{how} · {hint} · → to skip", style=style)
 
     # ------------------------------------------------------------------ input
 
@@ -267,7 +262,3 @@ class QuestionPanel(Fitted, Vertical):
         value = self.query_one(AnswerInput).value
         if value.strip():
             self.post_message(self.Answer(value))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.Choice(event.option_index))
