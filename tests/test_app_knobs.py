@@ -8,11 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tutor.app.knob import Knob
+from tutor.app.screens.lesson_work import RepeatProgress
 from tutor.app.widgets.knobs import KnobList, KnobPanel
 from tutor.app.widgets.question import AnswerInput
 from tutor.app.widgets.step_scroll import StepScroll
+from tutor.engine.run import Run
 from tutor.progress import ProgressStore, local_learner
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_for, wait_started
@@ -92,15 +95,24 @@ async def test_minus_and_typed_values_stay_within_min_and_max() -> None:
         assert "lr = 0.001" in screen_text(app)  # the intro shows the knob too
 
 
-async def test_a_re_run_happens_in_a_worker_and_the_screen_ends_on_the_last_value() -> None:
+async def test_a_re_run_happens_in_a_worker_and_the_screen_ends_on_the_last_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     app = lesson_app(LAYER, train_seconds=1.0)
     async with app.run_test(size=(110, 34)) as pilot:
         screen = await wait_started(pilot)
         await goto(pilot, 8)  # the training: a re-run grows its curve again
         run = screen.session.run  # type: ignore[union-attr]
         first_curve = list(run.outcome(8).series["loss"])
+        frames: list[int] = []  # the curve growing on screen, drawn while the worker trains
+        draw_live = screen._draw_live
+
+        def counted(run: Run, event: RepeatProgress) -> None:
+            frames.append(event.done)
+            draw_live(run, event)
+
+        monkeypatch.setattr(screen, "_draw_live", counted)
         await pilot.press("k", "plus")
-        assert screen.busy  # the keys were handled: the UI thread is free while it trains
         await pilot.press("plus", "plus")  # turned again meanwhile: the newest value wins
         await turned(pilot, screen)
         assert run.params["lr"] == 0.035
@@ -108,6 +120,7 @@ async def test_a_re_run_happens_in_a_worker_and_the_screen_ends_on_the_last_valu
         assert outcome.iterations == 30  # not left stopped by the interruption
         assert outcome.series["loss"][-1] < first_curve[-1]  # a larger lr: a lower loss
         assert "stopped" not in screen_text(app)
+        assert len(frames) > 1  # the UI thread was free to draw while the worker trained
 
 
 async def test_options_cycle_and_integers_stay_integers(

@@ -7,6 +7,8 @@ import torch
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lessons import LessonListScreen
+from tutor.app.widgets.keybar import KeyBar
+from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.step_pane import StepPane
 from tutor.app.widgets.topbar import TopBar
 
@@ -134,12 +136,15 @@ async def test_the_mouse_steps_with_the_buttons() -> None:
     app = lesson_app(LAYER)
     async with app.run_test() as pilot:
         screen = await wait_started(pilot)
-        await pilot.click("#nav-next")
-        await pilot.pause(0.3)  # a button ignores clicks while it shows it was pressed
-        await pilot.click("#nav-next")
-        assert screen.session is not None and screen.session.position == 2
-        await pilot.pause(0.3)
-        await pilot.click("#nav-back")
+        width = screen.query_one(NavBar).size.width
+        await pilot.click(NavBar, offset=(3, 0))  # back, on the front page: nothing
+        assert screen.session is not None and screen.session.position == 0
+        await pilot.click(NavBar, offset=(width - 4, 0))  # next ›
+        await pilot.click(NavBar, offset=(width - 4, 0))
+        assert screen.session.position == 2
+        await pilot.click(NavBar, offset=(3, 0))  # ‹ back
+        assert screen.session.position == 1
+        await pilot.click(NavBar, offset=(width // 2, 0))  # the dots are not a button
         assert screen.session.position == 1
 
 
@@ -174,3 +179,19 @@ async def test_question_mark_shows_the_keys_and_escape_closes_them() -> None:
         assert screen.session is not None and screen.session.position == 0
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_the_key_bar_lists_the_keys_and_a_click_presses_one() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_started(pilot)
+        bar = screen.query_one(KeyBar)
+        line = "".join(segment.text for segment in bar.lines(bar.size.width)[0])
+        assert line.startswith(" → next  ← back  h hint  e code  k knobs  q lessons  ? help")
+        await pilot.click(KeyBar, offset=(2, 0))  # → next
+        assert screen.session is not None and screen.session.position == 1
+        await goto(pilot, 2)  # a question: typing a digit focuses the answer box
+        await pilot.press("1")
+        await pilot.pause()
+        line = "".join(segment.text for segment in bar.lines(bar.size.width)[0])
+        assert "esc leave answer" in line

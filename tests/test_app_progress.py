@@ -166,7 +166,7 @@ async def test_the_score_is_shown_in_the_nav_bar_and_at_the_end() -> None:
     app = lesson_app(LAYER)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_started(pilot)
-        assert not app.screen.query_one("#nav-score").display  # nothing asked yet
+        assert "score" not in screen_text(app)  # nothing asked yet
         await goto(pilot, 2)
         await pilot.press("0", ".", "2", "5", "enter")
         await goto(pilot, 7)

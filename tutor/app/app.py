@@ -41,9 +41,6 @@ class TutorApp(App[None]):
 
     TITLE = "tutor"
     ENABLE_COMMAND_PALETTE = False
-    CSS = """
-    Footer { background: $surface; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "help", key_display="?", show=False),
     ]

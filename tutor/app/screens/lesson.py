@@ -7,8 +7,8 @@ plot grows live); any other step runs directly, so next draws within a frame, an
 ready before → is pressed (lesson_ahead.py). Questions:
 lesson_answers.py; knobs: lesson_knobs.py; resuming saved progress: lesson_resume.py.
 
-Every key is always in the footer: the footer rebuilds itself whenever bindings change, which
-would cost more than drawing a step, so keys that do nothing at the moment just do nothing.
+Every key is always in the key bar (bindings that came and went would redraw it on every step),
+so keys that do nothing at the moment just do nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tutor.app.screens.lesson_ahead import LessonAhead
 from tutor.app.screens.lesson_answers import LessonAnswers
@@ -31,6 +31,7 @@ from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
 from tutor.app.widgets.fitted import Part
 from tutor.app.widgets.intro import IntroPanel
+from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.question import QuestionPanel
@@ -130,7 +131,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
                 yield Part(id="lesson-done", markup=False)
             yield KnobPanel(id="knobs")
         yield NavBar()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#waiting").display = False

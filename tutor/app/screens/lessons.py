@@ -11,8 +11,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.lesson_list import LessonList
 from tutor.app.widgets.status import EngineStatus
 from tutor.app.widgets.topbar import TopBar
@@ -54,7 +55,7 @@ class LessonListScreen(Screen[None]):
         yield Static(f"reading lessons from {self.folder}…", id="list-note", markup=False)
         yield LessonList(id="lessons")
         yield EngineStatus()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(LessonList).focus()

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,6 +34,23 @@ def blank(width: int, style: Style) -> Strip:
     return Strip([Segment(" " * width, style)], width) if width else Strip([], 0)
 
 
+def bar(
+    widget: Widget, left: Text, middle: Text, right: Text, width: int, *, pad: int = 0
+) -> Strip:
+    """One line of `width`: `left` and `right` at the ends, `middle` in the room between,
+    `pad` cells in from each side (cut with an ellipsis when it does not fit; centred when
+    `middle.justify` says so)."""
+    room = max(0, width - left.cell_len - right.cell_len - 2 * pad)
+    middle = middle.copy()
+    middle.truncate(room, overflow="ellipsis")
+    if middle.justify == "center":
+        middle.pad_left((room - middle.cell_len) // 2)
+    middle.truncate(room, pad=True)
+    middle.pad(pad)
+    line = Text.assemble(left, middle, right, no_wrap=True, overflow="crop")
+    return strips(widget, line, width, widget.rich_style)[0]
+
+
 class Lines(Fitted, Widget):
     """Shows `lines(width)`, which a subclass keeps; `shown()` after what it returns changed."""
 
@@ -47,6 +65,13 @@ class Lines(Fitted, Widget):
     def shown(self, *, height_changed: bool = True) -> None:
         """Draw again; lay the screen out again only when the height may have changed."""
         self.refresh(layout=height_changed)
+
+    @property
+    def link_style_hover(self) -> Style:
+        """A line under the mouse (an option, a button) on a lighter background (the CSS
+        `link-background-hover`), its colours kept."""
+        _, background = self.background_colors
+        return Style(bgcolor=(background + self.styles.link_background_hover).rich_color)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width))

@@ -1,14 +1,15 @@
-"""The bar under a lesson: back and next buttons for the mouse, a dot per step, the score."""
+"""The bar under a lesson: back and next for the mouse, a dot per step, the score."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.message import Message
-from textual.widgets import Button, Static
+from typing import ClassVar
 
-from tutor.app.widgets.fitted import Fitted, Part
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+from textual.strip import Strip
+
+from tutor.app.widgets.lines import Lines, bar
 
 MAX_DOTS = 40
 
@@ -30,43 +31,29 @@ def dots(position: int, total: int, failed: bool = False) -> Text:
     return line
 
 
-class NavButton(Button, can_focus=False):
-    """A button for the mouse; the keyboard has its own keys, and focus stays on the step."""
+class NavBar(Lines):
+    """`‹ back   ● ● ○ ○   next ›`: one line; a click on back or next posts `NavBar.Move`
+    (the keyboard has its own keys, and focus stays on the step)."""
 
-
-class NavBar(Fitted, Horizontal):
-    """`‹ back   ● ● ○ ○   next ›`; the buttons post `NavBar.Move`."""
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "navbar--back",
+        "navbar--back-off",
+        "navbar--next",
+        "navbar--next-off",
+        "navbar--score",
+    }
 
     DEFAULT_CSS = """
     NavBar {
         height: 1;
         background: $surface;
+        link-background-hover: $panel;
     }
-    NavBar > Button {
-        width: auto;
-        min-width: 8;
-        background: $surface;
-        color: $text-muted;
-    }
-    NavBar > Button:hover {
-        background: $panel;
-        color: $text;
-    }
-    NavBar > #nav-next {
-        color: $primary;
-        text-style: bold;
-    }
-    NavBar > #nav-dots {
-        width: 1fr;
-        content-align: center middle;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    NavBar > #nav-score {
-        width: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
+    NavBar > .navbar--back { color: $foreground; text-style: bold; }
+    NavBar > .navbar--next { color: $primary; text-style: bold; }
+    NavBar > .navbar--back-off { color: $foreground 60%; text-style: bold; }
+    NavBar > .navbar--next-off { color: $primary 60%; text-style: bold; }
+    NavBar > .navbar--score { color: $text-muted; }
     """
 
     class Move(Message):
@@ -78,13 +65,8 @@ class NavBar(Fitted, Horizontal):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._state: tuple[object, ...] = ()
-
-    def compose(self) -> ComposeResult:
-        yield NavButton("‹ back", id="nav-back", compact=True)
-        yield Part(id="nav-dots", markup=False)
-        yield Part(id="nav-score", markup=False)
-        yield NavButton("next ›", id="nav-next", compact=True)
+        self._state: tuple[object, ...] = (0, 0, False, "", None)
+        self._drawn: tuple[tuple[object, ...], list[Strip]] = ((), [])
 
     def show(
         self,
@@ -98,25 +80,39 @@ class NavBar(Fitted, Horizontal):
         """Draw the dots (or what a worker is doing); `score` is (right, asked), shown once
         a question has been asked."""
         state = (position, total, failed, busy, score if score and score[1] else None)
-        if state == self._state:
-            return  # every update lays the screen out again
-        self._state = state
-        right, asked = score or (0, 0)
-        mark = Text.assemble(("score ", "dim"), (f"{right}/{asked}", "bold")) if asked else ""
-        score_part = self.query_one("#nav-score", Static)
-        if str(score_part.content) != str(mark):
-            score_part.update(mark)
-        score_part.display = bool(asked)  # no gap beside the dots until there is a score
-        self.query_one("#nav-dots", Static).update(
-            Text(busy, style="yellow") if busy else dots(position, total, failed)
-        )
-        self.query_one("#nav-back", Button).disabled = position == 0 or bool(busy)
-        next_button = self.query_one("#nav-next", Button)
-        label = "done ✓" if position >= total > 0 else "next ›"
-        if str(next_button.label) != label:
-            next_button.label = label
-        next_button.disabled = failed or bool(busy)
+        if state != self._state:
+            self._state = state
+            self.shown(height_changed=False)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(self.Move(-1 if event.button.id == "nav-back" else 1))
+    def lines(self, width: int) -> list[Strip]:
+        key = (width, self._state, self.rich_style)
+        if self._drawn[0] != key:
+            self._drawn = key, [self._line(width)] if width else []
+        return self._drawn[1]
+
+    def _line(self, width: int) -> Strip:
+        position, total, failed, busy, score = self._state
+        assert isinstance(position, int) and isinstance(total, int)
+        style = self.get_component_rich_style
+        back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
+        label = " done ✓ " if position >= total > 0 else " next › "
+        forward = self._button(label, 1, not failed and not busy, "navbar--next")
+        middle = Text(str(busy), style="yellow") if busy else dots(position, total, failed)
+        middle.justify = "center"
+        right = Text.assemble(forward)
+        if isinstance(score, tuple):
+            right = Text.assemble(
+                (" score ", "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
+            )
+            right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
+        return bar(self, back, middle, right, width)
+
+    def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
+        """A button's label: clickable, or faded (`looks` is its component class)."""
+        if not enabled:
+            return Text(label, style=self.get_component_rich_style(f"{looks}-off"))
+        press = Style(meta={"@click": f"move({step})"})
+        return Text(label, style=self.get_component_rich_style(looks) + press)
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Move(step))

@@ -58,12 +58,6 @@ class Choices(Blocks):
     Choices { link-background-hover: $primary 20%; }
     """
 
-    @property
-    def link_style_hover(self) -> Style:
-        """The option under the mouse on a lighter background, its colours kept."""
-        _, background = self.background_colors
-        return Style(bgcolor=(background + self.styles.link_background_hover).rich_color)
-
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         click = Style(meta={"@click": f"pick({index})"})  # the whole line, not just its words
         return [line.apply_style(click) for line in super().draw(index, block, width)]

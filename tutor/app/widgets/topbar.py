@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from typing import ClassVar
 
-from tutor.app.widgets.fitted import Fitted, Part
+from rich.text import Text
+from textual.strip import Strip
+
+from tutor.app.widgets.lines import Lines, bar
 
 
-class TopBar(Fitted, Horizontal):
-    """`tutor › Backprop through one linear layer        step 3/8 · cpu`."""
+class TopBar(Lines):
+    """`tutor › Backprop through one linear layer        step 3/8 · cpu`: one widget, one
+    line, drawn again only when the title, the facts or the width change."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"topbar--brand", "topbar--title", "topbar--info"}
 
     DEFAULT_CSS = """
     TopBar {
@@ -19,49 +23,26 @@ class TopBar(Fitted, Horizontal):
         background: $panel;
         color: $foreground;
     }
-    TopBar > #topbar-brand {
-        width: auto;
-        padding: 0 1;
-        background: $primary 30%;
-        color: $text;
-        text-style: bold;
-    }
-    TopBar > #topbar-title {
-        width: 1fr;
-        padding: 0 1;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    TopBar > #topbar-info {
-        width: auto;
-        padding: 0 1;
-        color: $text-muted;
-        text-wrap: nowrap;
-    }
+    TopBar > .topbar--brand { background: $primary 30%; color: $text; text-style: bold; }
+    TopBar > .topbar--title { text-style: bold; }
+    TopBar > .topbar--info { color: $text-muted; }
     """
 
     def __init__(self, title: str = "", info: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._title = title
         self._info = info
-
-    def compose(self) -> ComposeResult:
-        yield Part("tutor", id="topbar-brand")
-        yield Part(self._title, id="topbar-title", markup=False)
-        yield Part(self._info, id="topbar-info", markup=False)
+        self._drawn: tuple[tuple[object, ...], list[Strip]] = ((), [])
 
     def set_title(self, title: str) -> None:
-        if title == self._title:
-            return
-        self._title = title
-        self.query_one("#topbar-title", Static).update(title)
+        if title != self._title:
+            self._title = title
+            self.shown(height_changed=False)
 
     def set_info(self, info: str) -> None:
-        if info == self._info:
-            return
-        self._info = info
-        self.query_one("#topbar-info", Static).update(info)
+        if info != self._info:
+            self._info = info
+            self.shown(height_changed=False)
 
     @property
     def info(self) -> str:
@@ -70,3 +51,13 @@ class TopBar(Fitted, Horizontal):
     @property
     def title(self) -> str:
         return self._title
+
+    def lines(self, width: int) -> list[Strip]:
+        key = (width, self._title, self._info, self.rich_style)
+        if self._drawn[0] != key:
+            style = self.get_component_rich_style
+            brand = Text(" tutor ", style=style("topbar--brand"))
+            title = Text(self._title, style=style("topbar--title"))
+            info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
+            self._drawn = key, [bar(self, brand, title, info, width, pad=1)] if width else []
+        return self._drawn[1]
