@@ -2,7 +2,7 @@
 
 Textual's Footer is a widget per key, recomposed whenever the bindings change: a dozen widgets
 laid out again on every key press, for a line that never changes while a lesson is read. This
-is one widget that draws that line once per set of keys and width.
+is one widget that draws that line once per set of keys and width (`Lines`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ class KeyBar(Lines):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._keys: tuple[_Key, ...] | None = None
-        self._drawn: tuple[tuple[object, ...], list[Strip]] = ((), [])
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -65,10 +64,7 @@ class KeyBar(Lines):
     def lines(self, width: int) -> list[Strip]:
         if self._keys is None:
             self._keys = self._active_keys()
-        key = (width, self._keys, self.rich_style)
-        if self._drawn[0] != key:
-            self._drawn = key, [self._line(width)] if width else []
-        return self._drawn[1]
+        return [self._line(width)] if width else []
 
     def _line(self, width: int) -> Strip:
         key_style = self.get_component_rich_style("keybar--key")
@@ -82,4 +78,4 @@ class KeyBar(Lines):
             else:
                 item.stylize(press)
             line.append_text(item)
-        return bar(self, line, Text(), Text(), width)
+        return bar(self, line, Text(), Text(), width, self.base_style)

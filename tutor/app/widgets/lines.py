@@ -35,7 +35,7 @@ def blank(width: int, style: Style) -> Strip:
 
 
 def bar(
-    widget: Widget, left: Text, middle: Text, right: Text, width: int, *, pad: int = 0
+    widget: Widget, left: Text, middle: Text, right: Text, width: int, base: Style, *, pad: int = 0
 ) -> Strip:
     """One line of `width`: `left` and `right` at the ends, `middle` in the room between,
     `pad` cells in from each side (cut with an ellipsis when it does not fit; centred when
@@ -48,15 +48,22 @@ def bar(
     middle.truncate(room, pad=True)
     middle.pad(pad)
     line = Text.assemble(left, middle, right, no_wrap=True, overflow="crop")
-    return strips(widget, line, width, widget.rich_style)[0]
+    return strips(widget, line, width, base)[0]
 
 
 class Lines(Fitted, Widget):
-    """Shows `lines(width)`, which a subclass keeps; `shown()` after what it returns changed."""
+    """Shows `lines(width)`, which a subclass keeps; `shown()` after what it returns changed.
+
+    Textual asks for one line at a time, and asks for the height too; the lines of the width
+    on screen are held between two `shown()` calls, and the widget's colours between two
+    style changes, so each ask is a lookup (`rich_style` walks every ancestor)."""
 
     DEFAULT_CSS = """
     Lines { height: auto; }
     """
+
+    _showing: tuple[int, list[Strip]] | None = None
+    _base: Style | None = None
 
     def lines(self, width: int) -> list[Strip]:
         """The lines to show at content width `width`."""
@@ -64,7 +71,20 @@ class Lines(Fitted, Widget):
 
     def shown(self, *, height_changed: bool = True) -> None:
         """Draw again; lay the screen out again only when the height may have changed."""
+        self._showing = None
         self.refresh(layout=height_changed)
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own colours (its `rich_style`), kept until its styles change."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+        self._showing = None
 
     @property
     def link_style_hover(self) -> Style:
@@ -73,13 +93,19 @@ class Lines(Fitted, Widget):
         _, background = self.background_colors
         return Style(bgcolor=(background + self.styles.link_background_hover).rich_color)
 
+    def _lines(self, width: int) -> list[Strip]:
+        showing = self._showing
+        if showing is None or showing[0] != width:
+            showing = self._showing = (width, self.lines(width))
+        return showing[1]
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines(width))
+        return len(self._lines(width))
 
     def render_line(self, y: int) -> Strip:
-        width = self.content_region.width
-        lines = self.lines(width)
-        return lines[y] if 0 <= y < len(lines) else blank(width, self.rich_style)
+        width = self.size.width  # the content's: within the padding
+        lines = self._lines(width)
+        return lines[y] if 0 <= y < len(lines) else blank(width, self.base_style)
 
 
 KEPT_BLOCKS = 32
@@ -116,10 +142,10 @@ class Blocks(Lines):
 
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         """The lines of the `index`th block (a subclass may add to them)."""
-        return strips(self, block, width, self.rich_style)
+        return strips(self, block, width, self.base_style)
 
     def _drawn(self, blocks: tuple[RenderableType, ...], width: int) -> list[Strip]:
-        key = (*map(id, blocks), width, self.rich_style)
+        key = (*map(id, blocks), width, self.base_style)
         kept = self._kept.get(key)
         if kept is not None:
             self._kept.move_to_end(key)
@@ -127,7 +153,7 @@ class Blocks(Lines):
         lines: list[Strip] = []
         for n, block in enumerate(blocks):
             if n:
-                lines.extend([blank(width, self.rich_style)] * self.GAP)
+                lines.extend([blank(width, self.base_style)] * self.GAP)
             lines.extend(self.draw(n, block, width))
         self._kept[key] = (blocks, lines)  # the blocks too: their ids are the key
         if len(self._kept) > KEPT_BLOCKS:

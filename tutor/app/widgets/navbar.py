@@ -66,7 +66,6 @@ class NavBar(Lines):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._state: tuple[object, ...] = (0, 0, False, "", None)
-        self._drawn: tuple[tuple[object, ...], list[Strip]] = ((), [])
 
     def show(
         self,
@@ -85,10 +84,7 @@ class NavBar(Lines):
             self.shown(height_changed=False)
 
     def lines(self, width: int) -> list[Strip]:
-        key = (width, self._state, self.rich_style)
-        if self._drawn[0] != key:
-            self._drawn = key, [self._line(width)] if width else []
-        return self._drawn[1]
+        return [self._line(width)] if width else []
 
     def _line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
@@ -105,7 +101,7 @@ class NavBar(Lines):
                 (" score ", "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
             )
             right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
-        return bar(self, back, middle, right, width)
+        return bar(self, back, middle, right, width, self.base_style)
 
     def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
         """A button's label: clickable, or faded (`looks` is its component class)."""

@@ -260,7 +260,7 @@ class StepPane(Lines):
         style = self.get_component_rich_style
         code = style("step-pane--code")
         return Looks(
-            base=self.rich_style,
+            base=self.base_style,
             kicker=style("step-pane--kicker"),
             note=style("step-pane--note"),
             title=style("step-pane--title"),

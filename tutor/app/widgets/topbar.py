@@ -12,7 +12,7 @@ from tutor.app.widgets.lines import Lines, bar
 
 class TopBar(Lines):
     """`tutor › Backprop through one linear layer        step 3/8 · cpu`: one widget, one
-    line, drawn again only when the title, the facts or the width change."""
+    line, drawn again only when the title, the facts or the width change (`Lines`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"topbar--brand", "topbar--title", "topbar--info"}
 
@@ -32,7 +32,6 @@ class TopBar(Lines):
         super().__init__(id=id)
         self._title = title
         self._info = info
-        self._drawn: tuple[tuple[object, ...], list[Strip]] = ((), [])
 
     def set_title(self, title: str) -> None:
         if title != self._title:
@@ -53,11 +52,10 @@ class TopBar(Lines):
         return self._title
 
     def lines(self, width: int) -> list[Strip]:
-        key = (width, self._title, self._info, self.rich_style)
-        if self._drawn[0] != key:
-            style = self.get_component_rich_style
-            brand = Text(" tutor ", style=style("topbar--brand"))
-            title = Text(self._title, style=style("topbar--title"))
-            info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
-            self._drawn = key, [bar(self, brand, title, info, width, pad=1)] if width else []
-        return self._drawn[1]
+        if not width:
+            return []
+        style = self.get_component_rich_style
+        brand = Text(" tutor ", style=style("topbar--brand"))
+        title = Text(self._title, style=style("topbar--title"))
+        info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
+        return [bar(self, brand, title, info, width, self.base_style, pad=1)]
