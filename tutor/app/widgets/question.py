@@ -83,7 +83,7 @@ class QuestionPanel(Fitted, Vertical):
         border-title-style: bold;
     }
     QuestionPanel.-solved { border: round $success 70%; border-title-color: $success; }
-    QuestionPanel #q-answer-row { height: auto; margin: 1 0 0 0; }
+    QuestionPanel #q-answer-row { height: 1; margin: 1 0 0 0; }  /* compact: one line */
     QuestionPanel AnswerInput { width: 1fr; max-width: 40; }
     QuestionPanel #q-check { margin: 0 0 0 1; min-width: 9; }
     QuestionPanel #q-choices, QuestionPanel #q-notes { margin: 1 0 0 0; }
