@@ -37,11 +37,30 @@ class Tmux:
             cwd=ROOT,
         )
 
-    def screen(self) -> str:
+    def screen(self, *, colours: bool = False) -> str:
+        flags = ["-e"] if colours else []
         done = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            ["tmux", "capture-pane", "-p", *flags, "-t", self.name], capture_output=True, text=True
         )
         return done.stdout
+
+    def settled(self) -> str:
+        """The screen with its colours, once two looks 0.2 s apart agree."""
+        last = self.screen(colours=True)
+        for _ in range(int(TIMEOUT / 0.2)):
+            time.sleep(0.2)
+            now = self.screen(colours=True)
+            if now == last:
+                return now
+            last = now
+        raise AssertionError("the screen kept changing")
+
+    def repainted(self) -> str:
+        """The screen after the app draws all of it again (the terminal resized and back)."""
+        for width in ("99", "100"):
+            subprocess.run(["tmux", "resize-window", "-t", self.name, "-x", width], check=True)
+            time.sleep(0.3)
+        return self.settled()
 
     def keys(self, *keys: str) -> None:
         for key in keys:
@@ -108,3 +127,18 @@ def test_the_real_app_opens_a_lesson_steps_and_quits(tmux: Callable[[str], Tmux]
     while term.alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not term.alive(), "q q did not end the app"
+
+
+def test_what_each_key_draws_is_what_a_full_repaint_draws(tmux: Callable[[str], Tmux]) -> None:
+    """The app sends only what changed, and skips the scroll bar's own repaint after a step
+    change (step_scroll.py): after steps of every height, and scrolling, the terminal must
+    show what drawing the whole screen again shows, cell for cell and colour for colour."""
+    lesson = ROOT / "lessons" / "13-self-attention.yaml"
+    term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
+    term.wait_for(lambda s: "step 0/9" in s, "the lesson to open")
+    moves = [["Right"], ["Right"], ["Down", "Down", "Down"], ["Right"], ["Right"], ["Left"]]
+    moves += [["Left"], ["Up"], ["Right"] * 4, ["Right"], ["Left"]]
+    for keys in moves:
+        term.keys(*keys)
+        drawn = term.settled()
+        assert drawn == term.repainted(), f"after {keys}, the screen was not all redrawn"
