@@ -27,10 +27,6 @@ class Memo:
         self._lines: dict[_Key, list[list[Segment]]] = {}
         self._measurement: dict[tuple[int, int], Measurement] = {}
 
-    def warm(self, console: Console, options: ConsoleOptions) -> None:
-        """Draw now (ahead of time, while nothing waits) what `options` will ask for later."""
-        self._render(console, options)
-
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         newline = Segment.line()
         for line in self._render(console, options):

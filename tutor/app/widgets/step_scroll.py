@@ -11,7 +11,6 @@ from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from tutor.app.widgets.fitted import Fitted
-from tutor.render.memo import Memo
 
 
 class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
@@ -92,11 +91,3 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
                 width -= node.styles.gutter.width
             node = node.parent
         return width
-
-    def draw_ahead(self, part: Widget, memo: Memo) -> None:
-        """Draw `memo` now, at the width `part` will give it, so that showing it there later
-        replays lines."""
-        width = self.width_for(part) - part.styles.gutter.width
-        if width > 0:
-            options = self.app.console_options.update(highlight=False).update_width(width)
-            memo.warm(self.app.console, options)
