@@ -443,13 +443,7 @@ def test_memo_draws_the_same_lines_once_per_width() -> None:
         assert counting.drawn == 2  # once at 80 columns, once at 40
 
 
-def test_memo_warms_ahead_and_measures_like_its_inner_renderable() -> None:
-    counting = _Counting(Text("twelve chars"))
-    memo = Memo(counting)
+def test_memo_measures_like_its_inner_renderable() -> None:
     console = Console(width=30, file=io.StringIO())
-    memo.warm(console, console.options)
-    assert counting.drawn == 1
-    _lines(memo, 30)
-    assert counting.drawn == 1  # drawn ahead: showing it replays the lines
     text = Text("twelve chars")
     assert Measurement.get(console, console.options, Memo(text)) == Measurement(6, 12)
