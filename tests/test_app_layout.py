@@ -4,6 +4,7 @@ nothing it drew before, and the next step is computed and drawn while the learne
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 
 import pytest
@@ -66,7 +67,8 @@ async def test_coming_back_to_a_step_draws_nothing_again() -> None:
         await pilot.press("right")
         await pilot.pause()
         assert pane.lines(width) is drawn[0]
-        assert prompt.lines(prompt.content_region.width) is drawn[1]
+        again = prompt.lines(prompt.content_region.width)
+        assert len(again) == len(drawn[1]) and all(map(operator.is_, again, drawn[1]))
 
 
 async def test_the_next_step_is_ready_before_the_learner_presses_next() -> None:
@@ -104,8 +106,9 @@ async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
         pane, panel = screen.query_one(StepPane), screen.query_one(QuestionPanel)
 
         def drawn(k: int) -> dict[object, set[object]]:
-            prompts = panel.query_one("#q-prompt", Blocks)._kept  # type: ignore[attr-defined]
-            return {"step": set(pane._kept[k].drawn), "prompts": set(prompts)}
+            kept = panel.query_one("#q-prompt", Blocks)._kept  # type: ignore[attr-defined]
+            prompts = {key for key in kept if key[1] == 0}  # not the answer box drawn under
+            return {"step": set(pane._kept[k].drawn), "prompts": prompts}
 
         for k in range(1, 8):
             await wait_for(pilot, lambda k=k: k in pane._kept, f"step {k} prepared")

@@ -3,7 +3,7 @@ hints until the answer shows, or move on without answering; each is reported to 
 
 from __future__ import annotations
 
-from tutor.app.widgets.question import AnswerInput, Choices, QuestionPanel
+from tutor.app.widgets.question import AnswerInput, Choices, Prompt, QuestionPanel
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_started
 
@@ -123,3 +123,25 @@ async def test_a_learner_may_move_on_without_answering() -> None:
         assert screen.session.position == 2
         await pilot.press("3", "escape", "right")
         assert screen.session.position == 3
+
+
+async def test_the_answer_box_is_drawn_until_the_learner_answers() -> None:
+    """An `ask` shows its answer box as a line (no input field laid out on the step change);
+    a click on it, or a digit, brings the real one; `check` on the drawn line checks it."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_started(pilot)
+        await goto(pilot, 2)
+        panel = app.screen.query_one(QuestionPanel)
+        row = panel.query_one("#q-answer-row")
+        assert not row.display and "a number, or a formula like 1/3" in screen_text(app)
+        await pilot.click(Prompt, offset=(5, 2))  # the drawn box, under the prompt's line
+        await pilot.pause()
+        assert row.display and isinstance(app.focused, AnswerInput)
+        await pilot.press("0", ".", "2", "5", "escape")
+        await pilot.pause()
+        assert not row.display and not isinstance(app.focused, AnswerInput)
+        assert "0.25" in screen_text(app)  # the box as it was left
+        await pilot.click(Prompt, offset=(44, 2))  # its `check`
+        await pilot.pause()
+        assert screen.session.attempt(2).solved  # type: ignore[union-attr]

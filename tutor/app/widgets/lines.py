@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from functools import lru_cache
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -30,7 +31,9 @@ def strips(widget: Widget, renderable: RenderableType, width: int, base: Style) 
     return [Strip(Segment.apply_style(line, base), width) for line in lines]
 
 
+@lru_cache(maxsize=64)
 def blank(width: int, style: Style) -> Strip:
+    """An empty line (strips never change, so one serves every widget of that width)."""
     return Strip([Segment(" " * width, style)], width) if width else Strip([], 0)
 
 
@@ -108,14 +111,14 @@ class Lines(Fitted, Widget):
         return lines[y] if 0 <= y < len(lines) else blank(width, self.base_style)
 
 
-KEPT_BLOCKS = 32
-"""Sets of blocks (at one width each) a `Blocks` widget keeps: a lesson's questions, say."""
+KEPT_BLOCKS = 64
+"""Blocks (at one width each) a `Blocks` widget keeps: a lesson's questions, say."""
 
 
 class Blocks(Lines):
-    """Renderables one under another, a blank line between two. Each set shown is drawn once
-    per width and kept, by the identity of its renderables: show the same objects again (a
-    question's prompt, kept by the caller) and nothing is drawn."""
+    """Renderables one under another, a blank line between two. Each block is drawn once per
+    width and kept, by its identity: show the same object again (a question's prompt, kept by
+    the caller) and it is not drawn again."""
 
     GAP = 1
     """Blank lines between two blocks."""
@@ -135,27 +138,31 @@ class Blocks(Lines):
     def prepare(self, width: int, *blocks: RenderableType) -> None:
         """Draw `blocks` now, at content width `width`, for showing them later."""
         if width > 0:
-            self._drawn(blocks, width)
+            for n, block in enumerate(blocks):
+                self._drawn(n, block, width)
 
     def lines(self, width: int) -> list[Strip]:
-        return self._drawn(self.blocks, width) if width > 0 else []
+        lines: list[Strip] = []
+        if width <= 0:
+            return lines
+        for n, block in enumerate(self.blocks):
+            if n:
+                lines.extend([blank(width, self.base_style)] * self.GAP)
+            lines.extend(self._drawn(n, block, width))
+        return lines
 
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         """The lines of the `index`th block (a subclass may add to them)."""
         return strips(self, block, width, self.base_style)
 
-    def _drawn(self, blocks: tuple[RenderableType, ...], width: int) -> list[Strip]:
-        key = (*map(id, blocks), width, self.base_style)
+    def _drawn(self, index: int, block: RenderableType, width: int) -> list[Strip]:
+        key = (id(block), index, width, self.base_style)
         kept = self._kept.get(key)
         if kept is not None:
             self._kept.move_to_end(key)
             return kept[1]
-        lines: list[Strip] = []
-        for n, block in enumerate(blocks):
-            if n:
-                lines.extend([blank(width, self.base_style)] * self.GAP)
-            lines.extend(self.draw(n, block, width))
-        self._kept[key] = (blocks, lines)  # the blocks too: their ids are the key
+        lines = self.draw(index, block, width)
+        self._kept[key] = (block, lines)  # the block too: its id is the key
         if len(self._kept) > KEPT_BLOCKS:
             self._kept.popitem(last=False)
         return lines

@@ -7,12 +7,13 @@ did; the screen checks it with the Run and hands the new attempt back.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -46,6 +47,46 @@ class AnswerInput(Input):
 
 class CheckButton(Fitted, Button):
     """`check`, beside the answer box, for the mouse."""
+
+
+BOX_WIDTH = 40
+"""The answer box's widest (its CSS `max-width`); `check` and a gap take ten cells more."""
+
+
+@dataclass(frozen=True)
+class BoxLine:
+    """The answer box and its button as one line, in the colours the real ones have: what an
+    `ask` shows until the learner starts answering. A click on the box starts the answer; on
+    `check`, checks what the box holds."""
+
+    text: str  # what the box holds, or its placeholder
+    box: Style
+    button: Style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, min(BOX_WIDTH, options.max_width - 10))
+        text = Text(self.text, style=self.box + Style(meta={"@click": "answer"}))
+        text.truncate(width, pad=True)
+        check = Text("  check  ", style=self.button + Style(meta={"@click": "check"}))
+        yield Text.assemble(text, " ", check, no_wrap=True, overflow="crop")
+
+
+class Prompt(Blocks):
+    """The question, and the answer box drawn as a line while the keys belong to the lesson:
+    showing an `ask` lays out no input field and no button until they are used."""
+
+    class Pressed(Message):
+        """A click on the drawn box (`check` False) or on its `check` (True)."""
+
+        def __init__(self, check: bool) -> None:
+            super().__init__()
+            self.check = check
+
+    def action_answer(self) -> None:
+        self.post_message(self.Pressed(check=False))
+
+    def action_check(self) -> None:
+        self.post_message(self.Pressed(check=True))
 
 
 class Choices(Blocks):
@@ -111,10 +152,11 @@ class QuestionPanel(Fitted, Vertical):
         self.question: Question | None = None
         self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
         self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
+        self._answering = False  # the answer box has the keys
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Blocks(id="q-prompt")
+        yield Prompt(id="q-prompt")
         with AnswerRow(id="q-answer-row"):
             yield AnswerInput(
                 placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
@@ -148,15 +190,14 @@ class QuestionPanel(Fitted, Vertical):
             self.border_title = "choose one"
         else:
             self.border_title = "predict" if question.predicts else "question"
-        self.query_one("#q-prompt", Blocks).show(self._prompt(question))
+        if changed and question.kind == "ask":
+            self.query_one(AnswerInput).value = ""
+        self._show_box()
         ask = question.kind == "ask"
-        self.query_one("#q-answer-row").display = ask and not attempt.finished
         choices = self.query_one(Choices)
         choices.display = not ask
         if not ask:
             choices.show(*self._options(question, attempt))
-        if changed and ask:
-            self.query_one(AnswerInput).value = ""
         hints = [
             Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
             for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
@@ -169,11 +210,51 @@ class QuestionPanel(Fitted, Vertical):
         )
         self.query_one("#q-notes", Blocks).show(*(note for note in notes if note is not None))
 
+    def _show_box(self) -> None:
+        """The answer row while the learner answers; otherwise the box drawn under the
+        prompt, as they left it (an `ask` not finished), or nothing."""
+        question = self.question
+        attempt = self._drawn[1] if self._drawn else None
+        if question is None or not isinstance(attempt, Attempt):
+            return
+        open_ask = question.kind == "ask" and not attempt.finished
+        self.query_one("#q-answer-row").display = open_ask and self._answering
+        prompt = self._prompt(question)
+        if open_ask and not self._answering:
+            self.query_one(Prompt).show(prompt, self._box_line())
+        else:
+            self.query_one(Prompt).show(prompt)
+
+    def _box_line(self) -> BoxLine:
+        box, button = self.query_one(AnswerInput), self.query_one(CheckButton)
+        if box.value:
+            return BoxLine(box.value, box.rich_style, button.rich_style)
+        placeholder = box.rich_style + box.get_component_rich_style("input--placeholder")
+        return BoxLine(box.placeholder, placeholder, button.rich_style)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, AnswerInput) and not self._answering:
+            self._answering = True
+            self._show_box()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, AnswerInput) and self._answering:
+            self._answering = False
+            self._show_box()
+
+    def on_prompt_pressed(self, event: Prompt.Pressed) -> None:
+        event.stop()
+        value = self.query_one(AnswerInput).value
+        if event.check and value.strip():
+            self.post_message(self.Answer(value))
+        else:
+            self.start_answer()
+
     def prepare(self, question: Question) -> None:
         """Draw the prompt of `question` ahead, at the width it will have (the lesson screen
         does this for the next step while the learner reads)."""
         if isinstance(self.parent, StepScroll):
-            prompt = self.query_one("#q-prompt", Blocks)
+            prompt = self.query_one(Prompt)
             width = self.parent.width_for(prompt) - prompt.styles.gutter.width
             prompt.prepare(width, self._prompt(question))
 
@@ -241,6 +322,8 @@ class QuestionPanel(Fitted, Vertical):
 
     def start_answer(self, first: str = "") -> None:
         """Focus the answer box, typing `first` into it (type-to-answer)."""
+        self._answering = True
+        self._show_box()
         box = self.query_one(AnswerInput)
         box.focus()
         if first:
