@@ -50,8 +50,9 @@ def bar(
         middle.pad_left((room - middle.cell_len) // 2)
     middle.truncate(room, pad=True)
     middle.pad(pad)
-    line = Text.assemble(left, middle, right, no_wrap=True, overflow="crop")
-    return strips(widget, line, width, base)[0]
+    line = Text.assemble(left, middle, right)
+    segments = Segment.apply_style(line.render(widget.app.console), base)  # no wrapping pass
+    return Strip(segments, line.cell_len).adjust_cell_length(width, base).crop(0, width)
 
 
 class Lines(Fitted, Widget):
