@@ -99,16 +99,18 @@ async def test_a_step_that_repeats_is_left_for_next_to_animate() -> None:
 
 async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
     """At 80×24, where some steps need the scroll bar and some do not: every part of each step,
-    and the prompt of each question, was drawn ahead at the width it is shown at."""
+    and of each question (prompt, answer box or options, notes), was drawn ahead at the width
+    it is shown at."""
     app = lesson_app(LAYER)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_started(pilot)
         pane, panel = screen.query_one(StepPane), screen.query_one(QuestionPanel)
 
-        def drawn(k: int) -> dict[object, set[object]]:
-            kept = panel.query_one("#q-prompt", Blocks)._kept  # type: ignore[attr-defined]
-            prompts = {key for key in kept if key[1] == 0}  # not the answer box drawn under
-            return {"step": set(pane._kept[k].drawn), "prompts": prompts}
+        def drawn(k: int) -> dict[str, set[object]]:
+            drawn = {"step": set(pane._kept[k].drawn)}
+            for blocks in panel.query(Blocks):  # the prompt, the box, the options, the notes
+                drawn[str(blocks.id)] = set(blocks._kept)  # type: ignore[attr-defined]
+            return drawn
 
         for k in range(1, 8):
             await wait_for(pilot, lambda k=k: k in pane._kept, f"step {k} prepared")
@@ -116,4 +118,4 @@ async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
             await pilot.press("right")
             await pilot.pause(0.1)
             assert drawn(k) == ahead, f"step {k} was drawn again on screen"
-        assert len(panel._prompts) == 2  # type: ignore[attr-defined]  # steps 2 and 7 ask
+        assert len(panel._prompts) == 2  # type: ignore[attr-defined]  # steps 2 and 7 ask something

@@ -7,7 +7,7 @@ did; the screen checks it with the Run and hands the new attempt back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from typing import ClassVar
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -48,6 +48,9 @@ class AnswerInput(Input):
 class CheckButton(Fitted, Button):
     """`check`, beside the answer box, for the mouse."""
 
+
+KEPT_NOTES = 64
+"""Notes (and option lists) a panel keeps: every question of a lesson, as left and as fresh."""
 
 BOX_WIDTH = 40
 """The answer box's widest (its CSS `max-width`); `check` and a gap take ten cells more."""
@@ -153,6 +156,9 @@ class QuestionPanel(Fitted, Vertical):
         self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
         self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
         self._answering = False  # the answer box has the keys
+        self._kept_notes: dict[tuple[object, ...], tuple[RenderableType, ...]] = {}
+        self._kept_options: dict[tuple[object, ...], list[Text]] = {}
+        self._kept_box: BoxLine | None = None
         self.display = False
 
     def compose(self) -> ComposeResult:
@@ -198,17 +204,32 @@ class QuestionPanel(Fitted, Vertical):
         choices.display = not ask
         if not ask:
             choices.show(*self._options(question, attempt))
-        hints = [
-            Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
-            for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
-        ]
-        notes = (
-            self._feedback(attempt),
-            Group(*hints) if hints else None,
-            self._explain(question, attempt, answer, reveal),
-            self._help(question, attempt, self.get_component_rich_style("question-panel--help")),
-        )
-        self.query_one("#q-notes", Blocks).show(*(note for note in notes if note is not None))
+        self.query_one("#q-notes", Blocks).show(*self._notes(question, attempt, answer, reveal))
+
+    def _notes(
+        self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+    ) -> tuple[RenderableType, ...]:
+        """The verdict, the hints shown, the explanation and the keys, under the question:
+        kept per question and attempt, so that notes prepared ahead are the ones shown."""
+        key = (question, astuple(attempt), answer if attempt.gave_up else "", reveal)
+        notes = self._kept_notes.get(key)
+        if notes is None:
+            hints = [
+                Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
+                for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
+            ]
+            help_style = self.get_component_rich_style("question-panel--help")
+            every = (
+                self._feedback(attempt),
+                Group(*hints) if hints else None,
+                self._explain(question, attempt, answer, reveal),
+                self._help(question, attempt, help_style),
+            )
+            notes = tuple(note for note in every if note is not None)
+            if len(self._kept_notes) >= KEPT_NOTES:
+                self._kept_notes.pop(next(iter(self._kept_notes)))
+            self._kept_notes[key] = notes
+        return notes
 
     def _show_box(self) -> None:
         """The answer row while the learner answers; otherwise the box drawn under the
@@ -226,11 +247,17 @@ class QuestionPanel(Fitted, Vertical):
             self.query_one(Prompt).show(prompt)
 
     def _box_line(self) -> BoxLine:
+        """The box as the learner left it; the same object while nothing changed, so its line
+        is drawn once (and ahead, for the next question)."""
         box, button = self.query_one(AnswerInput), self.query_one(CheckButton)
         if box.value:
-            return BoxLine(box.value, box.rich_style, button.rich_style)
-        placeholder = box.rich_style + box.get_component_rich_style("input--placeholder")
-        return BoxLine(box.placeholder, placeholder, button.rich_style)
+            line = BoxLine(box.value, box.rich_style, button.rich_style)
+        else:
+            placeholder = box.rich_style + box.get_component_rich_style("input--placeholder")
+            line = BoxLine(box.placeholder, placeholder, button.rich_style)
+        if line != self._kept_box:
+            self._kept_box = line
+        return self._kept_box
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, AnswerInput) and not self._answering:
@@ -251,12 +278,28 @@ class QuestionPanel(Fitted, Vertical):
             self.start_answer()
 
     def prepare(self, question: Question) -> None:
-        """Draw the prompt of `question` ahead, at the width it will have (the lesson screen
-        does this for the next step while the learner reads)."""
-        if isinstance(self.parent, StepScroll):
-            prompt = self.query_one(Prompt)
-            width = self.parent.width_for(prompt) - prompt.styles.gutter.width
-            prompt.prepare(width, self._prompt(question))
+        """Draw `question` ahead as it first shows (the prompt, an empty box or the options,
+        the notes), at the widths it will have: the lesson screen does this for the next step
+        while the learner reads."""
+        if not isinstance(self.parent, StepScroll):
+            return
+        fresh = Attempt()
+        prompt, notes = self.query_one(Prompt), self.query_one("#q-notes", Blocks)
+        if question.kind == "ask":
+            blocks: tuple[RenderableType, ...] = (self._prompt(question),)
+            if not self.query_one(AnswerInput).value:  # a new question empties the box
+                blocks += (self._box_line(),)
+            prompt.prepare(self._width(prompt), *blocks)
+        else:
+            prompt.prepare(self._width(prompt), self._prompt(question))
+            choices = self.query_one(Choices)
+            choices.prepare(self._width(choices), *self._options(question, fresh))
+        notes.prepare(self._width(notes), *self._notes(question, fresh, "", None))
+
+    def _width(self, part: Blocks) -> int:
+        """The content width `part` has, or will have once shown."""
+        assert isinstance(self.parent, StepScroll)
+        return self.parent.width_for(part) - part.styles.gutter.width
 
     def _prompt(self, question: Question) -> Prose:
         prose = self._prompts.get(question.prompt)
@@ -264,18 +307,25 @@ class QuestionPanel(Fitted, Vertical):
             prose = self._prompts[question.prompt] = Prose(question.prompt)
         return prose
 
-    @staticmethod
-    def _options(question: Question, attempt: Attempt) -> list[Text]:
+    def _options(self, question: Question, attempt: Attempt) -> list[Text]:
+        """The options, marked ✓ and ✗ as the attempt says; kept like the notes."""
         right = question.correct_option if attempt.finished else None
-        options = []
-        for i, text in enumerate(question.options):
-            if i == right:
-                mark = ("✓ ", "bold green")
-            elif attempt.picked == i and attempt.correct is False:
-                mark = ("✗ ", "bold red")
-            else:
-                mark = ("  ", "")
-            options.append(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text))
+        wrong = attempt.picked if attempt.correct is False else None
+        key = (question, right, wrong)
+        options = self._kept_options.get(key)
+        if options is None:
+            options = []
+            for i, text in enumerate(question.options):
+                if i == right:
+                    mark = ("✓ ", "bold green")
+                elif i == wrong:
+                    mark = ("✗ ", "bold red")
+                else:
+                    mark = ("  ", "")
+                options.append(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text))
+            if len(self._kept_options) >= KEPT_NOTES:
+                self._kept_options.pop(next(iter(self._kept_options)))
+            self._kept_options[key] = options
         return options
 
     @staticmethod
