@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -29,10 +30,10 @@ from tutor.app.screens.lesson_knobs import LessonKnobs
 from tutor.app.screens.lesson_resume import LessonResume
 from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
-from tutor.app.widgets.fitted import Part
 from tutor.app.widgets.intro import IntroPanel
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.knobs import KnobPanel
+from tutor.app.widgets.lines import BarredBlocks
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.question import QuestionPanel
 from tutor.app.widgets.reveal import RevealPanel
@@ -76,13 +77,8 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
     LessonScreen #waiting EngineStatus { background: transparent; padding: 0; margin: 1 0 0 0; }
     LessonScreen #repeat-progress { padding: 0 2; height: 1; }
     LessonScreen #lesson-main { height: 1fr; }
-    LessonScreen #lesson-done {
-        height: auto;
-        margin: 0 1 1 1;
-        padding: 0 1;
-        border-left: outer $success 70%;
-        color: $text;
-    }
+    LessonScreen #lesson-done { margin: 0 1 1 1; color: $text; }
+    LessonScreen #lesson-done > .barred-blocks--bar { color: $success 70%; }
     LessonScreen ErrorPanel { margin: 1 1 1 1; }
     """
 
@@ -128,7 +124,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
                 # a total from the start: an indeterminate bar animates (15 frames a second)
                 # even while hidden
                 yield ProgressBar(id="repeat-progress", total=1, show_eta=False)
-                yield Part(id="lesson-done", markup=False)
+                yield BarredBlocks(id="lesson-done")
             yield KnobPanel(id="knobs")
         yield NavBar()
         yield KeyBar()
@@ -181,10 +177,12 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
             reveal = session.reveal(k) if asked.predicts else None
             question.show(asked, session.attempt(), session.answer_text(), reveal)
         self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy, score=session.score())
-        done = self.query_one("#lesson-done", Static)
+        done = self.query_one("#lesson-done", BarredBlocks)
         done.display = k == total and not failed
         if done.display:
-            done.update(self.done_line())
+            line = self.done_line()
+            if not done.blocks or str(done.blocks[0]) != line:
+                done.show(Text(line))
         if moved:
             self.query_one(StepScroll).scroll_home(animate=False)
         self.schedule_ahead()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 from functools import lru_cache
+from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -29,6 +30,17 @@ def strips(widget: Widget, renderable: RenderableType, width: int, base: Style) 
     options = widget.app.console_options.update(highlight=False).update_width(width)
     lines = widget.app.console.render_lines(renderable, options, pad=True, new_lines=False)
     return [Strip(Segment.apply_style(line, base), width) for line in lines]
+
+
+BAR = "▌"
+
+
+def barred(lines: list[Strip], bar: Style, fill: Style, width: int) -> list[Strip]:
+    """`lines` (drawn 3 cells narrower than `width`) behind a bar on the left, padded by one
+    cell each side in `fill`: what a CSS `border-left: outer` and `padding: 0 1` look like."""
+    pad = Segment(" ", fill)
+    head = [Segment(BAR, bar), pad]
+    return [Strip([*head, *line, pad], width) for line in lines]
 
 
 @lru_cache(maxsize=64)
@@ -167,3 +179,16 @@ class Blocks(Lines):
         if len(self._kept) > KEPT_BLOCKS:
             self._kept.popitem(last=False)
         return lines
+
+
+class BarredBlocks(Blocks):
+    """Blocks behind a coloured bar on the left (its colour: the `barred-blocks--bar`
+    component class)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"barred-blocks--bar"}
+
+    def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
+        if width <= 3:
+            return super().draw(index, block, width)
+        bar = self.get_component_rich_style("barred-blocks--bar")
+        return barred(strips(self, block, width - 3, self.base_style), bar, self.base_style, width)

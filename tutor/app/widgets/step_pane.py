@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.console import Console, Group, RenderableType
-from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.strip import Strip
 
 from tutor.app.theme import TUTOR_THEME
-from tutor.app.widgets.lines import Lines, blank, strips
+from tutor.app.widgets.lines import Lines, barred, blank, strips
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.engine.views import (
     StepView,
@@ -85,8 +84,6 @@ KEPT_STEPS = 32
 KEPT_WIDTHS = 4
 """Widths (and code shown or hidden) kept per step: a terminal is resized now and then."""
 
-CODE_BAR = "▌"
-
 
 @dataclass(frozen=True)
 class Looks:
@@ -142,13 +139,6 @@ def step_parts(step: StepView, note: str) -> StepParts:
     )
 
 
-def barred(lines: list[Strip], looks: Looks, width: int) -> list[Strip]:
-    """Code lines behind a bar on the left, on the code's own background, padded by one."""
-    pad = Segment(" ", looks.code)
-    head = [Segment(CODE_BAR, looks.bar), pad]
-    return [Strip([*head, *line, pad], width) for line in lines]
-
-
 def draw(
     pane: Lines,
     parts: StepParts,
@@ -169,7 +159,8 @@ def draw(
     if parts.text is not None:
         blocks.append(strips(pane, parts.text, width, base))
     if code and parts.code is not None and width > 3:
-        blocks.append(barred(strips(pane, parts.code, width - 3, looks.code), looks, width))
+        code_lines = strips(pane, parts.code, width - 3, looks.code)
+        blocks.append(barred(code_lines, looks.bar, looks.code, width))
     views = live if live is not None else parts.views
     if views is not None:
         blocks.append(strips(pane, views, width, base))
