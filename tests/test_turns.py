@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tutor.classroom.turns import Turn, Turns, cores
+from tutor.classroom.turns import TURNS_PER_CORE, Turn, Turns, cores
 
 
 async def test_two_slots_serve_five_sessions_in_the_order_they_came() -> None:
@@ -63,5 +63,5 @@ async def test_a_session_that_leaves_while_waiting_leaves_the_line() -> None:
     again.end()
 
 
-def test_slots_default_to_the_cores_this_process_may_use() -> None:
-    assert Turns().slots == cores() >= 1
+def test_slots_default_to_two_per_core_this_process_may_use() -> None:
+    assert Turns().slots == TURNS_PER_CORE * cores() >= 2
