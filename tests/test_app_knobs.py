@@ -13,7 +13,7 @@ import pytest
 from tutor.app.knob import Knob
 from tutor.app.screens.lesson_work import RepeatProgress
 from tutor.app.widgets.knobs import KnobList, KnobPanel
-from tutor.app.widgets.question import AnswerInput
+from tutor.app.widgets.question_parts import AnswerInput
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.engine.run import Run
 from tutor.progress import ProgressStore, local_learner

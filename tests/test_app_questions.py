@@ -3,7 +3,8 @@ hints until the answer shows, or move on without answering; each is reported to 
 
 from __future__ import annotations
 
-from tutor.app.widgets.question import AnswerInput, Choices, Prompt, QuestionPanel
+from tutor.app.widgets.question import QuestionPanel
+from tutor.app.widgets.question_parts import AnswerInput, Choices, Prompt
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_started
 

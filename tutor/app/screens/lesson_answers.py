@@ -11,7 +11,8 @@ from textual.widgets import Input
 
 from tutor.app.session import LessonSession
 from tutor.app.widgets.knobs import KnobPanel
-from tutor.app.widgets.question import ANSWER_START, AnswerInput, QuestionPanel
+from tutor.app.widgets.question import ANSWER_START, QuestionPanel
+from tutor.app.widgets.question_parts import AnswerInput
 from tutor.app.widgets.step_scroll import StepScroll
 
 
