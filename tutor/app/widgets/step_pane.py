@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
@@ -80,6 +81,9 @@ def has_code(step: StepView) -> bool:
 
 KEPT_STEPS = 32
 """Steps whose drawn lines a pane keeps: a whole lesson, for a learner going back and forth."""
+
+SIDE = 1
+"""Blank cells each side of the step."""
 
 KEPT_WIDTHS = 4
 """Widths (and code shown or hidden) kept per step: a terminal is resized now and then."""
@@ -149,7 +153,11 @@ def draw(
     live: RenderableType | None = None,
 ) -> list[Strip]:
     """All the lines of a step at `width`: each part with a blank line after it (the last
-    but one)."""
+    but one), one cell in from each side (drawn here once, rather than by a CSS padding on
+    every frame)."""
+    outer, width = width, width - 2 * SIDE
+    if width <= 0:
+        return []
     step = parts.step
     kicker = Text(f"Step {step.index} of {step.total}", style=looks.kicker)
     if parts.note:
@@ -170,7 +178,8 @@ def draw(
         lines.append(blank(width, base))
     if parts.expects is not None:
         lines.extend(strips(pane, parts.expects, width, base))
-    return lines
+    side = Segment(" " * SIDE, base)
+    return [Strip([side, *line, side], outer) for line in lines]
 
 
 class StepPane(Lines):
@@ -185,10 +194,7 @@ class StepPane(Lines):
     }
 
     DEFAULT_CSS = """
-    StepPane {
-        height: auto;
-        padding: 0 1;
-    }
+    StepPane { height: auto; }
     StepPane > .step-pane--kicker { color: $text-muted; }
     StepPane > .step-pane--note { color: $warning; }
     StepPane > .step-pane--title { text-style: bold; color: $accent; }
