@@ -12,10 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from tutor.engine.views import (
     AttentionView,
@@ -42,8 +40,6 @@ from tutor.render import (
     format_scalar,
     render_view,
 )
-from tutor.render.memo import Memo
-from tutor.render.prose import Prose
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -413,37 +409,3 @@ def test_nothing_passes_the_width(width: int) -> None:
     for view in SAMPLES:
         for line in lines_of(render(render_view(view), width=width)):
             assert len(line) <= width, (type(view).__name__, line)
-
-
-class _Counting:
-    """A renderable that counts how often it is drawn."""
-
-    def __init__(self, inner: RenderableType) -> None:
-        self.inner, self.drawn = inner, 0
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        self.drawn += 1
-        yield self.inner
-
-
-def _lines(renderable: RenderableType, width: int) -> list[str]:
-    console = Console(width=width, file=io.StringIO(), color_system="truecolor", record=True)
-    console.print(renderable)
-    return console.export_text(styles=True).splitlines()
-
-
-def test_memo_draws_the_same_lines_once_per_width() -> None:
-    table = TensorTable(tensor("W", np.arange(12.0).reshape(3, 4)))
-    prose = Prose("**Bold** words that wrap at a narrow width, 中文也按字换行，不会参差不齐。")
-    for inner in (table, prose):
-        counting = _Counting(inner)
-        memo = Memo(counting)
-        for width in (80, 40, 80, 40, 80):
-            assert _lines(memo, width) == _lines(inner, width)
-        assert counting.drawn == 2  # once at 80 columns, once at 40
-
-
-def test_memo_measures_like_its_inner_renderable() -> None:
-    console = Console(width=30, file=io.StringIO())
-    text = Text("twelve chars")
-    assert Measurement.get(console, console.options, Memo(text)) == Measurement(6, 12)

@@ -158,7 +158,7 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
         pane.display = k != 0
         failed = run.blocked
         if k == 0:
-            intro.show(run.file, run.lang, device=self.device, params=dict(run.params))
+            intro.show_lesson(run.file, run.lang, device=self.device, params=dict(run.params))
         else:
             pane.show(session.view(), note=self.stopped_note(k))
             pane.set_code_visible(self.show_code)

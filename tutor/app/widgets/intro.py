@@ -5,11 +5,9 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
-from tutor.app.widgets.fitted import Fitted
+from tutor.app.widgets.lines import Blocks
 from tutor.lesson import LessonFile, pick
-from tutor.render.memo import Memo
 from tutor.render.prose import Prose
 
 
@@ -55,26 +53,23 @@ def intro_renderable(
     return Group(*parts)
 
 
-class IntroPanel(Fitted, Static):
+class IntroPanel(Blocks):
     """The lesson's front page, shown before step 1."""
 
     DEFAULT_CSS = """
-    IntroPanel {
-        height: auto;
-        padding: 0 1;
-    }
+    IntroPanel { padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lesson: LessonFile | None = None
-        self._drawn: tuple[object, ...] = ()
+        self._facts: tuple[object, ...] = ()
 
-    def show(
+    def show_lesson(
         self, lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
     ) -> None:
         """Draw the front page; coming back to it unchanged draws nothing again."""
-        drawn = (lang, device, tuple(params.items()))
-        if lesson is not self._lesson or drawn != self._drawn:
-            self._lesson, self._drawn = lesson, drawn
-            self.update(Memo(intro_renderable(lesson, lang, device=device, params=params)))
+        facts = (lang, device, tuple(params.items()))
+        if lesson is not self._lesson or facts != self._facts:
+            self._lesson, self._facts = lesson, facts
+            self.show(intro_renderable(lesson, lang, device=device, params=params))
