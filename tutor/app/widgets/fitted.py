@@ -14,14 +14,9 @@ from __future__ import annotations
 
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Static
 
 
 class Fitted:
     """Mixed in before a widget that cannot scroll: its size needs no second layout pass."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
-
-
-class Part(Fitted, Static):
-    """A Static in a column, as tall as its content."""
