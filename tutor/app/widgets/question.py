@@ -214,22 +214,18 @@ class QuestionPanel(Fitted, Vertical):
         if not isinstance(self.parent, StepScroll):
             return
         fresh = Attempt()
+        width = self.parent.width_for
         prompt, notes = self.query_one(Prompt), self.query_one("#q-notes", Blocks)
         if question.kind == "ask":
             blocks: tuple[RenderableType, ...] = (self._prompt(question),)
             if not self.query_one(AnswerInput).value:  # a new question empties the box
                 blocks += (self._box_line(),)
-            prompt.prepare(self._width(prompt), *blocks)
+            prompt.prepare(width(prompt), *blocks)
         else:
-            prompt.prepare(self._width(prompt), self._prompt(question))
+            prompt.prepare(width(prompt), self._prompt(question))
             choices = self.query_one(Choices)
-            choices.prepare(self._width(choices), *self._options(question, fresh))
-        notes.prepare(self._width(notes), *self._notes(question, fresh, "", None))
-
-    def _width(self, part: Blocks) -> int:
-        """The content width `part` has, or will have once shown."""
-        assert isinstance(self.parent, StepScroll)
-        return self.parent.width_for(part) - part.styles.gutter.width
+            choices.prepare(width(choices), *self._options(question, fresh))
+        notes.prepare(width(notes), *self._notes(question, fresh, "", None))
 
     def _prompt(self, question: Question) -> Prose:
         prose = self._prompts.get(question.prompt)

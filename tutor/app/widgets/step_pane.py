@@ -223,7 +223,7 @@ class StepPane(Lines):
         """Draw `step` off screen, at the width it will have, so that showing it later shows
         kept lines."""
         if isinstance(self.parent, StepScroll):
-            width = self.parent.width_for(self) - self.styles.gutter.width
+            width = self.parent.width_for(self)
             if width > 0:
                 self._drawn(self._parts(step, ""), width)
 

@@ -79,11 +79,11 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
         bar.refresh = refresh_unless_laid_out  # type: ignore[method-assign]
 
     def width_for(self, part: Widget) -> int:
-        """The width `part` (a widget inside this scroll) has, or will have once shown: it
+        """The width of `part`'s content (a widget inside this scroll), now or once shown: it
         does not depend on what is shown, since the scroll bar is always there."""
         if not self.size.width:
             return 0
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - part.styles.gutter.width
         node = part
         while isinstance(node, Widget) and node is not self:
             width -= node.styles.margin.width
