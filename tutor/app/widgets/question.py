@@ -8,6 +8,7 @@ did; the screen checks it with the Run and hands the new attempt back.
 from __future__ import annotations
 
 from dataclasses import astuple, replace
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -82,8 +83,6 @@ class QuestionPanel(Fitted, Vertical):
         self._drawn: tuple[object, ...] = ()  # what the parts show now, shown or hidden
         self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
         self._answering = False  # the answer box has the keys
-        self._kept_notes: dict[tuple[object, ...], tuple[RenderableType, ...]] = {}
-        self._kept_options: dict[tuple[object, ...], list[Text]] = {}
         self._kept_box: BoxLine | None = None
         self.display = False
 
@@ -135,27 +134,9 @@ class QuestionPanel(Fitted, Vertical):
     def _notes(
         self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
     ) -> tuple[RenderableType, ...]:
-        """The verdict, the hints shown, the explanation and the keys, under the question:
-        kept per question and attempt, so that notes prepared ahead are the ones shown."""
-        key = (question, astuple(attempt), answer if attempt.gave_up else "", reveal)
-        notes = self._kept_notes.get(key)
-        if notes is None:
-            hints = [
-                Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
-                for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
-            ]
-            help_style = self.get_component_rich_style("question-panel--help")
-            every = (
-                self._feedback(attempt),
-                Group(*hints) if hints else None,
-                self._explain(question, attempt, answer, reveal),
-                self._help(question, attempt, help_style),
-            )
-            notes = tuple(note for note in every if note is not None)
-            if len(self._kept_notes) >= KEPT_NOTES:
-                self._kept_notes.pop(next(iter(self._kept_notes)))
-            self._kept_notes[key] = notes
-        return notes
+        help_style = self.get_component_rich_style("question-panel--help")
+        answer = answer if attempt.gave_up else ""  # shown only then
+        return notes_of(question, astuple(attempt), answer, reveal, help_style)
 
     def _show_box(self) -> None:
         """The answer row while the learner answers; otherwise the box drawn under the
@@ -233,66 +214,11 @@ class QuestionPanel(Fitted, Vertical):
             prose = self._prompts[question.prompt] = Prose(question.prompt)
         return prose
 
-    def _options(self, question: Question, attempt: Attempt) -> list[Text]:
-        """The options, marked ✓ and ✗ as the attempt says; kept like the notes."""
+    @staticmethod
+    def _options(question: Question, attempt: Attempt) -> tuple[Text, ...]:
         right = question.correct_option if attempt.finished else None
         wrong = attempt.picked if attempt.correct is False else None
-        key = (question, right, wrong)
-        options = self._kept_options.get(key)
-        if options is None:
-            options = []
-            for i, text in enumerate(question.options):
-                if i == right:
-                    mark = ("✓ ", "bold green")
-                elif i == wrong:
-                    mark = ("✗ ", "bold red")
-                else:
-                    mark = ("  ", "")
-                options.append(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text))
-            if len(self._kept_options) >= KEPT_NOTES:
-                self._kept_options.pop(next(iter(self._kept_options)))
-            self._kept_options[key] = options
-        return options
-
-    @staticmethod
-    def _feedback(attempt: Attempt) -> RenderableType | None:
-        if not attempt.feedback:
-            return None
-        if attempt.correct:
-            return Text.assemble(("✓ ", "bold green"), (attempt.feedback, "green"))
-        if attempt.correct is False:
-            return Text.assemble(("✗ ", "bold red"), attempt.feedback, ("  try again", "dim"))
-        return Text.assemble(("? ", "bold yellow"), attempt.feedback)
-
-    @staticmethod
-    def _explain(
-        question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
-    ) -> RenderableType | None:
-        if not attempt.finished:
-            return None
-        parts: list[RenderableType] = []
-        if reveal is not None and (attempt.gave_up or attempt.tries > 1):
-            parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
-        if attempt.gave_up:
-            parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
-        if question.explain:
-            parts.append(Prose(question.explain))
-        return Group(*parts) if parts else None
-
-    @staticmethod
-    def _help(question: Question, attempt: Attempt, style: Style) -> Text:
-        if attempt.finished:
-            return Text("→ next step", style=style)
-        how = (
-            "type a number, ⏎ to check"
-            if question.kind == "ask"
-            else f"press 1–{len(question.options)} or click an option"
-        )
-        left = len(question.hints) - attempt.hints_shown
-        hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
-        if question.predicts and not attempt.tries:
-            how = f"predict: {how}; step {question.predicts} computes it"
-        return Text(f"{how} · {hint} · → to skip", style=style)
+        return options_of(question, right, wrong)
 
     # ------------------------------------------------------------------ input
 
@@ -315,3 +241,86 @@ class QuestionPanel(Fitted, Vertical):
         value = self.query_one(AnswerInput).value
         if value.strip():
             self.post_message(self.Answer(value))
+
+
+# Kept per question and attempt (the same objects each time), so that what was drawn ahead for
+# the next question, or before for this one, is what `Blocks` shows again without drawing.
+
+
+@lru_cache(maxsize=KEPT_NOTES)
+def options_of(question: Question, right: int | None, wrong: int | None) -> tuple[Text, ...]:
+    """The options, the right one marked ✓ once known and a wrong pick ✗."""
+    options = []
+    for i, text in enumerate(question.options):
+        if i == right:
+            mark = ("✓ ", "bold green")
+        elif i == wrong:
+            mark = ("✗ ", "bold red")
+        else:
+            mark = ("  ", "")
+        options.append(Text.assemble(mark, (f"{i + 1}  ", "bold #e0af68"), text))
+    return tuple(options)
+
+
+@lru_cache(maxsize=KEPT_NOTES)
+def notes_of(
+    question: Question,
+    fields: tuple[object, ...],
+    answer: str,
+    reveal: Reveal | None,
+    help_style: Style,
+) -> tuple[RenderableType, ...]:
+    """The verdict, the hints shown, the explanation and the keys, under the question
+    (`fields`: the attempt's, as `astuple` gives them)."""
+    attempt = Attempt(*fields)  # type: ignore[arg-type]
+    hints = [
+        Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), hint)
+        for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
+    ]
+    every = (
+        feedback(attempt),
+        Group(*hints) if hints else None,
+        explanation(question, attempt, answer, reveal),
+        help_line(question, attempt, help_style),
+    )
+    return tuple(note for note in every if note is not None)
+
+
+def feedback(attempt: Attempt) -> RenderableType | None:
+    if not attempt.feedback:
+        return None
+    if attempt.correct:
+        return Text.assemble(("✓ ", "bold green"), (attempt.feedback, "green"))
+    if attempt.correct is False:
+        return Text.assemble(("✗ ", "bold red"), attempt.feedback, ("  try again", "dim"))
+    return Text.assemble(("? ", "bold yellow"), attempt.feedback)
+
+
+def explanation(
+    question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+) -> RenderableType | None:
+    if not attempt.finished:
+        return None
+    parts: list[RenderableType] = []
+    if reveal is not None and (attempt.gave_up or attempt.tries > 1):
+        parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
+    if attempt.gave_up:
+        parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
+    if question.explain:
+        parts.append(Prose(question.explain))
+    return Group(*parts) if parts else None
+
+
+def help_line(question: Question, attempt: Attempt, style: Style) -> Text:
+    if attempt.finished:
+        return Text("→ next step", style=style)
+    how = (
+        "type a number, ⏎ to check"
+        if question.kind == "ask"
+        else f"press 1–{len(question.options)} or click an option"
+    )
+    left = len(question.hints) - attempt.hints_shown
+    hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
+    if question.predicts and not attempt.tries:
+        how = f"predict: {how}; step {question.predicts} computes it"
+    return Text(f"{how} · {hint} · → to skip", style=style)
