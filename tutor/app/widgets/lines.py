@@ -17,7 +17,8 @@ from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.color import Color
+from textual.geometry import Region, Size, Spacing
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -72,7 +73,12 @@ class Lines(Fitted, Widget):
 
     Textual asks for one line at a time, and asks for the height too; the lines of the width
     on screen are held between two `shown()` calls, and the widget's colours between two
-    style changes, so each ask is a lookup (`rich_style` walks every ancestor)."""
+    style changes, so each ask is a lookup (`rich_style` walks every ancestor).
+
+    A widget without border, padding, outline, tint or opacity hands its kept strips to the
+    screen as they are (through the app's line filters, whose result each strip keeps):
+    Textual would otherwise copy every line of every frame into a new strip to frame it with
+    nothing, and filter that copy again."""
 
     DEFAULT_CSS = """
     Lines { height: auto; }
@@ -80,6 +86,9 @@ class Lines(Fitted, Widget):
 
     _showing: tuple[int, list[Strip]] | None = None
     _base: Style | None = None
+    _background: Color | bool | None = None
+    """The widget's background on screen, for the line filters; False: framed by Textual;
+    None: not known yet."""
 
     def lines(self, width: int) -> list[Strip]:
         """The lines to show at content width `width`."""
@@ -100,6 +109,7 @@ class Lines(Fitted, Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base = None
+        self._background = None
         self._showing = None
 
     @property
@@ -122,6 +132,59 @@ class Lines(Fitted, Widget):
         width = self.size.width  # the content's: within the padding
         lines = self._lines(width)
         return lines[y] if 0 <= y < len(lines) else blank(width, self.base_style)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        background = self._unframed_background()
+        if background is None or (self.auto_links and self.hover_style._link_id):
+            return super().render_lines(crop)  # framed; or a link under the mouse, restyled
+        width = self.size.width
+        lines = self._lines(width)
+        base = self.base_style
+        filters = self.get_line_filters()
+        shown: list[Strip] = []
+        for y in crop.line_range:
+            strip = lines[y] if 0 <= y < len(lines) else blank(width, base)
+            strip = strip.adjust_cell_length(width, base)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            shown.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            shown = [strip.crop(x1, x2) for strip in shown]
+        return shown
+
+    def filter_ahead(self, lines: list[Strip], width: int) -> None:
+        """Pass `lines` through the app's line filters now, as `render_lines` will (each
+        strip keeps the result), so that showing them later costs no filtering."""
+        background = self._unframed_background()
+        if background is None:
+            return
+        base = self.base_style
+        filters = self.get_line_filters()
+        for strip in lines:
+            strip = strip.adjust_cell_length(width, base)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+
+    def _unframed_background(self) -> Color | None:
+        """The widget's background, when Textual would draw its lines as they are (no
+        frame, no colour change); None when it would frame them."""
+        if self._background is None:
+            self._background = self.background_colors[1] if self._unframed() else False
+        return self._background if isinstance(self._background, Color) else None
+
+    def _unframed(self) -> bool:
+        """Whether Textual would draw the lines as they are (no frame, no colour change)."""
+        styles = self.styles
+        return (
+            not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and styles.padding == Spacing()
+            and not styles.tint.a
+            and styles.text_opacity == 1.0
+            and self.opacity == 1.0
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+        )
 
 
 KEPT_BLOCKS = 64
@@ -175,6 +238,7 @@ class Blocks(Lines):
             self._kept.move_to_end(key)
             return kept[1]
         lines = self.draw(index, block, width)
+        self.filter_ahead(lines, width)
         self._kept[key] = (block, lines)  # the block too: its id is the key
         if len(self._kept) > KEPT_BLOCKS:
             self._kept.popitem(last=False)
