@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tutor.app.screens.lesson_ahead import AHEAD_DELAY
-from tutor.app.widgets.lines import Blocks
+from tutor.app.widgets.lines import Blocks, Lines
 from tutor.app.widgets.question import QuestionPanel
 from tutor.app.widgets.step_pane import StepPane
 
@@ -119,3 +120,30 @@ async def test_a_prepared_step_is_shown_without_drawing_it_again() -> None:
             await pilot.pause(0.1)
             assert drawn(k) == ahead, f"step {k} was drawn again on screen"
         assert len(panel._prompts) == 2  # type: ignore[attr-defined]  # steps 2 and 7 ask something
+
+
+async def test_lines_widgets_draw_what_textual_would_with_their_strips_filtered_once() -> None:
+    """The unframed Lines widgets skip Textual's framing of each line: on a question step and
+    at a width where the pane scrolls, every line they hand the screen equals, segment for
+    segment, what Textual's own path gives; and a line shown again is the same strip object,
+    filtered when it was drawn (ahead, for the step pane)."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_started(pilot)
+        screen = await goto(pilot, 2)  # a question: its prompt, box and notes are Blocks
+        await pilot.pause(0.1)
+        checked = 0
+        for widget in screen.query(Lines):
+            if not widget.display or not widget.size.area:
+                continue
+            crop = widget.size.region
+            fast, textual = widget.render_lines(crop), Widget.render_lines(widget, crop)
+            assert [list(s) for s in fast] == [list(s) for s in textual], widget
+            assert all(map(operator.is_, widget.render_lines(crop), fast)), widget
+            checked += 1
+        assert checked >= 6  # top bar, step pane, prompt, answer row's notes, nav bar, key bar
+        part = screen.query_one(StepPane)
+        width, kept = part.size.width, part.lines(part.size.width)
+        filters = app.get_line_filters()
+        ready = kept[0]._filter_cache.get((filters[0], part.background_colors[1]))
+        assert ready is not None and part.render_lines(part.size.region)[0] is ready
