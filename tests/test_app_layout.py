@@ -143,7 +143,7 @@ async def test_lines_widgets_draw_what_textual_would_with_their_strips_filtered_
             checked += 1
         assert checked >= 6  # top bar, step pane, prompt, answer row's notes, nav bar, key bar
         part = screen.query_one(StepPane)
-        width, kept = part.size.width, part.lines(part.size.width)
+        kept = part.lines(part.size.width)
         filters = app.get_line_filters()
         ready = kept[0]._filter_cache.get((filters[0], part.background_colors[1]))
         assert ready is not None and part.render_lines(part.size.region)[0] is ready
