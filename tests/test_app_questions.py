@@ -100,14 +100,16 @@ async def test_choose_with_the_mouse() -> None:
         assert panel.display
         choices = panel.query_one(Choices)
 
-        def background(line: int) -> object:
-            strip = choices.render_lines(choices.region.reset_offset)[line]
+        def background(line: int, x: int = 4) -> object:
+            strip = choices.render_lines(choices.region.reset_offset)[line].crop(x, x + 1)
             return next(iter(strip)).style.bgcolor  # type: ignore[union-attr]
 
-        await pilot.hover(Choices, offset=(8, 1))
+        # line 0 is the space above the options, inside the question's frame
+        await pilot.hover(Choices, offset=(8, 2))
         await pilot.pause()
-        assert background(1) != background(0)  # the option under the mouse stands out
-        await pilot.click(Choices, offset=(60, 0))  # the first option, right of its words
+        assert background(2) != background(1)  # the option under the mouse stands out
+        assert background(2, x=2) == background(1, x=2)  # not the frame beside it
+        await pilot.click(Choices, offset=(60, 1))  # the first option, right of its words
         assert screen.session.attempt(7).solved  # type: ignore[union-attr]
 
 
@@ -136,13 +138,13 @@ async def test_the_answer_box_is_drawn_until_the_learner_answers() -> None:
         panel = app.screen.query_one(QuestionPanel)
         row = panel.query_one("#q-answer-row")
         assert not row.display and "a number, or a formula like 1/3" in screen_text(app)
-        await pilot.click(Prompt, offset=(5, 2))  # the drawn box, under the prompt's line
+        await pilot.click(Prompt, offset=(8, 3))  # the box: under the top edge, prompt, gap
         await pilot.pause()
         assert row.display and isinstance(app.focused, AnswerInput)
         await pilot.press("0", ".", "2", "5", "escape")
         await pilot.pause()
         assert not row.display and not isinstance(app.focused, AnswerInput)
         assert "0.25" in screen_text(app)  # the box as it was left
-        await pilot.click(Prompt, offset=(44, 2))  # its `check`
+        await pilot.click(Prompt, offset=(47, 3))  # its `check`
         await pilot.pause()
         assert screen.session.attempt(2).solved  # type: ignore[union-attr]

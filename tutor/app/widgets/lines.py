@@ -86,6 +86,7 @@ class Lines(Fitted, Widget):
 
     _showing: tuple[int, list[Strip]] | None = None
     _base: Style | None = None
+    _kept_styles: tuple[str, dict[str, Style]] | None = None
     _background: Color | bool | None = None
     """The widget's background on screen, for the line filters; False: framed by Textual;
     None: not known yet."""
@@ -106,8 +107,21 @@ class Lines(Fitted, Widget):
             self._base = self.rich_style
         return self._base
 
+    def component_style(self, name: str) -> Style:
+        """The style of component class `name`, kept until the widget's styles or the theme
+        change (reading it walks every ancestor, and the bars draw on every key)."""
+        theme = self.app.theme
+        kept = self._kept_styles
+        if kept is None or kept[0] != theme:
+            kept = self._kept_styles = (theme, {})
+        style = kept[1].get(name)
+        if style is None:
+            style = kept[1][name] = self.get_component_rich_style(name)
+        return style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._kept_styles = None
         self._base = None
         self._background = None
         self._showing = None
@@ -223,16 +237,24 @@ class Blocks(Lines):
             return lines
         for n, block in enumerate(self.blocks):
             if n:
-                lines.extend([blank(width, self.base_style)] * self.GAP)
+                lines.extend([self.gap_line(width)] * self.GAP)
             lines.extend(self._drawn(n, block, width))
         return lines
+
+    def gap_line(self, width: int) -> Strip:
+        """A line of the gap between two blocks."""
+        return blank(width, self.base_style)
+
+    def look(self) -> object:
+        """What, besides a block and the width, its lines depend on (they are kept by it)."""
+        return self.base_style
 
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         """The lines of the `index`th block (a subclass may add to them)."""
         return strips(self, block, width, self.base_style)
 
     def _drawn(self, index: int, block: RenderableType, width: int) -> list[Strip]:
-        key = (id(block), index, width, self.base_style)
+        key = (id(block), index, width, self.look())
         kept = self._kept.get(key)
         if kept is not None:
             self._kept.move_to_end(key)
@@ -254,5 +276,5 @@ class BarredBlocks(Blocks):
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         if width <= 3:
             return super().draw(index, block, width)
-        bar = self.get_component_rich_style("barred-blocks--bar")
+        bar = self.component_style("barred-blocks--bar")
         return barred(strips(self, block, width - 3, self.base_style), bar, self.base_style, width)

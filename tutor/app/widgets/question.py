@@ -18,13 +18,21 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input
 
 from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
 from tutor.app.widgets.fitted import Fitted
-from tutor.app.widgets.lines import Blocks
-from tutor.app.widgets.question_parts import AnswerInput, BoxLine, CheckButton, Choices, Prompt
+from tutor.app.widgets.frame import Frame
+from tutor.app.widgets.question_parts import (
+    AnswerInput,
+    BoxLine,
+    CheckButton,
+    Choices,
+    Notes,
+    Prompt,
+)
 from tutor.app.widgets.reveal import reveal_line
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.render.prose import Prose
@@ -45,23 +53,30 @@ class QuestionPanel(Fitted, Vertical):
     """Hidden on steps without a question; `show(question, attempt)` draws one."""
 
     DEFAULT_CSS = """
-    QuestionPanel {
-        height: auto;
-        margin: 0 1 1 1;
-        padding: 0 1;
-        border: round $accent 70%;
-        border-title-color: $accent;
-        border-title-style: bold;
+    QuestionPanel { height: auto; margin: 0 0 1 0; }
+    QuestionPanel #q-answer-row {  /* a framed blank line, then the box: one line */
+        height: 2;
+        margin: 0 1;
+        padding: 1 1 0 1;
+        border-left: round $accent 70%;
+        border-right: round $accent 70%;
     }
-    QuestionPanel.-solved { border: round $success 70%; border-title-color: $success; }
-    QuestionPanel #q-answer-row { height: 1; margin: 1 0 0 0; }  /* compact: one line */
     QuestionPanel AnswerInput { width: 1fr; max-width: 40; }
     QuestionPanel #q-check { margin: 0 0 0 1; min-width: 9; }
-    QuestionPanel #q-choices, QuestionPanel #q-notes { margin: 1 0 0 0; }
     QuestionPanel > .question-panel--help { color: $text-muted; }
+    QuestionPanel > .question-panel--edge { color: $accent 70%; }
+    QuestionPanel > .question-panel--title { color: $accent; text-style: bold; }
+    QuestionPanel > .question-panel--solved-edge { color: $success 70%; }
+    QuestionPanel > .question-panel--solved-title { color: $success; text-style: bold; }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"question-panel--help"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "question-panel--help",
+        "question-panel--edge",
+        "question-panel--title",
+        "question-panel--solved-edge",
+        "question-panel--solved-title",
+    }
 
     class Answer(Message):
         """A typed answer to check."""
@@ -84,17 +99,26 @@ class QuestionPanel(Fitted, Vertical):
         self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
         self._answering = False  # the answer box has the keys
         self._kept_box: BoxLine | None = None
+        self._frames: dict[tuple[bool, str], Frame] = {}
+        self._styles: dict[tuple[str, str], Style] = {}
+        # the parts, held rather than queried: the panel reaches them on every step change
+        self.prompt = Prompt(id="q-prompt")
+        self.row = AnswerRow(id="q-answer-row")
+        self.box = AnswerInput(
+            placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
+        )
+        self.check = CheckButton("check", id="q-check", compact=True)
+        self.choices = Choices(id="q-choices")
+        self.notes = Notes(id="q-notes")
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Prompt(id="q-prompt")
-        with AnswerRow(id="q-answer-row"):
-            yield AnswerInput(
-                placeholder="a number, or a formula like 1/3", compact=True, select_on_focus=False
-            )
-            yield CheckButton("check", id="q-check", compact=True)
-        yield Choices(id="q-choices")
-        yield Blocks(id="q-notes")
+        yield self.prompt
+        with self.row:
+            yield self.box
+            yield self.check
+        yield self.choices
+        yield self.notes
 
     # ------------------------------------------------------------------ drawing
 
@@ -116,25 +140,54 @@ class QuestionPanel(Fitted, Vertical):
             return
         changed = not self._drawn or self._drawn[0] != question
         self._drawn = drawn
-        self.set_class(attempt.solved, "-solved")
-        if question.kind == "choose":
-            self.border_title = "choose one"
-        else:
-            self.border_title = "predict" if question.predicts else "question"
+        frame = self._frame(attempt.solved)
+        self.prompt.frame_as(frame, title(question))
+        self.choices.frame_as(frame)
+        self.notes.frame_as(frame)
         if changed and question.kind == "ask":
-            self.query_one(AnswerInput).value = ""
+            self.box.value = ""
         self._show_box()
         ask = question.kind == "ask"
-        choices = self.query_one(Choices)
-        choices.display = not ask
+        self.choices.display = not ask
         if not ask:
-            choices.show(*self._options(question, attempt))
-        self.query_one("#q-notes", Blocks).show(*self._notes(question, attempt, answer, reveal))
+            self.choices.show(*self._options(question, attempt))
+        self.notes.show(*self._notes(question, attempt, answer, reveal))
+
+    def _frame(self, solved: bool) -> Frame:
+        """The frame's colours, an answered question's or not."""
+        key = (solved, self.app.theme)
+        frame = self._frames.get(key)
+        if frame is None:
+            prefix = "question-panel--solved-" if solved else "question-panel--"
+            edge = self._style(f"{prefix}edge")
+            frame = Frame(
+                edge=edge, title=self._style(f"{prefix}title"), fill=Style(bgcolor=edge.bgcolor)
+            )
+            self._frames[key] = frame
+        return frame
+
+    def _style(self, name: str, widget: Widget | None = None) -> Style:
+        """A component class's style (of `widget`, or else the panel's; the widget's own
+        style for an empty name), kept per theme: reading one walks every ancestor, and the
+        panel draws on every step change. Not for a part whose looks change with focus or
+        the mouse."""
+        widget = widget or self
+        key = (self.app.theme, f"{widget.id}:{name}")
+        style = self._styles.get(key)
+        if style is None:
+            style = widget.get_component_rich_style(name) if name else widget.rich_style
+            self._styles[key] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._frames.clear()
+        self._styles.clear()
 
     def _notes(
         self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
     ) -> tuple[RenderableType, ...]:
-        help_style = self.get_component_rich_style("question-panel--help")
+        help_style = self._style("question-panel--help")
         answer = answer if attempt.gave_up else ""  # shown only then
         return notes_of(question, astuple(attempt), answer, reveal, help_style)
 
@@ -146,22 +199,27 @@ class QuestionPanel(Fitted, Vertical):
         if question is None or not isinstance(attempt, Attempt):
             return
         open_ask = question.kind == "ask" and not attempt.finished
-        self.query_one("#q-answer-row").display = open_ask and self._answering
+        self.row.display = open_ask and self._answering
         prompt = self._prompt(question)
         if open_ask and not self._answering:
-            self.query_one(Prompt).show(prompt, self._box_line())
+            self.prompt.show(prompt, self._box_line())
         else:
-            self.query_one(Prompt).show(prompt)
+            self.prompt.show(prompt)
 
     def _box_line(self) -> BoxLine:
         """The box as the learner left it; the same object while nothing changed, so its line
         is drawn once (and ahead, for the next question)."""
-        box, button = self.query_one(AnswerInput), self.query_one(CheckButton)
-        if box.value:
-            line = BoxLine(box.value, box.rich_style, button.rich_style)
+        box, check = self.box, self.check
+        if self._answering:  # focused, the box looks otherwise than it will at rest
+            looks, placeholder = box.rich_style, box.get_component_rich_style("input--placeholder")
+            button = check.rich_style
         else:
-            placeholder = box.rich_style + box.get_component_rich_style("input--placeholder")
-            line = BoxLine(box.placeholder, placeholder, button.rich_style)
+            looks, placeholder = self._style("", box), self._style("input--placeholder", box)
+            button = self._style("", check)
+        if box.value:
+            line = BoxLine(box.value, looks, button)
+        else:
+            line = BoxLine(box.placeholder, looks + placeholder, button)
         if line != self._kept_box:
             self._kept_box = line
         return self._kept_box
@@ -182,7 +240,7 @@ class QuestionPanel(Fitted, Vertical):
 
     def on_prompt_pressed(self, event: Prompt.Pressed) -> None:
         event.stop()
-        value = self.query_one(AnswerInput).value
+        value = self.box.value
         if event.check and value.strip():
             self.post_message(self.Answer(value))
         else:
@@ -194,19 +252,19 @@ class QuestionPanel(Fitted, Vertical):
         while the learner reads."""
         if not isinstance(self.parent, StepScroll):
             return
-        fresh = Attempt()
+        fresh, frame = Attempt(), self._frame(False)
         width = self.parent.width_for
-        prompt, notes = self.query_one(Prompt), self.query_one("#q-notes", Blocks)
+        prompt, notes = self.prompt, self.notes
         if question.kind == "ask":
             blocks: tuple[RenderableType, ...] = (self._prompt(question),)
-            if not self.query_one(AnswerInput).value:  # a new question empties the box
+            if not self.box.value:  # a new question empties the box
                 blocks += (self._box_line(),)
-            prompt.prepare(width(prompt), *blocks)
+            prompt.prepare(width(prompt), *blocks, frame=frame)
         else:
-            prompt.prepare(width(prompt), self._prompt(question))
-            choices = self.query_one(Choices)
-            choices.prepare(width(choices), *self._options(question, fresh))
-        notes.prepare(width(notes), *self._notes(question, fresh, "", None))
+            prompt.prepare(width(prompt), self._prompt(question), frame=frame)
+            choices = self.choices
+            choices.prepare(width(choices), *self._options(question, fresh), frame=frame)
+        notes.prepare(width(notes), *self._notes(question, fresh, "", None), frame=frame)
 
     def _prompt(self, question: Question) -> Prose:
         prose = self._prompts.get(question.prompt)
@@ -226,7 +284,7 @@ class QuestionPanel(Fitted, Vertical):
         """Focus the answer box, typing `first` into it (type-to-answer)."""
         self._answering = True
         self._show_box()
-        box = self.query_one(AnswerInput)
+        box = self.box
         box.focus()
         if first:
             box.insert_text_at_cursor(first)
@@ -238,7 +296,7 @@ class QuestionPanel(Fitted, Vertical):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        value = self.query_one(AnswerInput).value
+        value = self.box.value
         if value.strip():
             self.post_message(self.Answer(value))
 
@@ -309,6 +367,13 @@ def explanation(
     if question.explain:
         parts.append(Prose(question.explain))
     return Group(*parts) if parts else None
+
+
+def title(question: Question) -> str:
+    """What the frame's top edge says."""
+    if question.kind == "choose":
+        return "choose one"
+    return "predict" if question.predicts else "question"
 
 
 def help_line(question: Question, attempt: Attempt, style: Style) -> Text:

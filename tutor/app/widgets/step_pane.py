@@ -255,7 +255,7 @@ class StepPane(Lines):
         return lines
 
     def _looks(self) -> Looks:
-        style = self.get_component_rich_style
+        style = self.component_style
         code = style("step-pane--code")
         return Looks(
             base=self.base_style,

@@ -54,7 +54,7 @@ class TopBar(Lines):
     def lines(self, width: int) -> list[Strip]:
         if not width:
             return []
-        style = self.get_component_rich_style
+        style = self.component_style
         brand = Text(" tutor ", style=style("topbar--brand"))
         title = Text(self._title, style=style("topbar--title"))
         info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
