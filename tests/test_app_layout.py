@@ -147,3 +147,25 @@ async def test_lines_widgets_draw_what_textual_would_with_their_strips_filtered_
         filters = app.get_line_filters()
         ready = kept[0]._filter_cache.get((filters[0], part.background_colors[1]))
         assert ready is not None and part.render_lines(part.size.region)[0] is ready
+
+
+async def test_kept_styles_follow_a_change_of_theme() -> None:
+    """The bars and the question's frame keep the styles they read; a new theme reads them
+    again (what Textual's own path would draw)."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_started(pilot)
+        screen = await goto(pilot, 2)
+        panel, bars = screen.query_one(QuestionPanel), list(screen.query(Lines))
+        before = panel._frame(False)  # type: ignore[attr-defined]
+        app.theme = "textual-light"
+        await pilot.pause(0.1)
+        after = panel._frame(False)  # type: ignore[attr-defined]
+        assert after != before
+        assert after.edge == panel.get_component_rich_style("question-panel--edge")
+        checked = 0
+        for widget in bars:
+            for name in widget._kept_styles[1] if widget._kept_styles else ():
+                assert widget.component_style(name) == widget.get_component_rich_style(name)
+                checked += 1
+        assert checked >= 5  # the top bar's, the nav bar's, the key bar's, the step pane's
