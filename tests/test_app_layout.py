@@ -9,12 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from tutor.app.screens.lesson_ahead import AHEAD_DELAY
 from tutor.app.widgets.lines import Blocks, Lines
 from tutor.app.widgets.question import QuestionPanel
+from tutor.app.widgets.scroll_bar import KeptScrollBar
 from tutor.app.widgets.step_pane import StepPane
+from tutor.app.widgets.step_scroll import StepScroll
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_for, wait_started
 
@@ -169,3 +172,51 @@ async def test_kept_styles_follow_a_change_of_theme() -> None:
                 assert widget.component_style(name) == widget.get_component_rich_style(name)
                 checked += 1
         assert checked >= 5  # the top bar's, the nav bar's, the key bar's, the step pane's
+
+
+async def test_the_question_measures_itself_as_textual_would() -> None:
+    """The panel adds its parts' heights instead of having Textual lay them out: the same
+    height, for an `ask` as drawn, while answering, answered, and for a `choose`."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_started(pilot)
+        screen = await goto(pilot, 2)
+        panel = screen.query_one(QuestionPanel)
+
+        def same() -> None:
+            width = panel.content_region.width
+            size = screen.size
+            ours = panel.get_content_height(size, size, width)
+            assert ours == Widget.get_content_height(panel, size, size, width)
+            assert ours == panel.size.height
+
+        same()
+        await pilot.press("0", ".", "5")  # the answer box comes up
+        await pilot.pause()
+        same()
+        await pilot.press("enter", "g")  # wrong, then the answer: the notes grow
+        await pilot.pause()
+        same()
+        await goto(pilot, 7)  # choose one
+        await pilot.pause()
+        same()
+
+
+async def test_the_scroll_bar_draws_what_textual_would_each_thumb_once() -> None:
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 16)) as pilot:  # short: the steps scroll
+        await wait_started(pilot)
+        screen = await goto(pilot, 3)  # taller than the screen
+        bar = screen.query_one(StepScroll).vertical_scrollbar
+        assert isinstance(bar, KeptScrollBar)
+        crop = bar.size.region
+        seen = set()
+        for keys in ((), ("down",), ("down", "down"), ("ctrl+end",), ("left",), ("right",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            bar.refresh()
+            seen.add((bar.position, bar.window_virtual_size))
+            ours = bar.render_lines(crop)
+            assert [list(s) for s in ours] == [list(s) for s in ScrollBar.render_lines(bar, crop)]
+            assert bar.render_lines(crop) is ours  # kept
+        assert len(seen) >= 4  # thumbs of two lengths, at three places

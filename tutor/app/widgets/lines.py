@@ -168,17 +168,20 @@ class Lines(Fitted, Widget):
         return shown
 
     def filter_ahead(self, lines: list[Strip], width: int) -> None:
-        """Pass `lines` through the app's line filters now, as `render_lines` will (each
-        strip keeps the result), so that showing them later costs no filtering."""
+        """Pass `lines` through the app's line filters now, as `render_lines` will, and turn
+        the result into terminal sequences, as the screen will (each strip keeps both), so
+        that showing them later costs neither."""
         background = self._unframed_background()
         if background is None:
             return
         base = self.base_style
         filters = self.get_line_filters()
+        console = self.app.console
         for strip in lines:
             strip = strip.adjust_cell_length(width, base)
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
+            strip.render(console)
 
     def _unframed_background(self) -> Color | None:
         """The widget's background, when Textual would draw its lines as they are (no

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input
@@ -70,6 +71,8 @@ class QuestionPanel(Fitted, Vertical):
     QuestionPanel > .question-panel--solved-title { color: $success; text-style: bold; }
     """
 
+    BLANK = True  # the parts cover it: nothing of its own to draw
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "question-panel--help",
         "question-panel--edge",
@@ -119,6 +122,15 @@ class QuestionPanel(Fitted, Vertical):
             yield self.check
         yield self.choices
         yield self.notes
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The drawn parts' heights added up (they sit edge to edge: the gaps are lines of the
+        frame), without Textual laying them out to measure them; while the answer box is up,
+        Textual measures."""
+        if self.row.display:
+            return super().get_content_height(container, viewport, width)
+        parts = [part for part in (self.prompt, self.choices, self.notes) if part.display]
+        return sum(part.get_content_height(container, viewport, width) for part in parts)
 
     # ------------------------------------------------------------------ drawing
 

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from tutor.app.widgets.fitted import Fitted
+from tutor.app.widgets.scroll_bar import KeptScrollBar
 
 
 class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
@@ -41,42 +42,39 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
     StepScroll:focus { background-tint: transparent; }
     """
 
-    _resizing = False
-
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        """Textual calls this while laying the screen out; the scroll bar's `refresh` below
-        needs to know."""
-        self._resizing = True
+        """Textual calls this while laying the screen out, when the bar may get a new thumb.
+
+        One frame per step, not two: a step of another height gives the bar a new thumb, and
+        the bar asks for a repaint, which Textual would draw in a second frame a sixtieth of a
+        second later: every widget of the screen rendered again, for a bar the first frame has
+        just drawn (the scroll area's size changed, so all of its region, bar included, is in
+        that frame). The bar marks a repaint asked for now as done (KeptScrollBar). Scrolling
+        still repaints the bar as usual. Should Textual rename what this relies on, the bar
+        just gets its second frame again (tests/test_tmux.py checks the screen)."""
+        bar = self.vertical_scrollbar
+        laying_out = isinstance(bar, KeptScrollBar)
+        if laying_out:
+            bar.laying_out = True
         try:
             return super()._size_updated(size, virtual_size, container_size, layout)
         finally:
-            self._resizing = False
+            if laying_out:
+                bar.laying_out = False
 
-    def on_mount(self) -> None:
-        """One frame per step, not two.
-
-        A step of another height gives the scroll bar a new thumb while the screen is laid
-        out, and the bar asks for a repaint, which Textual draws in a second frame, a sixtieth
-        of a second later: every widget of the screen rendered again, for a bar the first frame
-        has just drawn (the scroll area's own size changed, so all of its region, bar included,
-        is in that frame). The bar's repaint is marked done when it comes from the layout.
-        Scrolling still repaints the bar as usual. Should Textual rename what this relies on,
-        the bar just gets its second frame again (tests/test_tmux.py checks the screen).
-        """
-        bar = self.vertical_scrollbar
-        refresh = bar.refresh
-
-        def refresh_unless_laid_out(
-            *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-        ) -> ScrollBar:
-            refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-            if self._resizing and not (layout or recompose):
-                bar._repaint_required = False  # drawn by the frame being composed
-            return bar
-
-        bar.refresh = refresh_unless_laid_out  # type: ignore[method-assign]
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's, made as Textual makes it, with its lines kept (KeptScrollBar)."""
+        bar = self._vertical_scrollbar
+        if bar is None:
+            bar = self._vertical_scrollbar = KeptScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return bar
 
     def width_for(self, part: Widget) -> int:
         """The width of `part`'s content (a widget inside this scroll), now or once shown: it
