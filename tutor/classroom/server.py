@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -399,6 +400,10 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         config.data,
         room.turns.slots,
     )
+    # What the server holds from here on (modules, keys, the listener) is never garbage, but a
+    # full collection would scan it all, pausing every student's session at once.
+    gc.collect()
+    gc.freeze()
     if ready is not None:
         ready.set()
     stop = asyncio.Event()
