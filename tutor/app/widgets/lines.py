@@ -167,7 +167,7 @@ class Lines(Fitted, Widget):
             shown = [strip.crop(x1, x2) for strip in shown]
         return shown
 
-    def filter_ahead(self, lines: list[Strip], width: int) -> None:
+    def finish_ahead(self, lines: list[Strip], width: int) -> None:
         """Pass `lines` through the app's line filters now, as `render_lines` will, and turn
         the result into terminal sequences, as the screen will (each strip keeps both), so
         that showing them later costs neither."""
@@ -263,7 +263,7 @@ class Blocks(Lines):
             self._kept.move_to_end(key)
             return kept[1]
         lines = self.draw(index, block, width)
-        self.filter_ahead(lines, width)
+        self.finish_ahead(lines, width)
         self._kept[key] = (block, lines)  # the block too: its id is the key
         if len(self._kept) > KEPT_BLOCKS:
             self._kept.popitem(last=False)

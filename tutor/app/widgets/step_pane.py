@@ -248,7 +248,7 @@ class StepPane(Lines):
         lines = parts.drawn.get(key)
         if lines is None:
             lines = draw(self, parts, width, looks, code=self.code_visible)
-            self.filter_ahead(lines, width)
+            self.finish_ahead(lines, width)
             parts.drawn[key] = lines
             if len(parts.drawn) > KEPT_WIDTHS:
                 parts.drawn.popitem(last=False)
