@@ -66,15 +66,17 @@ class StepScroll(Fitted, VerticalScroll, inherit_bindings=False):
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        """Textual's, made as Textual makes it, with its lines kept (KeptScrollBar)."""
-        bar = self._vertical_scrollbar
-        if bar is None:
+        """Textual's, made as Textual makes it, with its lines kept (KeptScrollBar). Should
+        Textual change how it makes one, the scroll area gets Textual's plain bar."""
+        bar: ScrollBar | None = getattr(self, "_vertical_scrollbar", None)
+        start = getattr(self.app, "_start_widget", None)
+        if bar is None and start is not None:
             bar = self._vertical_scrollbar = KeptScrollBar(
                 vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
             )
             bar.display = False
-            self.app._start_widget(self, bar)
-        return bar
+            start(self, bar)
+        return bar if bar is not None else super().vertical_scrollbar
 
     def width_for(self, part: Widget) -> int:
         """The width of `part`'s content (a widget inside this scroll), now or once shown: it
