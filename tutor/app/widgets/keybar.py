@@ -67,8 +67,8 @@ class KeyBar(Lines):
         return [self._line(width)] if width else []
 
     def _line(self, width: int) -> Strip:
-        key_style = self.component_style("keybar--key")
-        description_style = self.component_style("keybar--description")
+        key_style = self.kept_style("keybar--key")
+        description_style = self.kept_style("keybar--description")
         line = Text()
         for key, shown, description, enabled in self._keys or ():
             press = Style(meta={"@click": f"app.simulate_key({key!r})"}) if enabled else None

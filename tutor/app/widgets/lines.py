@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tutor.app.widgets.fitted import Fitted
+from tutor.app.widgets.kept_styles import KeptStyles
 
 
 def strips(widget: Widget, renderable: RenderableType, width: int, base: Style) -> list[Strip]:
@@ -68,7 +69,7 @@ def bar(
     return Strip(segments, line.cell_len).adjust_cell_length(width, base).crop(0, width)
 
 
-class Lines(Fitted, Widget):
+class Lines(Fitted, KeptStyles):
     """Shows `lines(width)`, which a subclass keeps; `shown()` after what it returns changed.
 
     Textual asks for one line at a time, and asks for the height too; the lines of the width
@@ -86,7 +87,6 @@ class Lines(Fitted, Widget):
 
     _showing: tuple[int, list[Strip]] | None = None
     _base: Style | None = None
-    _kept_styles: tuple[str, dict[str, Style]] | None = None
     _background: Color | bool | None = None
     """The widget's background on screen, for the line filters; False: framed by Textual;
     None: not known yet."""
@@ -107,21 +107,8 @@ class Lines(Fitted, Widget):
             self._base = self.rich_style
         return self._base
 
-    def component_style(self, name: str) -> Style:
-        """The style of component class `name`, kept until the widget's styles or the theme
-        change (reading it walks every ancestor, and the bars draw on every key)."""
-        theme = self.app.theme
-        kept = self._kept_styles
-        if kept is None or kept[0] != theme:
-            kept = self._kept_styles = (theme, {})
-        style = kept[1].get(name)
-        if style is None:
-            style = kept[1][name] = self.get_component_rich_style(name)
-        return style
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._kept_styles = None
         self._base = None
         self._background = None
         self._showing = None
@@ -279,5 +266,5 @@ class BarredBlocks(Blocks):
     def draw(self, index: int, block: RenderableType, width: int) -> list[Strip]:
         if width <= 3:
             return super().draw(index, block, width)
-        bar = self.component_style("barred-blocks--bar")
+        bar = self.kept_style("barred-blocks--bar")
         return barred(strips(self, block, width - 3, self.base_style), bar, self.base_style, width)

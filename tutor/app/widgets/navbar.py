@@ -89,7 +89,7 @@ class NavBar(Lines):
     def _line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)
-        style = self.component_style
+        style = self.kept_style
         back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
         label = " done ✓ " if position >= total > 0 else " next › "
         forward = self._button(label, 1, not failed and not busy, "navbar--next")
@@ -106,9 +106,9 @@ class NavBar(Lines):
     def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
         """A button's label: clickable, or faded (`looks` is its component class)."""
         if not enabled:
-            return Text(label, style=self.component_style(f"{looks}-off"))
+            return Text(label, style=self.kept_style(f"{looks}-off"))
         press = Style(meta={"@click": f"move({step})"})
-        return Text(label, style=self.component_style(looks) + press)
+        return Text(label, style=self.kept_style(looks) + press)
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(step))

@@ -19,13 +19,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button, Input
 
 from tutor.app.predictions import Reveal
 from tutor.app.session import Attempt, Question
 from tutor.app.widgets.fitted import Fitted
 from tutor.app.widgets.frame import Frame
+from tutor.app.widgets.kept_styles import KeptStyles
 from tutor.app.widgets.question_parts import (
     AnswerInput,
     BoxLine,
@@ -50,7 +50,7 @@ class AnswerRow(Fitted, Horizontal):
     """The answer box and its button."""
 
 
-class QuestionPanel(Fitted, Vertical):
+class QuestionPanel(KeptStyles, Fitted, Vertical):
     """Hidden on steps without a question; `show(question, attempt)` draws one."""
 
     DEFAULT_CSS = """
@@ -102,8 +102,6 @@ class QuestionPanel(Fitted, Vertical):
         self._prompts: dict[str, Prose] = {}  # each question's prompt, drawn once per width
         self._answering = False  # the answer box has the keys
         self._kept_box: BoxLine | None = None
-        self._frames: dict[tuple[bool, str], Frame] = {}
-        self._styles: dict[tuple[str, str], Style] = {}
         # the parts, held rather than queried: the panel reaches them on every step change
         self.prompt = Prompt(id="q-prompt")
         self.row = AnswerRow(id="q-answer-row")
@@ -167,39 +165,16 @@ class QuestionPanel(Fitted, Vertical):
 
     def _frame(self, solved: bool) -> Frame:
         """The frame's colours, an answered question's or not."""
-        key = (solved, self.app.theme)
-        frame = self._frames.get(key)
-        if frame is None:
-            prefix = "question-panel--solved-" if solved else "question-panel--"
-            edge = self._style(f"{prefix}edge")
-            frame = Frame(
-                edge=edge, title=self._style(f"{prefix}title"), fill=Style(bgcolor=edge.bgcolor)
-            )
-            self._frames[key] = frame
-        return frame
-
-    def _style(self, name: str, widget: Widget | None = None) -> Style:
-        """A component class's style (of `widget`, or else the panel's; the widget's own
-        style for an empty name), kept per theme: reading one walks every ancestor, and the
-        panel draws on every step change. Not for a part whose looks change with focus or
-        the mouse."""
-        widget = widget or self
-        key = (self.app.theme, f"{widget.id}:{name}")
-        style = self._styles.get(key)
-        if style is None:
-            style = widget.get_component_rich_style(name) if name else widget.rich_style
-            self._styles[key] = style
-        return style
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._frames.clear()
-        self._styles.clear()
+        prefix = "question-panel--solved-" if solved else "question-panel--"
+        edge = self.kept_style(f"{prefix}edge")
+        return Frame(
+            edge=edge, title=self.kept_style(f"{prefix}title"), fill=Style(bgcolor=edge.bgcolor)
+        )
 
     def _notes(
         self, question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
     ) -> tuple[RenderableType, ...]:
-        help_style = self._style("question-panel--help")
+        help_style = self.kept_style("question-panel--help")
         answer = answer if attempt.gave_up else ""  # shown only then
         return notes_of(question, astuple(attempt), answer, reveal, help_style)
 
@@ -226,8 +201,9 @@ class QuestionPanel(Fitted, Vertical):
             looks, placeholder = box.rich_style, box.get_component_rich_style("input--placeholder")
             button = check.rich_style
         else:
-            looks, placeholder = self._style("", box), self._style("input--placeholder", box)
-            button = self._style("", check)
+            looks = self.kept_style(of=box)
+            placeholder = self.kept_style("input--placeholder", of=box)
+            button = self.kept_style(of=check)
         if box.value:
             line = BoxLine(box.value, looks, button)
         else:

@@ -255,7 +255,7 @@ class StepPane(Lines):
         return lines
 
     def _looks(self) -> Looks:
-        style = self.component_style
+        style = self.kept_style
         code = style("step-pane--code")
         return Looks(
             base=self.base_style,

@@ -54,7 +54,7 @@ class TopBar(Lines):
     def lines(self, width: int) -> list[Strip]:
         if not width:
             return []
-        style = self.component_style
+        style = self.kept_style
         brand = Text(" tutor ", style=style("topbar--brand"))
         title = Text(self._title, style=style("topbar--title"))
         info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
