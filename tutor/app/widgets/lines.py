@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size, Spacing
 from textual.strip import Strip
 from textual.widget import Widget
@@ -140,15 +142,11 @@ class Lines(Fitted, KeptStyles):
             return super().render_lines(crop)  # framed; or a link under the mouse, restyled
         width = self.size.width
         lines = self._lines(width)
-        base = self.base_style
-        filters = self.get_line_filters()
-        shown: list[Strip] = []
-        for y in crop.line_range:
-            strip = lines[y] if 0 <= y < len(lines) else blank(width, base)
-            strip = strip.adjust_cell_length(width, base)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            shown.append(strip)
+        base, filters = self.base_style, self.get_line_filters()
+        shown = [
+            self._finished(lines[y] if 0 <= y < len(lines) else blank(width, base), width, filters)
+            for y in crop.line_range
+        ]
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             shown = [strip.crop(x1, x2) for strip in shown]
@@ -158,17 +156,21 @@ class Lines(Fitted, KeptStyles):
         """Pass `lines` through the app's line filters now, as `render_lines` will, and turn
         the result into terminal sequences, as the screen will (each strip keeps both), so
         that showing them later costs neither."""
-        background = self._unframed_background()
-        if background is None:
+        if self._unframed_background() is None:
             return
-        base = self.base_style
-        filters = self.get_line_filters()
-        console = self.app.console
+        filters, console = self.get_line_filters(), self.app.console
         for strip in lines:
-            strip = strip.adjust_cell_length(width, base)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strip.render(console)
+            self._finished(strip, width, filters).render(console)
+
+    def _finished(self, strip: Strip, width: int, filters: Sequence[LineFilter]) -> Strip:
+        """`strip` as the screen gets it from this unframed widget (each step kept by the
+        strip it started from, so the second time is lookups)."""
+        background = self._background
+        assert isinstance(background, Color)  # known unframed: see _unframed_background
+        strip = strip.adjust_cell_length(width, self.base_style)
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        return strip
 
     def _unframed_background(self) -> Color | None:
         """The widget's background, when Textual would draw its lines as they are (no
