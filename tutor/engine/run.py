@@ -40,9 +40,7 @@ from tutor.engine.views import ExpectResult, PlotView, StepView, View
 from tutor.lesson import Code, LessonError, LessonFile, Pos, ShowCode, pick
 from tutor.lesson.expressions import parse_code
 from tutor.lesson.models import Param
-
-EXPECT_TOLERANCE = 1e-4
-ASK_TOLERANCE = 0.01
+from tutor.lesson.tolerance import ASK_TOLERANCE, EXPECT_TOLERANCE
 
 # called after each iteration of a `repeat` with (iteration, series so far); False stops it
 Progress = Callable[[int, Mapping[str, list[float]]], bool]

@@ -26,6 +26,7 @@ from tutor.lesson.models import (
     TensorSpec,
     describe_value,
 )
+from tutor.lesson.predicts import with_predictions
 from tutor.lesson.source import Source, YamlPath, read_source
 
 LESSON_SUFFIXES = (".yaml", ".yml")
@@ -53,6 +54,7 @@ class StepCode:
     compare: list[Code]
     plot: list[Code]
     expect: list[tuple[Code, Any]]
+    predicts: int | None = None  # of an `ask`: the later step that computes its value
 
     @property
     def reads(self) -> frozenset[str]:
@@ -103,7 +105,7 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
     if problems:
         raise LessonError(problems)
     code = [_compile_step(lesson, source, i) for i in range(len(lesson.steps))]
-    return LessonFile(lesson, path, source, code)
+    return LessonFile(lesson, path, source, with_predictions(code))
 
 
 def find_lessons(folder: Path) -> list[Path]:
