@@ -272,17 +272,17 @@ async def test_a_store_that_cannot_be_used_is_said_and_the_lesson_goes_on(
 
 
 def test_which_questions_are_predictions() -> None:
-    from tutor.app.predictions import computing_step, reveal_step
     from tutor.engine.run import Run
     from tutor.lesson import load_lesson
+    from tutor.session.predictions import reveal_step
 
     from .conftest import LESSONS
 
     layer = load_lesson(LAYER)
-    assert computing_step(layer, 2) == 3  # mse(y_hat, y), then loss = mse(y_hat, y)
+    assert layer.code[1].predicts == 3  # mse(y_hat, y), then loss = mse(y_hat, y)
     lstm = load_lesson(LESSONS / "12-lstm.yaml")
-    assert computing_step(lstm, 4) == 5  # (f * c + i * g)[0], then c = f * c + i * g
+    assert lstm.code[3].predicts == 5  # (f * c + i * g)[0], then c = f * c + i * g
     neuron = Run(load_lesson(LESSONS / "02-neuron.yaml"), device="cpu")
-    assert computing_step(neuron.file, 2) is None  # the code does not say ...
+    assert neuron.file.code[1].predicts is None  # the code does not say ...
     neuron.goto(3)
     assert reveal_step(neuron, 2) == 3  # ... the numbers do: z = products.sum() + b

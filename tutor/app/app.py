@@ -21,15 +21,15 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from tutor.app.config import AppConfig
-from tutor.app.progress import ProgressKeeper
 from tutor.app.theme import TUTOR_THEME
+from tutor.session import Recorder
 
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
     from tutor.app.engine import Engine
     from tutor.app.screens.lesson import LessonScreen
-    from tutor.app.session import Report
     from tutor.lesson import LessonFile
+    from tutor.session import Report
 
 EngineLoader = Callable[[str | None], "Engine"]
 LIST_GRACE = 0.5
@@ -55,7 +55,8 @@ class TutorApp(App[None]):
         self.engine_error = ""
         self.engine_started = time.monotonic()
         self.reports: list[Report] = []  # what the learner did in this session, in order
-        self.progress = ProgressKeeper(config)  # the learner is the config's, and only that
+        # the learner is the config's, and only that
+        self.progress = Recorder(config.learner, config.data)
         self._progress_warned = False
         self._engine_loader = engine_loader
         self._engine_requested = False

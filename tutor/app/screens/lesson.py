@@ -28,7 +28,6 @@ from tutor.app.screens.lesson_ahead import LessonAhead
 from tutor.app.screens.lesson_answers import LessonAnswers
 from tutor.app.screens.lesson_knobs import LessonKnobs
 from tutor.app.screens.lesson_resume import LessonResume
-from tutor.app.session import LessonSession, Report, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
 from tutor.app.widgets.intro import IntroPanel
 from tutor.app.widgets.keybar import KeyBar
@@ -42,6 +41,7 @@ from tutor.app.widgets.step_pane import StepPane
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.app.widgets.topbar import TopBar
 from tutor.lesson import LessonError, LessonFile, pick
+from tutor.session import LessonSession, Report, Reporter
 
 WAITING = (
     "This lesson opens as soon as torch has loaded: once per session, a second or two. "

@@ -9,11 +9,11 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tutor.app.session import LessonSession
 from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.question import ANSWER_START, QuestionPanel
 from tutor.app.widgets.question_parts import AnswerInput
 from tutor.app.widgets.step_scroll import StepScroll
+from tutor.session import LessonSession
 
 
 class LessonAnswers(Screen[None]):

@@ -14,10 +14,10 @@ from textual.worker import get_current_worker
 
 from tutor.app.knob import Knob, Value
 from tutor.app.screens.lesson_work import LessonWork, StepComputed
-from tutor.app.session import LessonSession
 from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.lesson import pick
+from tutor.session import LessonSession
 
 
 class LessonKnobs(LessonWork):

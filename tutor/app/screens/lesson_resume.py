@@ -11,8 +11,8 @@ from textual.worker import get_current_worker
 
 from tutor.app.screens.lesson_work import LessonWork, StepComputed
 from tutor.app.screens.resume import ResumeScreen
-from tutor.app.session import LessonSession
-from tutor.lesson import LessonFile, pick
+from tutor.lesson import LessonFile
+from tutor.session import LessonSession, ResumePoint, resume_point
 
 
 class LessonResume(LessonWork):
@@ -21,6 +21,7 @@ class LessonResume(LessonWork):
     def __init__(self) -> None:
         super().__init__()
         self.resume_to = 0  # the step chosen, until the Run can go there
+        self.point: ResumePoint | None = None  # what the saved progress says
         self.offered = False
 
     def _loaded(self, lesson: LessonFile) -> None:
@@ -31,20 +32,14 @@ class LessonResume(LessonWork):
 
     def offer_resume(self, lesson: LessonFile) -> None:
         """Ask, when this learner has been in this lesson before (past step 0)."""
-        model = lesson.lesson
-        saved = self.tutor.progress.lesson(model.id)
-        if saved is None or saved.last_index < 1:
+        lesson_id = lesson.lesson.id
+        saved = self.tutor.progress.lesson(lesson_id)
+        events = self.tutor.progress.events(lesson_id) if saved is not None else []
+        point = resume_point(lesson, saved, self.tutor.lang, events)
+        if point is None:
             return
-        ids = [model.step_id(i) for i in range(len(model.steps))]
-        if saved.last_step in ids:  # by id: the lesson may have changed since
-            step = ids.index(saved.last_step) + 1
-        else:
-            step = min(saved.last_index, len(ids))
-        title = pick(model.steps[step - 1].title, self.tutor.lang)
-        done = "You finished it before." if saved.completed else ""
-        if saved.right or saved.wrong:
-            done += f" Answers so far: {saved.right} right, {saved.wrong} wrong."
-        screen = ResumeScreen(step, len(ids), title, done.strip())
+        self.point = point
+        screen = ResumeScreen(point.step, point.total, point.title, point.note)
         self.app.push_screen(screen, callback=self._chosen)
 
     def _chosen(self, step: int | None) -> None:
@@ -57,22 +52,20 @@ class LessonResume(LessonWork):
         self.resume()
 
     def resume(self) -> None:
-        session, target = self.session, self.resume_to
-        if session is None or target <= session.position or self.busy:
+        session, target, point = self.session, self.resume_to, self.point
+        if session is None or point is None or target <= session.position or self.busy:
             return
         self.resume_to = 0
         self.begin_work(f"resuming at step {target}…", target)
-        self._go(session, target)
+        self._go(session, point)
 
     @work(thread=True, exclusive=True, group="step", exit_on_error=False)
-    def _go(self, session: LessonSession, target: int) -> None:
+    def _go(self, session: LessonSession, point: ResumePoint) -> None:
         worker = get_current_worker()
         progress = self.live_progress(session, -1, lambda: worker.is_cancelled)
         problem = ""
         try:
-            while session.position < target and not worker.is_cancelled:
-                if not session.forward(progress):
-                    break
+            session.resume(point, progress, lambda: worker.is_cancelled)
         except Exception as error:  # never a traceback on screen
             problem = f"{type(error).__name__}: {error}"
         if not worker.is_cancelled:

@@ -27,7 +27,6 @@ from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
 from tutor.app.engine import StartError
-from tutor.app.session import LessonSession, Reporter
 from tutor.app.widgets.error_panel import ErrorPanel
 from tutor.app.widgets.live_plot import LivePlot
 from tutor.app.widgets.navbar import NavBar
@@ -37,6 +36,7 @@ from tutor.app.widgets.step_pane import StepPane, warm_up
 from tutor.app.widgets.topbar import TopBar
 from tutor.engine.views import StepView
 from tutor.lesson import LessonError, LessonFile, load_lesson, pick
+from tutor.session import LessonSession, Reporter
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp

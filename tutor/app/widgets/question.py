@@ -1,7 +1,7 @@
 """The question of an `ask` or `choose` step: an input for a number, or the options to pick
 from; the verdict, the hints revealed so far, and the explanation once it is answered.
 
-The panel only draws a `Question` and an `Attempt` (tutor.app.session) and posts what the learner
+The panel only draws a `Question` and an `Attempt` (tutor.session) and posts what the learner
 did; the screen checks it with the Run and hands the new attempt back.
 """
 
@@ -21,8 +21,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Button, Input
 
-from tutor.app.predictions import Reveal
-from tutor.app.session import Attempt, Question
 from tutor.app.widgets.fitted import Fitted
 from tutor.app.widgets.frame import Frame
 from tutor.app.widgets.kept_styles import KeptStyles
@@ -37,6 +35,7 @@ from tutor.app.widgets.question_parts import (
 from tutor.app.widgets.reveal import reveal_line
 from tutor.app.widgets.step_scroll import StepScroll
 from tutor.render.prose import Prose
+from tutor.session import Attempt, Question, Reveal
 
 ANSWER_START = "0123456789-.(+"
 """Typing one of these on the lesson screen starts an answer to an `ask`."""

@@ -9,8 +9,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.app.predictions import Reveal
 from tutor.app.widgets.fitted import Fitted
+from tutor.session import Reveal
 
 
 def reveal_line(reveal: Reveal, *, at: bool = True) -> Text:

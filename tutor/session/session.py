@@ -2,22 +2,25 @@
 
 The numbers live in the Run; this object keeps only what the Run does not know (answers tried,
 hints revealed, the score) and reports each step reached, answer given, hint shown and knob
-turned through `Reporter`: the app saves them (tutor.app.progress). No Textual here, and no
-torch at import time.
+turned through `Reporter` (a `Recorder` saves them). Every front-end drives this one object,
+so a question is asked, checked, hinted and saved by one piece of code. No UI here, and no
+torch at import time: the Run is handed in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from tutor.app.predictions import Reveal, computing_step, reveal_step
 from tutor.lesson import pick
+from tutor.lesson.tolerance import close_enough
+from tutor.session.predictions import Reveal, ask_tolerance, reveal_step
 
 if TYPE_CHECKING:
     from tutor.engine.run import Progress, Run
     from tutor.engine.views import StepView
+    from tutor.session.resume import ResumePoint
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Attempt:
     solved: bool = False
     gave_up: bool = False
     feedback: str = ""  # the verdict on the last try, "" before any
-    correct: bool | None = None  # of the last try
+    correct: bool | None = None  # of the last try; None when it could not be read
     picked: int | None = None  # the last option chosen (choose)
     expected: float | None = None  # the right number, once solved or given up (ask)
     first_given: float | None = None  # the first number tried: the prediction (ask)
@@ -97,6 +100,7 @@ class LessonSession:
         return bool(self.run.lesson.steps[k - 1].repeat)
 
     def forward(self, progress: Progress | None = None) -> bool:
+        """Run (or restore) the next step and report it reached; False when it cannot move."""
         moved = self.run.forward(progress)
         if moved:
             k = self.run.position
@@ -105,6 +109,19 @@ class LessonSession:
             title = pick(self.run.lesson.title, self.run.lang)
             self._report(Report("step", *self._ids(), k, total=self.total, title=title))
         return moved
+
+    def go_to(
+        self,
+        target: int,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Step forward to `target`, reporting each step on the way (they may repeat, so a
+        worker calls this and may cancel); True when it got there."""
+        while self.position < target and not (cancelled and cancelled()):
+            if not self.forward(progress):
+                break
+        return self.position >= target
 
     def set_param(self, name: str, value: object, progress: Progress | None = None) -> int:
         """Turn a knob: the Run re-runs from the first step that reads it (returned, 0 if
@@ -121,6 +138,10 @@ class LessonSession:
         """(right, asked): questions answered right (not given up) of those shown so far."""
         right = sum(1 for k in self.seen if self.attempt(k).solved)
         return right, len(self.seen)
+
+    def given_up(self) -> int:
+        """How many questions shown so far were given up (or left unanswered)."""
+        return sum(1 for k in self.seen if self.attempt(k).gave_up)
 
     @property
     def questions(self) -> int:
@@ -140,6 +161,37 @@ class LessonSession:
     def at_end(self) -> bool:
         return self.run.position >= self.run.total
 
+    # ---------------------------------------------------------------- resume
+
+    def restore(self, point: ResumePoint) -> None:
+        """Take back what was done with the questions before (tries, hints, solved, given
+        up), by step id: the lesson may have changed since."""
+        ids = [self.run.lesson.step_id(i) for i in range(self.total)]
+        for step_id, saved in point.attempts.items():
+            if step_id in ids:
+                k = ids.index(step_id) + 1
+                question = self.question(k)
+                if question is not None:
+                    restored = replace(saved, feedback="", correct=None)
+                    if question.kind == "choose":  # the saved answer is an option's index
+                        restored.first_given = None
+                    self.attempts[k] = restored
+
+    def resume(
+        self,
+        point: ResumePoint,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Restore the saved attempts and go to the saved step; True when it got there. The
+        steps on the way are computed (and may repeat): call it from a worker."""
+        self.restore(point)
+        there = self.go_to(point.step, progress, cancelled)
+        for k, attempt in self.attempts.items():
+            if attempt.finished and k <= self.position and self.run.done(k):
+                self._settle(k, attempt)
+        return there
+
     # ---------------------------------------------------------------- questions
 
     def question(self, k: int | None = None) -> Question | None:
@@ -151,7 +203,7 @@ class LessonSession:
         hints = tuple(pick(h, lang) for h in step.hint_list())
         explain = pick(step.explain, lang)
         if step.ask is not None:
-            predicts = computing_step(self.run.file, k)
+            predicts = self.run.file.code[k - 1].predicts
             return Question("ask", pick(step.ask, lang), (), hints, explain, None, predicts)
         if step.choose is not None:
             options = tuple(pick(o, lang) for o in step.choose.options)
@@ -162,6 +214,24 @@ class LessonSession:
     def attempt(self, k: int | None = None) -> Attempt:
         k = self.run.position if k is None else k
         return self.attempts.setdefault(k, Attempt())
+
+    def reply(self, text: str) -> Attempt:
+        """A line typed to the current question, whichever kind: a number (or arithmetic) for
+        an `ask`, an option's number from 1 for a `choose`. One that cannot be read counts as
+        no try: `correct` is None and `feedback` says what to type."""
+        question = self.question()
+        if question is not None and question.kind == "choose":
+            try:
+                number = int(text.strip())
+            except ValueError:
+                number = 0
+            if not 1 <= number <= len(question.options):
+                attempt = self.attempt()
+                attempt.correct = None
+                attempt.feedback = f"answer with a number from 1 to {len(question.options)}"
+                return attempt
+            return self.choose(number - 1)
+        return self.answer(text)
 
     def answer(self, text: str) -> Attempt:
         """Check a typed answer to the current `ask`; a wrong one reveals the next hint."""
@@ -224,7 +294,8 @@ class LessonSession:
         return self.give_up()
 
     def give_up(self) -> Attempt:
-        """Show the answer of the current question (`g`, or `h` after the last hint)."""
+        """Show the answer of the current question (`g`, `h` after the last hint, or the end
+        of input in `--plain`)."""
         k = self.run.position
         attempt = self.attempt(k)
         question = self.question(k)
@@ -250,13 +321,13 @@ class LessonSession:
         return [r for r in found if r is not None]
 
     def reveal(self, k: int) -> Reveal | None:
-        """Step k's prediction against the value, once a number was tried."""
+        """Step k's prediction against the value, once a number was tried; "close" by the
+        one rule (tutor.lesson.tolerance) that checked the answer."""
         attempt = self.attempt(k)
         real = self.run.outcome(k).answer if self.run.done(k) else None
         if attempt.first_given is None or real is None:
             return None
-        tolerance = self.run.lesson.steps[k - 1].tolerance or 0.01
-        correct = abs(attempt.first_given - real) <= tolerance + tolerance * abs(real)
+        correct = close_enough(attempt.first_given, real, ask_tolerance(self.run, k))
         return Reveal(k, attempt.first_given, real, correct)
 
     def answer_text(self, k: int | None = None) -> str:
@@ -277,6 +348,21 @@ class LessonSession:
         question = self.question(k)
         if question and attempt.hints_shown < len(question.hints):
             attempt.hints_shown += 1
+
+    def _settle(self, k: int, attempt: Attempt) -> None:
+        """A restored, finished attempt gets the answer and verdict the Run now computes."""
+        question = self.question(k)
+        if question is None:
+            return
+        if question.kind == "ask":
+            attempt.expected = self.run.outcome(k).answer
+        if attempt.solved:
+            attempt.correct = True
+            if question.correct_option is not None:
+                attempt.picked = question.correct_option
+                attempt.feedback = f"right: {question.options[question.correct_option]}"
+            else:
+                attempt.feedback = f"right: {self.answer_text(k)}"
 
     def _ids(self) -> tuple[str, str]:
         k = max(self.run.position, 1)

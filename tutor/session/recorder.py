@@ -1,10 +1,10 @@
-"""The app's side of the progress store: one learner, named by the config and nothing else.
+"""The session's side of the progress store: one learner, every `Report` written at once.
 
-Every `Report` a lesson screen sends up is written at once (each write is its own SQLite
-transaction, ~0.1 ms), so a step shown is a step saved and `kill -9` loses nothing already
-done. The learner's name comes only from `AppConfig.learner` (the classroom server sets it from
-the SSH login) or the local user: no key, field or file can point a session at another
-student's rows. A store that cannot be opened or written turns saving off with one notice; the
+Every front-end saves through this one path (the app, `--plain`, the classroom): a step shown is
+a step saved (each write is its own SQLite transaction, ~0.1 ms), so `kill -9` loses nothing
+already done. The learner's name is given by the caller (the classroom server sets it from the
+SSH login) or is the local user: no key, field or file can point a session at another student's
+rows. A store that cannot be opened or written turns saving off, with `problem` saying why; the
 lesson goes on.
 """
 
@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tutor.progress import LearnerProgress, LessonProgress, ProgressStore, local_learner
+from tutor.progress import Event, LearnerProgress, LessonProgress, ProgressStore, local_learner
 from tutor.progress.store import StoreError
 
 if TYPE_CHECKING:
-    from tutor.app.config import AppConfig
-    from tutor.app.session import Report
+    from tutor.session.session import Report
 
 PROBLEMS = (sqlite3.Error, OSError, StoreError, ValueError)
 
 
-class ProgressKeeper:
+class Recorder:
     """Opens the store on first use (from any thread) and saves reports into it."""
 
-    def __init__(self, config: AppConfig) -> None:
-        self.name = config.learner or local_learner()
-        self.data = config.data
+    def __init__(self, learner: str | None = None, data: Path | None = None) -> None:
+        self.name = learner or local_learner()
+        self.data = data
         self.problem = ""  # why nothing is saved, once something went wrong
         self._learner: LearnerProgress | None = None
         self._lock = threading.Lock()
@@ -64,6 +64,17 @@ class ProgressKeeper:
         except PROBLEMS as error:
             self._broken(error)
             return {}
+
+    def events(self, lesson_id: str) -> list[Event]:
+        """What this learner did in one lesson, oldest first: what a resume restores."""
+        learner = self.learner
+        if learner is None:
+            return []
+        try:
+            return learner.events(lesson_id)
+        except PROBLEMS as error:
+            self._broken(error)
+            return []
 
     def save(self, report: Report) -> bool:
         """Write one report; False when saving is off (then `problem` says why)."""
