@@ -24,12 +24,21 @@ from tutor.progress.schema import MIGRATIONS
 
 DB_NAME = "progress.db"
 EVENT_KINDS = ("reach", "answer", "hint", "give-up", "knob", "complete", "reset")
+MAX_STORED_TEXT = 500
+"""Characters kept of what a learner typed (an answer, a statement): five 1 MB pastes must not
+grow the store by 5 MB. The cut is marked with the length dropped."""
 
 
 def default_data_dir() -> Path:
     """`TUTOR_DATA_DIR` when set (tests, classrooms), else the platform's user data dir."""
     override = os.environ.get("TUTOR_DATA_DIR")
     return Path(override) if override else Path(user_data_dir("tutor", appauthor=False))
+
+
+def _capped(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_STORED_TEXT:
+        return text
+    return f"{text[:MAX_STORED_TEXT]}…(+{len(text) - MAX_STORED_TEXT:,} chars)"
 
 
 def local_learner() -> str:
@@ -259,7 +268,7 @@ class LearnerProgress:
                 step_id,
                 kind,
                 attempt,
-                answer,
+                _capped(answer),
                 None if correct is None else int(correct),
                 hints_used,
                 time.time(),
