@@ -1,15 +1,88 @@
-"""Caps that keep a teacher's lesson or a learner's answer from exhausting the machine."""
+"""Every budget a lesson or an answer runs under, set here and nowhere else.
+
+A lesson comes from a teacher and an answer from a learner; neither may take the machine down.
+So every budget holds *before* the work is done: each torch operation's result is sized (and,
+for matrix products and convolutions, its work counted) by running it first on shape-only
+`meta` tensors, torch's own shape inference, which allocates nothing; the lesson's whole state
+has a cap; a csv is refused by its file size before it is parsed; and every evaluation runs
+under a time budget checked between operations, which also answers a cancel from another
+thread. The docs name these budgets (docs/authoring.md, "Budgets").
+
+Limits that the format layer enforces itself (it cannot import the engine) live beside their
+checks and are named here too, so this module is the one list.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from math import prod
+from typing import Any
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from tutor.engine.errors import LessonRuntimeError
+from tutor.lesson.answers import MAX_ANSWER_CHARS, MAX_ANSWER_EXPONENT
+from tutor.lesson.expressions import MAX_CODE_CHARS, MAX_DEPTH
+from tutor.lesson.source import MAX_BYTES as MAX_LESSON_BYTES
+from tutor.lesson.source import MAX_DEPTH as MAX_YAML_DEPTH
+from tutor.lesson.source import MAX_NODES as MAX_YAML_NODES
 
-MAX_ELEMENTS = 10_000_000  # per tensor; ~40 MB of float32
+MAX_ELEMENTS = 10_000_000
+"""Elements in one tensor (a result, a view, a tensor spec): about 40 MB of float32."""
+MAX_WORK = 2_000_000_000
+"""Multiply-adds of one operation (matmul: rows × cols × inner; conv: outputs × window), about
+a second of one core: an operation cannot be interrupted once started, so it is sized first."""
+MAX_STATE_BYTES = 512 * 2**20
+"""All tensors a lesson holds at once (its state after any statement)."""
+MAX_KEPT_BYTES = 1536 * 2**20
+"""All tensors a Run keeps for stepping back (every step's frame together)."""
+MAX_CSV_BYTES = 16 * 2**20
+"""A csv file, refused by its size before a byte of it is parsed."""
+STEP_SECONDS = 10.0
+"""One evaluation: a step (with its `repeat` or `sweep`), a learner's statement."""
 MAX_REPEAT = 100_000
 MAX_INT_BITS = 4_096  # Python integers built by ** in expressions
+MAX_SEED = 2**63 - 1  # what torch's generator takes
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "MAX_ANSWER_EXPONENT",
+    "MAX_CODE_CHARS",
+    "MAX_CSV_BYTES",
+    "MAX_DEPTH",
+    "MAX_ELEMENTS",
+    "MAX_INT_BITS",
+    "MAX_KEPT_BYTES",
+    "MAX_LESSON_BYTES",
+    "MAX_REPEAT",
+    "MAX_SEED",
+    "MAX_STATE_BYTES",
+    "MAX_WORK",
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
+    "STEP_SECONDS",
+    "Budget",
+    "Cancelled",
+    "OutOfTime",
+    "check_numel",
+    "check_state",
+    "state_bytes",
+]
+
+
+class OutOfTime(LessonRuntimeError):
+    """An evaluation ran past its time budget; raised between two operations."""
+
+
+class Cancelled(Exception):
+    """An evaluation was stopped from another thread (`Run.cancel()`); not a lesson error, so
+    nothing turns it into a message and the step it stopped is not kept."""
 
 
 def check_numel(shape: Iterable[int], what: str = "tensor") -> None:
@@ -25,5 +98,193 @@ def check_numel(shape: Iterable[int], what: str = "tensor") -> None:
         )
 
 
+def state_bytes(values: Iterable[Any]) -> int:
+    """Bytes held by the tensors among `values` (lists of tensors too; a shared tensor once)."""
+    seen: set[int] = set()
+    total = 0
+    for value in values:
+        items = value if isinstance(value, list | tuple) else (value,)
+        for v in items:
+            if isinstance(v, torch.Tensor) and id(v) not in seen:
+                seen.add(id(v))
+                total += v.numel() * v.element_size()
+                grad = v.grad if v.is_leaf else None
+                if grad is not None:
+                    total += grad.numel() * grad.element_size()
+    return total
+
+
+def check_state(state: Mapping[str, Any]) -> None:
+    """Refuse a state whose tensors together pass MAX_STATE_BYTES (sixty tensors under the
+    per-tensor cap are still too many)."""
+    total = state_bytes(state.values())
+    if total > MAX_STATE_BYTES:
+        raise LessonRuntimeError(
+            f"the lesson now holds {_mb(total)} of tensors; the limit is {_mb(MAX_STATE_BYTES)}"
+        )
+
+
+# ------------------------------------------------------------------ the budget of one evaluation
+
+
+@dataclass
+class _Clock:
+    deadline: float
+    seconds: float
+    what: str
+    cancel: threading.Event | None
+
+
+# operations whose result size depends on the values, so meta tensors cannot size them; each
+# is bounded by its input (a mask selects at most every element) or sized by its caller
+_UNSIZED = frozenset(
+    {
+        "aten::_local_scalar_dense",
+        "aten::is_nonzero",
+        "aten::equal",
+        "aten::nonzero",
+        "aten::masked_select",
+        "aten::bincount",
+        "aten::_unique2",
+        "aten::unique_consecutive",
+    }
+)
+# operations whose work is more than one pass over input and output: (inner size) per output
+_MATMUL = frozenset({"aten::mm", "aten::bmm", "aten::addmm", "aten::baddbmm", "aten::dot"})
+_CONV = frozenset({"aten::convolution", "aten::convolution_backward", "aten::_convolution"})
+_POOL = frozenset({"aten::max_pool2d_with_indices", "aten::avg_pool2d", "aten::max_pool2d"})
+
+
+class Budget(TorchDispatchMode):
+    """Sizes every torch operation before it runs and keeps the clock, as a dispatch mode.
+
+    Under `with budget.running(...)`, each aten operation (the evaluator's arithmetic and
+    indexing, the lesson functions' internals, autograd's backward) is first run on `meta`
+    tensors, unless its inputs make it provably small, and refused when its result would pass
+    MAX_ELEMENTS or its work MAX_WORK. Between operations it checks the deadline and the cancel
+    event, so a long `repeat` stops cleanly at an operation's edge. Thread-local, like torch's
+    modes: only the thread that evaluates pays for it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clock: _Clock | None = None
+
+    @contextmanager
+    def running(
+        self, seconds: float, what: str, cancel: threading.Event | None = None
+    ) -> Iterator[None]:
+        """Evaluate under the budget: `what` names it in the message ("this step")."""
+        outer = self._clock
+        self._clock = _Clock(time.monotonic() + seconds, seconds, what, cancel)
+        try:
+            if outer is None:
+                with self:
+                    yield
+            else:  # nested (an answer's value computed inside a step): one clock, the inner
+                yield
+        finally:
+            self._clock = outer
+
+    def tick(self) -> None:
+        """Between two operations or statements: stop if cancelled or out of time."""
+        clock = self._clock
+        if clock is None:
+            return
+        if clock.cancel is not None and clock.cancel.is_set():
+            raise Cancelled(f"{clock.what} was stopped before it finished")
+        if time.monotonic() > clock.deadline:
+            raise OutOfTime(f"{clock.what} ran past {clock.seconds:g} s")
+
+    def __torch_dispatch__(
+        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        self.tick()
+        name = func._schema.name
+        if name not in _UNSIZED and _bound(args, kwargs) > _SMALL:
+            _size(func, name, args, kwargs)
+        return func(*args, **kwargs)
+
+
+# inputs whose sizes and integer arguments multiply to no more than this cannot make a result
+# or a work count over the caps (a broadcast, a product, a padding is at most their product);
+# the slack covers the small constant factors (padding counts twice, a window adds one)
+_SMALL = min(MAX_ELEMENTS, MAX_WORK) // 16
+
+
+def _bound(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> float:
+    bound = 1.0
+    stack: list[Any] = [*args, *kwargs.values()]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, torch.Tensor):
+            for d in a.shape:
+                if d > 1:
+                    bound *= d
+        elif isinstance(a, list | tuple):
+            stack.extend(a)
+        elif isinstance(a, int | float) and not isinstance(a, bool):
+            m = abs(a)
+            if m > 1:
+                bound *= m
+            elif m != m:  # NaN: let the meta run (and torch) say what is wrong
+                return math.inf
+        if bound > _SMALL:
+            return bound
+    return bound
+
+
+def _meta(x: Any) -> Any:
+    if isinstance(x, torch.Tensor):
+        return torch.empty_strided(x.shape, x.stride(), dtype=x.dtype, device="meta")
+    if isinstance(x, list | tuple):
+        return type(x)(_meta(v) for v in x)
+    return x
+
+
+def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """Run `func` on meta tensors and refuse it if its result or its work is too large."""
+    try:
+        out = func(*_meta(args), **{k: _meta(v) for k, v in kwargs.items()})
+    except Exception:  # noqa: BLE001 - torch will say (or has no meta kernel): run it for real
+        return
+    outs = out if isinstance(out, list | tuple) else (out,)
+    biggest = max((o.numel() for o in outs if isinstance(o, torch.Tensor)), default=0)
+    if biggest > MAX_ELEMENTS:
+        shape = next(o.shape for o in outs if isinstance(o, torch.Tensor) and o.numel() == biggest)
+        raise LessonRuntimeError(
+            f"this would make a tensor of shape {_fmt(list(shape))}, {biggest:,} elements; "
+            f"the limit is {MAX_ELEMENTS:,}"
+        )
+    work = _work(name, args, biggest)
+    if work > MAX_WORK:
+        raise LessonRuntimeError(
+            f"this is about {work:,.0f} multiply-adds in one operation; the limit is "
+            f"{MAX_WORK:,} (use smaller tensors, a larger stride or fewer filters)"
+        )
+
+
+def _work(name: str, args: tuple[Any, ...], out: int) -> float:
+    """Multiply-adds: outputs × the size each output sums over."""
+    tensors = [a for a in args if isinstance(a, torch.Tensor)]
+    if name in _MATMUL and tensors:
+        inner = tensors[-1].shape[-2] if tensors[-1].dim() >= 2 else tensors[-1].shape[0]
+        return float(out) * max(int(inner), 1)
+    if name in _CONV and len(tensors) >= 2:
+        weight = tensors[1] if name != "aten::convolution_backward" else tensors[2]
+        per_output = prod(int(d) for d in weight.shape[1:])
+        return float(out) * max(per_output, 1) * (3 if name == "aten::convolution_backward" else 1)
+    if name in _POOL and len(args) > 1:
+        window = args[1]
+        size = prod(int(k) for k in window) if isinstance(window, list | tuple) else int(window)
+        return float(out) * max(size, 1)
+    return float(out)
+
+
 def _fmt(dims: list[int]) -> str:
     return "×".join(str(d) for d in dims) or "scalar"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"

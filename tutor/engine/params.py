@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from tutor.engine.errors import LessonRuntimeError
@@ -19,6 +20,8 @@ def coerce_param(name: str, spec: Param, value: Any) -> Any:
         number = float(value)
     except (TypeError, ValueError):
         raise LessonRuntimeError(f"'{name}' takes a number, not '{value}'") from None
+    if not math.isfinite(number):  # NaN passes every comparison with the range below
+        raise LessonRuntimeError(f"'{name}' takes a finite number, not {value}")
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
         raise LessonRuntimeError(f"'{name}' must lie in [{spec.min}, {spec.max}]; {value} does not")
     if isinstance(spec.value, int) and number.is_integer():

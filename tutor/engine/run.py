@@ -37,10 +37,10 @@ from tutor.engine.functions import FunctionContext, make_functions
 from tutor.engine.params import coerce_param
 from tutor.engine.tensors import build_tensor
 from tutor.engine.views import ExpectResult, PlotView, StepView, View
-from tutor.lesson import Code, LessonError, LessonFile, Pos, ShowCode, pick
-from tutor.lesson.expressions import parse_code
+from tutor.lesson import Code, LessonError, LessonFile, ShowCode, pick
+from tutor.lesson.answers import AnswerError, read_answer
 from tutor.lesson.models import Param
-from tutor.lesson.tolerance import ASK_TOLERANCE, EXPECT_TOLERANCE
+from tutor.lesson.tolerance import ASK_TOLERANCE, EXPECT_TOLERANCE, close_enough
 
 # called after each iteration of a `repeat` with (iteration, series so far); False stops it
 Progress = Callable[[int, Mapping[str, list[float]]], bool]
@@ -226,7 +226,9 @@ class Run:
     # ------------------------------------------------------------------ questions
 
     def check_answer(self, k: int, text: str) -> AnswerCheck:
-        """A learner's answer to step k's `ask`: a number or a small formula ("1/3")."""
+        """A learner's answer to step k's `ask`: a number or arithmetic on numbers ("1/3"),
+        read by `tutor.lesson.answers`, never by the lesson's evaluator: an answer cannot call
+        a lesson function, read the state or draw from the lesson's random generator."""
         outcome = self.outcome(k)
         step = self.lesson.steps[k - 1]
         expected = outcome.answer
@@ -234,16 +236,10 @@ class Run:
             raise ValueError(f"step {k} asks no numeric question")
         tolerance = step.tolerance or ASK_TOLERANCE
         try:
-            code = parse_code(
-                text, mode="eval", file="answer", origin=_ORIGIN, block=False, context="your answer"
-            )
-            given = self.evaluator.eval(code.tree, {})
-            given = _scalar(given, "your answer")
-        except (LessonError, LessonRuntimeError) as e:
-            message = str(e).split(": ", 2)[-1] if isinstance(e, LessonError) else e.message
-            return AnswerCheck(False, expected, None, message)
-        correct = abs(given - expected) <= tolerance + tolerance * abs(expected)
-        return AnswerCheck(correct, expected, given)
+            given = read_answer(text)
+        except AnswerError as e:
+            return AnswerCheck(False, expected, None, str(e))
+        return AnswerCheck(close_enough(given, expected, tolerance), expected, given)
 
     def check_choice(self, k: int, index: int) -> bool:
         choose = self.lesson.steps[k - 1].choose
@@ -529,9 +525,6 @@ class Run:
             if isinstance(value, torch.Tensor) and value.grad_fn is not None:
                 resumable = False
         return _Frame(values, self.generator.get_state(), resumable, outcome)
-
-
-_ORIGIN = Pos(1, 1)  # a learner's answer is its own one-line source
 
 
 def _labels(spec: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:

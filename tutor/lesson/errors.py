@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tutor.lesson.clean import clean_line
+
 
 @dataclass(frozen=True, order=True)
 class Pos:
@@ -20,7 +22,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.pos.line}:{self.pos.col}: {self.message}"
+        """One line whatever the message quotes: a stray escape or newline from the lesson
+        is shown, not sent to the terminal."""
+        return (
+            f"{clean_line(self.file, 500)}:{self.pos.line}:{self.pos.col}: "
+            f"{clean_line(self.message, 2000)}"
+        )
 
 
 class LessonError(Exception):

@@ -23,6 +23,11 @@ TENSOR_ATTRIBUTES = frozenset(
 )
 
 MAX_STRING = 200  # a string literal is a keyword value such as reduction='sum', never data
+MAX_CODE_CHARS = 20_000
+"""Characters in one code field (a `run` block, an `answer`): read before it is parsed."""
+MAX_DEPTH = 64
+"""Nesting of one statement's tree (a chain `a + b + …` nests one level per term): measured
+without recursion, before anything walks the tree recursively (the evaluator does)."""
 
 _NODES: tuple[type[ast.AST], ...] = (
     ast.Module,
@@ -66,6 +71,20 @@ _NODES: tuple[type[ast.AST], ...] = (
     ast.Gt,
     ast.GtE,
 )
+
+# operators Python has and lessons do not: named as the author wrote them
+_OPERATORS: dict[type[ast.AST], str] = {
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.BitOr: "'|'",
+    ast.BitAnd: "'&'",
+    ast.BitXor: "'^' (for a power write '**')",
+    ast.Invert: "'~'",
+    ast.In: "'in'",
+    ast.NotIn: "'not in'",
+    ast.Is: "'is'",
+    ast.IsNot: "'is not'",
+}
 
 _REFUSED: dict[type[ast.AST], str] = {
     ast.Import: "imports are not allowed; the tutor's functions are already there by name",
@@ -135,8 +154,27 @@ def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool, con
     `context` names where it sits ("step 3", "the answer of step 2") for the messages.
     """
     source = text.strip("\n") if not block else text
+    if len(source) > MAX_CODE_CHARS:
+        raise LessonError.at(
+            file,
+            origin,
+            f"in {context}, the code is {len(source):,} characters long; the limit is "
+            f"{MAX_CODE_CHARS:,}",
+        )
+    if "\x00" in source:
+        at = source.index("\x00")
+        line = source.count("\n", 0, at) + 1
+        col = at - (source.rfind("\n", 0, at) + 1)
+        pos = Code(source, ast.Module(body=[], type_ignores=[]), file, origin, block).pos_at(
+            line, col
+        )
+        raise LessonError.at(file, pos, f"in {context}, the code holds a NUL character")
     try:
         tree = ast.parse(source, mode=mode)
+    except (RecursionError, MemoryError):
+        raise LessonError.at(
+            file, origin, f"in {context}, the code is nested too deeply to read"
+        ) from None
     except SyntaxError as e:
         code = Code(source, ast.Module(body=[], type_ignores=[]), file, origin, block)
         line_text = _line(source, e.lineno or 1)
@@ -145,9 +183,29 @@ def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool, con
         raise LessonError.at(
             file, pos, f"in {context}, '{line_text}' is not {what} the tutor can read: {e.msg}"
         ) from None
+    _check_depth(tree, source, file, origin, block, context)
     code = Code(source, tree, file, origin, block, *_names(tree))
     _check(code, context)
     return code
+
+
+def _check_depth(
+    tree: ast.AST, source: str, file: str, origin: Pos, block: bool, context: str
+) -> None:
+    """Refuse a tree nested deeper than MAX_DEPTH, walking it with a stack, not recursion."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            code = Code(source, tree, file, origin, block)  # type: ignore[arg-type]
+            raise LessonError.at(
+                file,
+                code.pos(node),
+                f"in {context}, the expression is nested more than {MAX_DEPTH} deep "
+                "(a long chain of operators nests one level per term); split it over "
+                "several statements",
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def _line(text: str, lineno: int) -> str:
@@ -197,6 +255,8 @@ def _problem(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bytes):
             return "bytes literals are not allowed"
+        if isinstance(node.value, complex):
+            return "complex numbers are not part of lessons; tensors hold real numbers"
         if isinstance(node.value, str) and len(node.value) > MAX_STRING:
             return f"a string of {len(node.value)} characters; the limit is {MAX_STRING}"
     if isinstance(node, (ast.Assign, ast.AugAssign)):
@@ -205,7 +265,9 @@ def _problem(node: ast.AST) -> str | None:
             bad = _bad_target(target, node)
             if bad:
                 return bad
-    if not isinstance(node, _NODES) and not isinstance(node, ast.operator | ast.cmpop):
+    if type(node) in _OPERATORS:
+        return f"{_OPERATORS[type(node)]} is not part of the expressions a lesson may use"
+    if not isinstance(node, _NODES):
         return f"{type(node).__name__} is not part of the expressions a lesson may use"
     return None
 

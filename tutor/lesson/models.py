@@ -8,6 +8,7 @@ there. Models are strict and refuse unknown fields, which also makes `tutor sche
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from math import prod
 from typing import Annotated, Any, Literal
@@ -22,11 +23,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tutor.lesson.clean import clean
 from tutor.lesson.text import LANG_CODE
 
 FORMAT_VERSION = 1
 MAX_ELEMENTS = 10_000_000  # per tensor, the same cap the engine applies to computed ones
 MAX_REPEAT = 100_000
+MAX_SEED = 2**63 - 1  # the largest seed torch's generator takes
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 VIEW_KINDS = ("name", "confusion", "attention", "graph", "heatmap")
@@ -40,8 +43,10 @@ def fail(message: str, field: str | None = None, at: str = "key") -> PydanticCus
 
 
 def _text(value: Any) -> Any:
+    """Text as the learner will see it: control characters made visible here, where text
+    enters, so no escape sequence from a lesson reaches a terminal, a transcript or an export."""
     if isinstance(value, str):
-        return value
+        return clean(value)
     if isinstance(value, dict):
         if not value:
             raise fail("this text has no language in it; write a string or {en: ..., zh: ...}")
@@ -50,7 +55,7 @@ def _text(value: Any) -> Any:
                 raise fail(f"'{code}' is not a language code (en, zh, fr, zh-TW ...)")
             if not isinstance(text, str):
                 raise fail(f"the '{code}' text must be a string, not {describe_value(text)}")
-        return value
+        return {code: clean(text) for code, text in value.items()}
     raise fail(
         f"expected text (a string, or a map such as {{en: ..., zh: ...}}), "
         f"got {describe_value(value)}"
@@ -85,10 +90,17 @@ def describe_value(value: Any) -> str:
 
 
 def _labels(value: Any) -> Any:
-    if value is None or isinstance(value, str) or isinstance(value, dict):
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {
+            k: [clean(str(v)) for v in items] if isinstance(items, list) else items
+            for k, items in value.items()
+        }
+    if value is None:
         return value
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
+        return [clean(str(v)) for v in value]
     raise fail(f"labels are a list of names, not {describe_value(value)}")
 
 
@@ -199,6 +211,12 @@ class TensorSpec(Strict):
             raise fail("'arange' takes [stop], [start, stop] or [start, stop, step]")
         if self.arange is not None and len(self.arange) == 3 and self.arange[2] == 0:
             raise fail("the step of 'arange' cannot be 0")
+        if self.arange is not None and not all(math.isfinite(v) for v in self.arange):
+            raise fail("'arange' takes finite numbers; .inf and .nan have no end", "arange")
+        if self.scale is not None and not math.isfinite(self.scale):
+            raise fail("'scale' must be a finite number", "scale", "value")
+        if self.csv is not None and ("\x00" in self.csv or len(self.csv) > 1000):
+            raise fail("the csv path holds a NUL character or is too long", "csv", "value")
         n = self.numel()
         if n is not None and n > MAX_ELEMENTS:
             raise fail(f"this tensor would hold {n:,} elements; the limit is {MAX_ELEMENTS:,}")
@@ -244,6 +262,14 @@ TensorInput = Annotated[
 def _scalar(value: Any) -> Any:
     if isinstance(value, (list, dict)) or value is None:
         raise fail(f"a param's value is a number, text or true/false, not {describe_value(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise fail(f"a param's value must be a finite number, not {value}")
+    return clean(value) if isinstance(value, str) else value
+
+
+def _options(value: Any) -> Any:
+    if isinstance(value, list):
+        return [clean(v) if isinstance(v, str) else v for v in value]
     return value
 
 
@@ -256,11 +282,15 @@ class Param(Strict):
     min: float | None = None
     max: float | None = None
     step: float | None = Field(None, description="How far one key press moves the value.")
-    options: list[float | int | str | bool] | None = None
+    options: Annotated[list[float | int | str | bool] | None, BeforeValidator(_options)] = None
     help: Text | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Param:
+        for name in ("min", "max", "step"):
+            bound = getattr(self, name)
+            if bound is not None and not math.isfinite(bound):
+                raise fail(f"'{name}' must be a finite number, not {bound}", name, "value")
         if self.options is not None:
             if self.min is not None or self.max is not None:
                 raise fail("a param has either 'options' or 'min'/'max', not both")
@@ -354,11 +384,11 @@ class Choose(Strict):
 
 def _statements(value: Any) -> Any:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
+        return [clean(v) for v in value]
     if isinstance(value, str):
         if not value.strip():
             raise fail("'run' is empty")
-        return value
+        return clean(value)
     raise fail(
         f"'run' takes statements: a string (use '|' for several lines) or a list of "
         f"strings, not {describe_value(value)}"
@@ -367,7 +397,9 @@ def _statements(value: Any) -> Any:
 
 def _names(value: Any) -> Any:
     if isinstance(value, str):
-        return [value]
+        return [clean(value)]
+    if isinstance(value, list):
+        return [clean(v) if isinstance(v, str) else v for v in value]
     return value
 
 
@@ -376,7 +408,7 @@ def _expression(value: Any) -> Any:
         raise fail("an answer is a number or an expression, not true/false")
     if isinstance(value, (int, float)):
         return str(value)
-    return value
+    return clean(value) if isinstance(value, str) else value
 
 
 class Step(Strict):
@@ -519,6 +551,13 @@ class Lesson(Strict):
             raise fail(
                 f"the id '{v}' must be lowercase letters, digits and '-' (like one-layer-backprop)"
             )
+        return v
+
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, v: int) -> int:
+        if not 0 <= v <= MAX_SEED:
+            raise fail(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {v:.3g}")
         return v
 
     @field_validator("steps")

@@ -13,6 +13,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -25,6 +27,53 @@ from tutor.lesson.errors import LessonError, Pos
 
 MAX_NODES = 50_000  # after aliases are expanded; a real lesson has a few thousand
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 64  # mappings and lists nested in one another; a lesson needs about 8
+
+# the tags YAML 1.2's core schema resolves plain values to; anything else written with `!`
+# (`!!python/object`, `!!binary`, a custom `!tag`) is refused, not constructed
+_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+class _DeepYAML(MarkedYAMLError):
+    """Raised by the composer and constructor below, with the place of the node at fault."""
+
+
+class _Composer(Composer):
+    """Counts nesting as it composes, so a 900-deep file stops at MAX_DEPTH with its line,
+    long before ruamel's own recursion runs out of Python's stack."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.parser.peek_event().start_mark
+                raise _DeepYAML(
+                    problem=f"lists and mappings are nested more than {MAX_DEPTH} deep here",
+                    problem_mark=mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Constructor(RoundTripConstructor):
+    """Constructs only plain data: a node with any other tag is refused where it stands."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
+        if tag is not None and tag not in _TAGS and tag != "tag:yaml.org,2002:merge":
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            raise _DeepYAML(
+                problem=f"the tag {shown[:60]} is not allowed; a lesson holds plain text, "
+                "numbers, lists and mappings",
+                problem_mark=node.start_mark,
+            )
+        return super().construct_object(node, deep)
+
 
 YamlPath = tuple[str | int, ...]
 
@@ -74,6 +123,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
 
 def parse_text(text: str, name: str) -> Source:
     yaml = YAML(typ="rt")
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
     try:
@@ -83,6 +134,8 @@ def parse_text(text: str, name: str) -> Source:
         raise LessonError.at(name, pos, message) from None
     except YAMLError as e:  # unmarked: rare
         raise LessonError.at(name, Pos(1, 1), f"not valid YAML: {e}") from None
+    except RecursionError:  # a second line of defence behind MAX_DEPTH
+        raise LessonError.at(name, Pos(1, 1), "the file is nested too deeply to read") from None
     source = Source(file=name, data=None, lines=text.splitlines())
     if tree is None:
         raise LessonError.at(
@@ -146,6 +199,8 @@ def _mark_pos(e: MarkedYAMLError) -> Pos:
 
 def _yaml_message(e: MarkedYAMLError) -> str:
     problem = " ".join((e.problem or "").split())
+    if isinstance(e, _DeepYAML):
+        return problem
     if "'\\t'" in problem:
         return "a tab is used for indentation; YAML indents with spaces only"
     if problem.startswith("found duplicate key"):
