@@ -58,6 +58,12 @@ class Server:
         path = self.data / "server.log"
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
+    @property
+    def console(self) -> str:
+        """What the teacher's terminal showed (the server's stdout and stderr)."""
+        path = self.folder / "console.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
     def ssh_args(self, user: str, key: Path | None = None, *extra: str) -> list[str]:
         return [
             "ssh",
@@ -164,13 +170,14 @@ def start_server(
     users: tuple[str, ...] = ("ada", "bob"),
     *options: str,
     password_file: Path | None = None,
+    extra_keys: str = "",
 ) -> Server:
     if shutil.which("ssh") is None or shutil.which("tmux") is None:
         raise RuntimeError("the SSH tests need the OpenSSH client and tmux")
     folder.mkdir(parents=True, exist_ok=True)
     keys = {user: make_key(folder, user) for user in users}
     authorized = folder / "authorized_keys"
-    authorized.write_text("".join(Path(f"{k}.pub").read_text() for k in keys.values()))
+    authorized.write_text("".join(Path(f"{k}.pub").read_text() for k in keys.values()) + extra_keys)
     port = free_port()
     data = folder / "data"
     args = [
@@ -190,13 +197,14 @@ def start_server(
     ]
     if password_file is not None:
         args += ["--password-file", str(password_file)]
-    process = subprocess.Popen(
-        args,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with (folder / "console.log").open("wb") as console:
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+        )
     server = Server(folder, port, data, process, keys)
     wait_for(
         lambda: "listening on" in server.log or process.poll() is not None,

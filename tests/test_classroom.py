@@ -171,27 +171,30 @@ def test_idle_sessions_end_and_a_full_room_says_so(tmp_path: Path) -> None:
         room.stop()
 
 
-def test_failed_passwords_are_slowed_then_refused(tmp_path: Path) -> None:
+def test_failed_passwords_count_once_per_address_and_name(tmp_path: Path) -> None:
     passwords = tmp_path / "passwords"
-    subprocess.run(
-        [sys.executable, "-m", "tutor.cli", "password", str(passwords), "ada"],
-        input="correct horse\n",
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
+    for name, word in (("ada", "correct horse"), ("bob", "battery staple")):
+        subprocess.run(
+            [sys.executable, "-m", "tutor.cli", "password", str(passwords), name],
+            input=f"{word}\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
     assert "correct horse" not in passwords.read_text()
-    room = start_server(tmp_path / "room", ("bob",), password_file=passwords)
+    room = start_server(tmp_path / "room", ("ada",), password_file=passwords)
     try:
         # OpenSSH reads passwords from a terminal only; asyncssh's client types them here
+        import asyncio
+
         import asyncssh
 
-        async def attempt(password: str) -> bool:
+        async def attempt(user: str, password: str) -> bool:
             try:
                 async with asyncssh.connect(
                     "127.0.0.1",
                     room.port,
-                    username="ada",
+                    username=user,
                     password=password,
                     known_hosts=None,
                     client_keys=None,
@@ -201,15 +204,20 @@ def test_failed_passwords_are_slowed_then_refused(tmp_path: Path) -> None:
             except (asyncssh.PermissionDenied, asyncssh.DisconnectError, OSError):
                 return False
 
-        import asyncio
-
-        assert asyncio.run(attempt("correct horse"))
         started = time.monotonic()
-        for _ in range(5):
-            assert not asyncio.run(attempt("wrong"))
-        assert time.monotonic() - started > 3  # each failure waits longer
-        assert not asyncio.run(attempt("correct horse"))  # the address is now shut out
-        assert "too many failed logins" in room.log
+        for _ in range(4):
+            assert not asyncio.run(attempt("ada", "wrong"))
+        assert time.monotonic() - started > 2  # each failure waits longer
+        assert asyncio.run(attempt("ada", "correct horse"))  # 4 attempts counted 4, not 8
+        assert room.log.count("wrong password for ada from 127.0.0.1") == 4
+        assert not asyncio.run(attempt("ada", "wrong"))  # the fifth
+        assert not asyncio.run(attempt("ada", "correct horse"))  # ada's password: shut out here
+        assert "refused password for ada from 127.0.0.1: too many failed logins" in room.log
+        # the same address (a school's NAT) still lets everyone else in, and ada's key too
+        assert asyncio.run(attempt("bob", "battery staple"))
+        out = room.run("ada", "true")
+        assert "does not run commands" in out.stderr
+        assert time.monotonic() - started < 40
     finally:
         room.stop()
 

@@ -124,6 +124,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="host key, progress and log (default ./classroom-data)",
     )
     p_serve.add_argument("--max-sessions", type=int, default=40)
+    p_serve.add_argument(
+        "--max-per-student", type=int, default=2, metavar="N", help="sessions a student may hold"
+    )
+    p_serve.add_argument(
+        "--max-startups",
+        type=int,
+        default=30,
+        metavar="N",
+        help="connections that have not logged in yet (as OpenSSH's MaxStartups)",
+    )
+    p_serve.add_argument(
+        "--login-grace-time",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time to log in before the connection is closed (as OpenSSH's LoginGraceTime)",
+    )
+    p_serve.add_argument(
+        "--session-wait",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a logged-in connection that opens no session (ssh -N) is closed after this",
+    )
     p_serve.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS")
     p_serve.add_argument(
         "--lang",

@@ -45,6 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         authorized_keys=args.authorized_keys,
         password_file=args.password_file,
         max_sessions=args.max_sessions,
+        max_per_student=args.max_per_student,
+        max_startups=args.max_startups,
+        login_grace_time=args.login_grace_time,
+        session_wait=args.session_wait,
         idle_timeout=args.idle_timeout,
         lang=args.lang,
     )

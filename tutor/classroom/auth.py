@@ -1,10 +1,14 @@
 """Who may log in to a classroom: host key, students' public keys, hashed passwords, and a
-limit on failed logins per address.
+limit on failed passwords per address and name.
 
 A key in the authorized_keys file admits the student named by its comment
-(`ssh-ed25519 AAAA... ada`), so one student's key cannot open another student's progress; a
-key without a comment (or with `*`) admits any name. Passwords are stored as scrypt hashes,
-never in plain text (`tutor password FILE NAME` writes them).
+(`ssh-ed25519 AAAA... ada`), so one student's key cannot open another student's progress. A
+key without a comment (or with `*`) is a guest key: it admits only names that have no key and
+no password of their own, so it can never open a named student's progress. asyncssh checks the
+keys and enforces their options (`from=`, `no-pty`, `restrict`); options this server cannot
+honour (`command=`, `environment=`, `permitopen=`, …) are refused when the file is read, so
+the teacher learns at start, not when a student cannot log in. Passwords are stored as scrypt
+hashes, never in plain text (`tutor password FILE NAME` writes them).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import os
 import re
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,34 +49,110 @@ def host_key(data_dir: Path) -> asyncssh.SSHKey:
     return key
 
 
+KEY_TYPES = ("ssh-", "ecdsa-", "sk-")
+OPTION = re.compile(r'([A-Za-z0-9-]+)(?:="(?:[^"\\]|\\.)*")?')
+HONOURED = frozenset(
+    {
+        "from",  # asyncssh matches the client's address
+        "no-pty",  # asyncssh refuses the terminal: the student is told the tutor needs one
+        "restrict",
+        "pty",
+        "no-port-forwarding",  # forwarding, agent, X11 and user rc: always refused anyway
+        "no-agent-forwarding",
+        "no-x11-forwarding",
+        "no-user-rc",
+        "port-forwarding",
+        "agent-forwarding",
+        "x11-forwarding",
+        "user-rc",
+        "no-touch-required",
+    }
+)
+REFUSED = {
+    "command": "a classroom key runs the tutor only",
+    "environment": "sessions take no environment from keys",
+    "permitopen": "forwarding is always refused",
+    "permitlisten": "forwarding is always refused",
+    "tunnel": "forwarding is always refused",
+    "principals": "certificates are not accepted",
+    "cert-authority": "certificates are not accepted",
+}
+
+
 @dataclass(frozen=True)
 class AuthorizedKey:
-    key: asyncssh.SSHKey
-    name: str | None  # the one student it admits, or None for anyone
+    """One line of the authorized_keys file, kept whole so asyncssh enforces its options."""
 
-    def admits(self, user: str) -> bool:
-        return self.name is None or self.name == user
+    line: str
+    number: int
+    name: str | None  # the one student it admits, or None: a guest key
+    options: tuple[str, ...] = ()
+
+
+def _split_options(line: str) -> tuple[tuple[str, ...], str]:
+    """The option names before the key, and the rest of the line (key type onwards)."""
+    if line.startswith(KEY_TYPES):
+        return (), line
+    names: list[str] = []
+    pos = 0
+    while True:
+        match = OPTION.match(line, pos)
+        if match is None:
+            raise ValueError("unreadable options before the key")
+        names.append(match.group(1).lower())
+        pos = match.end()
+        if line.startswith(",", pos):
+            pos += 1
+            continue
+        if pos < len(line) and not line[pos].isspace():
+            raise ValueError("unreadable options before the key")
+        return tuple(names), line[pos:].strip()
 
 
 def read_authorized_keys(path: Path) -> list[AuthorizedKey]:
+    """Every key line, checked by asyncssh; an option this server cannot honour stops the start."""
     keys = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        parts = line.split()
-        start = next(
-            (i for i, p in enumerate(parts) if p.startswith(("ssh-", "ecdsa-", "sk-"))), None
-        )
-        if start is None or start + 1 >= len(parts):
-            raise ValueError(f"{path}:{number}: not a public key line")
+        where = f"{path}:{number}"
         try:
-            key = asyncssh.import_public_key(" ".join(parts[start : start + 2]))
+            options, rest = _split_options(line)
+            parts = rest.split(None, 2)
+            if len(parts) < 2 or not parts[0].startswith(KEY_TYPES):
+                raise ValueError("not a public key line")
+            asyncssh.import_authorized_keys(line)
         except (asyncssh.KeyImportError, ValueError) as e:
-            raise ValueError(f"{path}:{number}: {e}") from None
-        comment = " ".join(parts[start + 2 :]).strip()
-        keys.append(AuthorizedKey(key, None if comment in ("", "*") else comment))
+            raise ValueError(f"{where}: {e}") from None
+        for option in options:
+            if option not in HONOURED:
+                why = REFUSED.get(option, "tutor serve does not know it")
+                raise ValueError(
+                    f"{where}: the option {option} is not supported ({why}); remove it"
+                )
+        comment = parts[2].strip() if len(parts) > 2 else ""
+        keys.append(AuthorizedKey(line, number, None if comment in ("", "*") else comment, options))
     return keys
+
+
+def keys_by_name(
+    keys: list[AuthorizedKey], passwords: dict[str, str]
+) -> tuple[dict[str, asyncssh.SSHAuthorizedKeys | None], asyncssh.SSHAuthorizedKeys | None]:
+    """Each named student's keys, and the guest keys for names nobody owns, as asyncssh lists:
+    handed to the connection in `begin_auth`, so asyncssh matches the key and its options."""
+    named: dict[str, list[str]] = {}
+    for key in keys:
+        if key.name is not None:
+            named.setdefault(key.name, []).append(key.line)
+    guests = [key.line for key in keys if key.name is None]
+    lists: dict[str, asyncssh.SSHAuthorizedKeys | None] = {
+        name: asyncssh.import_authorized_keys("\n".join(lines)) for name, lines in named.items()
+    }
+    for name in passwords:
+        lists.setdefault(name, None)  # owns the name with a password, and has no key
+    guest = asyncssh.import_authorized_keys("\n".join(guests)) if guests else None
+    return lists, guest
 
 
 def hash_password(password: str) -> str:
@@ -123,24 +203,38 @@ def set_password(path: Path, name: str, password: str) -> None:
 
 @dataclass
 class LoginLimiter:
-    """Failed logins per address: each failure slows the next try; too many shut the door."""
+    """Failed passwords per (address, name): each slows the next try for that name from that
+    address, and `max_failures` in `window` refuse that name's passwords from that address.
+    A school's NAT puts the whole class behind one address, so nothing here is per address
+    alone: a classmate's typos never lock anyone else out, and keys are never refused here
+    (they cannot be guessed)."""
 
     max_failures: int = 5
     window: float = 600.0
-    delay: float = 1.0
-    failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    delay: float = 0.5
+    most: float = 3.0
+    keep: int = 10000  # pairs remembered at most: names are the client's to choose
+    failures: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
 
-    def _recent(self, address: str) -> deque[float]:
-        times = self.failures[address]
+    def _recent(self, address: str, name: str) -> deque[float]:
+        times = self.failures.get((address, name[:64]))
+        if times is None:
+            return deque()
         while times and times[0] < time.monotonic() - self.window:
             times.popleft()
+        if not times:
+            del self.failures[(address, name[:64])]
         return times
 
-    def blocked(self, address: str) -> bool:
-        return len(self._recent(address)) >= self.max_failures
+    def blocked(self, address: str, name: str) -> bool:
+        return len(self._recent(address, name)) >= self.max_failures
 
-    def failed(self, address: str) -> float:
-        """Record a failure; returns how long to wait before answering."""
-        times = self._recent(address)
+    def failed(self, address: str, name: str) -> float:
+        """Record one failed attempt; returns how long to wait before answering."""
+        times = self._recent(address, name)
+        if not times:
+            if len(self.failures) >= self.keep:  # forget the oldest pair
+                del self.failures[next(iter(self.failures))]
+            self.failures[(address, name[:64])] = times
         times.append(time.monotonic())
-        return min(self.delay * len(times), 5.0)
+        return min(self.delay * len(times), self.most)
