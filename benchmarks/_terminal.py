@@ -1,12 +1,11 @@
 """A real pseudo-terminal for the app benchmarks: start a program on it, send keys, and time
-when its output arrives, the way a terminal emulator would see it."""
+when its output shows, read off an emulated screen (tests/screen.py, shared with the tests)."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import pty
-import re
 import select
 import signal
 import struct
@@ -17,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ANSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]|\x1b\][^\x07]*\x07")
-QUIET = 0.01
-"""A frame is complete once no byte has come for this long after its text was seen."""
+if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which use it too
+    sys.path.insert(0, str(ROOT))
+
+from tests.screen import ScreenReader  # noqa: E402
 
 
 class Terminal:
@@ -36,7 +36,7 @@ class Terminal:
         self.pid, self.fd = pid, fd
         cols, rows = size
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.raw = bytearray()  # everything received so far, escape codes removed
+        self.reader = ScreenReader(cols, rows)
 
     def read(self, timeout: float) -> float | None:
         """Read what is there within `timeout`; the time the last byte came, or None."""
@@ -48,24 +48,21 @@ class Terminal:
         except OSError:
             return None
         at = time.perf_counter()
-        self._answer_queries(data)
-        self.raw += ANSI.sub(b"", data)
+        answer = self.reader.feed(data)
+        if answer:  # Textual asks whether frames can be drawn atomically; a terminal answers
+            os.write(self.fd, answer)
         return at
 
     def wait_for(self, text: str, timeout: float = 30.0) -> float:
-        """Seconds until `text` appears and the frame carrying it is complete."""
-        needle = text.encode()
+        """When the emulated screen first showed `text` in a complete frame (the time the
+        bytes that completed it came)."""
         deadline = time.perf_counter() + timeout
-        last = None
-        while needle not in self.raw:
+        last = time.perf_counter()
+        while not self.reader.shows(text):
             if time.perf_counter() > deadline:
-                tail = self.raw[-400:].decode(errors="replace")
-                raise TimeoutError(f"'{text}' did not appear; the screen ended with: {tail}")
-            got = self.read(0.05)
-            last = got or last
-        while (got := self.read(QUIET)) is not None:  # the rest of the same frame
-            last = got
-        assert last is not None
+                screen = self.reader.text()
+                raise TimeoutError(f"'{text}' did not appear; the screen shows:\n{screen}")
+            last = self.read(0.05) or last
         return last
 
     def settle(self, quiet: float = 0.15) -> None:
@@ -74,7 +71,6 @@ class Terminal:
             pass
 
     def send(self, keys: bytes) -> float:
-        self.raw.clear()
         sent = time.perf_counter()
         os.write(self.fd, keys)
         return sent
@@ -86,11 +82,6 @@ class Terminal:
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(self.fd)
-
-    def _answer_queries(self, data: bytes) -> None:
-        # Textual asks whether the terminal supports synchronized output; a terminal answers.
-        if b"\x1b[?2026$p" in data:
-            os.write(self.fd, b"\x1b[?2026;2$y")
 
 
 def python() -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _terminal import QUIET, ROOT, Terminal, median, percentile, python
+from _terminal import ROOT, Terminal, median, percentile, python
 
 LESSON = ROOT / "tests" / "app_lessons" / "01-layer.yaml"
 TOTAL = 8
@@ -66,7 +66,7 @@ def main() -> None:
             merged.setdefault(kind, []).extend(values)
     print(
         f"key to frame on a pseudo-terminal (100×30, cpu), {args.sessions} sessions × "
-        f"{args.rounds} rounds; frame complete = no byte for {QUIET * 1000:.0f} ms after it"
+        f"{args.rounds} rounds; a frame counts once the emulated screen shows it whole"
     )
     for kind, values in merged.items():
         ms = [1000 * v for v in values]

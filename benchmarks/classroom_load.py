@@ -1,24 +1,33 @@
 """Classroom figures over real SSH on 127.0.0.1: first screen, memory per session, and
 key-to-frame latency with many students pressing keys at once.
 
-    python benchmarks/classroom_load.py [--sessions 30] [--rounds 20] [--lesson FILE]
+    python benchmarks/classroom_load.py [--sessions 10 30 60] [--rounds 20] [--runs 5]
+                                        [--lesson FILE]
 
-Starts `tutor serve` on a free port with fresh keys and one lesson (self-attention unless
---lesson says otherwise; only its steps before the first `repeat` are used, since a repeat
-animates for a second or more),
-drives SSH sessions with asyncssh's client (a PTY each, as `ssh -t` asks), and prints the
-figures. Key to frame runs from writing the key to the arrival of the frame that shows the new
-`step k/n`, in three ways: everyone pressing → at the same instant every 3 s, through steps
-none has seen (a class following the teacher); everyone pressing ← and → as fast as frames come
-back (steps seen before); and each student at their own pace. Goals (issue 7): first screen
-under 0.5 s, at most 40 MB PSS per extra session, p95 key-to-frame under 150 ms with 30
-sessions on 2 cores.
+For each session count, `--runs` runs in a row, each on a fresh `tutor serve` on a free port
+with fresh keys and one lesson (self-attention unless --lesson says otherwise; only its steps
+before the first `repeat` are used, since a repeat animates for a second or more); then the
+spread of every figure over the runs (min, median, max) and the machine it ran on. SSH
+sessions are driven with asyncssh's client (a PTY each, as `ssh -t` asks), and each session's
+bytes feed an emulated screen (tests/screen.py, the same reader the tests use): a key is
+answered when a complete frame on that screen shows the new `step k/n` in the top bar, never
+by matching bytes. A key unanswered after 30 s stops the benchmark with what the screen shows.
+
+Key to frame runs from writing the key to the arrival of the bytes that complete that frame,
+in three ways: everyone pressing → at the same instant every 3 s, through steps none has seen
+(a class following the teacher); everyone pressing ← and → as fast as frames come back (steps
+seen before); and each student at their own pace. Goals (issue 7): first screen under 0.5 s,
+at most 40 MB PSS per extra session, p95 key-to-frame under 150 ms with 30 sessions on 2 cores.
+The client's own CPU (SSH and the emulated screens) shares the machine and is printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
+import platform
 import random
 import re
 import shutil
@@ -29,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import asyncssh
@@ -36,11 +47,18 @@ import asyncssh
 from tutor.lesson import load_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which use it too
+    sys.path.insert(0, str(ROOT))
+
+from tests.screen import ScreenReader  # noqa: E402
+
 LESSON = ROOT / "lessons" / "13-self-attention.yaml"
 PACE = 3.0
 """Seconds between two keys when the whole class presses together."""
-LIST_TEXT = b"lessons"
-STEP_TEXT = b"step 0/"  # the lesson's intro, after Enter on the list
+LIST_TEXT = "lessons"
+SIZE = (100, 30)
+KEY_TIMEOUT = 30.0
+"""Seconds a key may take before the run stops as unanswered (a person would have given up)."""
 
 
 def free_port() -> int:
@@ -73,11 +91,19 @@ def session_pids(log: Path) -> list[int]:
     return [int(p) for p in re.findall(r"session start: \S+ pid (\d+)", log.read_text())]
 
 
+class Unanswered(Exception):
+    """A key whose step the emulated screen never showed: what it showed instead."""
+
+
 class Student:
+    """One SSH session with a PTY, its bytes fed to an emulated screen (tests/screen.py)."""
+
     def __init__(self, name: str, port: int, key: asyncssh.SSHKey) -> None:
         self.name, self.port, self.key = name, port, key
-        self.buffer = bytearray()
+        self.reader = ScreenReader(*SIZE)
         self.arrived = asyncio.Event()
+        self.at = 0.0  # when the bytes last fed to the screen came
+        self._want: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
 
     async def connect(self) -> float:
         started = time.perf_counter()
@@ -85,10 +111,10 @@ class Student:
             "127.0.0.1", self.port, username=self.name, client_keys=[self.key], known_hosts=None
         )
         self.process = await self.conn.create_process(
-            term_type="xterm-256color", term_size=(100, 30), encoding=None
+            term_type="xterm-256color", term_size=SIZE, encoding=None
         )
-        self.reader = asyncio.create_task(self._read())
-        await self.wait_for(LIST_TEXT)
+        self.task = asyncio.create_task(self._read())
+        await self.wait_until(lambda: self.reader.shows(LIST_TEXT), "the lesson list", 60)
         return time.perf_counter() - started
 
     async def _read(self) -> None:
@@ -96,32 +122,74 @@ class Student:
             data = await self.process.stdout.read(65536)
             if not data:
                 return
-            self.buffer += data
-            self.arrived.set()
+            self.at = time.perf_counter()
+            answer = self.reader.feed(data)
+            if answer:  # a terminal says it draws frames whole, and Textual then does
+                self.process.stdin.write(answer)
+            if self._want is not None and self._want[0]():
+                if not self._want[1].done():
+                    self._want[1].set_result(self.at)
+                self._want = None
 
-    async def wait_for(self, text: bytes, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.buffer:
-            self.arrived.clear()
-            await asyncio.wait_for(self.arrived.wait(), max(0.01, deadline - time.monotonic()))
+    async def wait_until(self, shown: Callable[[], bool], what: str, timeout: float) -> float:
+        """When the emulated screen first showed what `shown` looks for (the arrival time of
+        the bytes that completed it)."""
+        if shown():
+            return self.at
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._want = (shown, future)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise Unanswered(
+                f"{self.name}: {what} not shown after {timeout:.0f} s; the screen shows "
+                f"step {self.reader.step()}:\n{self.reader.text()}"
+            ) from None
+        finally:
+            self._want = None
 
-    async def press_key(self, data: bytes, shows: str) -> float:
-        """Seconds from sending a key to the frame that shows `shows` (the top bar's
-        `step k/n`, drawn in the same write as the rest of the frame)."""
-        self.buffer.clear()
+    async def press_key(self, data: bytes, k: int, total: int) -> float:
+        """Seconds from sending a key to the complete frame whose top bar shows `step k/n`."""
         started = time.perf_counter()
         self.process.stdin.write(data)
-        await self.wait_for(shows.encode(), timeout=30)
-        return time.perf_counter() - started
+        shown = await self.wait_until(
+            lambda: self.reader.shows_step(k, total), f"step {k}/{total}", KEY_TIMEOUT
+        )
+        return shown - started
 
     async def close(self) -> None:
         self.process.stdin.write(b"qqq")
         self.conn.close()
-        self.reader.cancel()
+        self.task.cancel()
+
+
+Figures = dict[str, float]
+"""One run's figures by name, in ms or MB; printed as they come, then spread over the runs."""
+
+
+def machine() -> str:
+    """What the figures were measured on: CPU, cores, load, and the versions that matter."""
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        model = found.group(1).strip() if found else model
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for package in ("torch", "textual", "asyncssh", "pyte"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} ?")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{model}, {usable} of {os.cpu_count()} cores usable, load {load}; "
+        f"{platform.python_implementation()} {platform.python_version()}, {', '.join(versions)}"
+    )
 
 
 async def drive(
-    args: argparse.Namespace,
+    sessions: int,
+    rounds: int,
     steps: int,
     total: int,
     row: int,
@@ -130,7 +198,8 @@ async def drive(
     log: Path,
     zygote_pid: int,
     server_pid: int,
-) -> None:
+) -> Figures:
+    figures: Figures = {}
     names = list(keys)
     # first screens, one at a time
     firsts = []
@@ -139,19 +208,20 @@ async def drive(
         firsts.append(await student.connect())
         await student.close()
         await asyncio.sleep(0.5)
+    figures["first screen, ms"] = statistics.median(firsts) * 1000
     print(
-        f"first screen over ssh      median {statistics.median(firsts) * 1000:.0f} ms "
+        f"first screen over ssh      median {figures['first screen, ms']:.0f} ms "
         f"(of {len(firsts)}, from connect to the lesson list)"
     )
 
     base = pss_kb(zygote_pid)
-    students = [Student(name, port, keys[name]) for name in names[: args.sessions]]
+    students = [Student(name, port, keys[name]) for name in names[:sessions]]
     for student in students:
         await student.connect()
     await asyncio.sleep(2)
     pids = session_pids(log)[-len(students) :]
     together = sum(pss_kb(pid) for pid in pids) + pss_kb(zygote_pid)
-    per = (together - base) / len(students) / 1024
+    figures["memory per session, MB"] = per = (together - base) / len(students) / 1024
     print(
         f"memory per session         {per:.1f} MB PSS ({len(students)} sessions; zygote "
         f"{base / 1024:.0f} MB before, all together {together / 1024:.0f} MB)"
@@ -159,58 +229,63 @@ async def drive(
 
     for student in students:  # open the lesson in every session (row `row` of the list)
         student.process.stdin.write(b"\x1b[B" * row + b"\r")
-    await asyncio.gather(*(s.wait_for(STEP_TEXT) for s in students))
+    await asyncio.gather(
+        *(s.wait_until(lambda s=s: s.reader.step() == (0, total), "step 0", 60) for s in students)
+    )
     await asyncio.sleep(1)  # everyone reads the lesson's front page
 
     right, left = b"\x1b[C", b"\x1b[D"
 
     async def class_pace(student: Student, started: float) -> list[float]:
-        """→ at the same instant as everyone else, once a second: each step new."""
+        """→ at the same instant as everyone else, every PACE seconds: each step new."""
         times = []
         for n in range(1, steps + 1):
             await asyncio.sleep(max(0.0, started + n * PACE - time.perf_counter()))
-            times.append(await student.press_key(right, f"step {n}/{total}"))
+            times.append(await student.press_key(right, n, total))
         return times
 
     async def no_pause(student: Student, started: float) -> list[float]:
         """← and → alternately, each as soon as the last frame came: steps already seen."""
         times = []
-        for n in range(args.rounds):
-            back = n % 2 == 0
+        for n in range(rounds):
             await asyncio.sleep(0.05)
-            key, k = (left, steps - 1) if back else (right, steps)
-            times.append(await student.press_key(key, f"step {k}/{total}"))
+            key, k = (left, steps - 1) if n % 2 == 0 else (right, steps)
+            times.append(await student.press_key(key, k, total))
         return times
 
     async def reading(student: Student, started: float) -> list[float]:
         """Each student on their own: 0-1 s between keys, ← and → alternately."""
         times = []
         rng = random.Random(student.name)
-        for n in range(args.rounds):
+        for n in range(rounds):
             await asyncio.sleep(rng.uniform(0, 1))
             key, k = (left, steps - 1) if n % 2 == 0 else (right, steps)
-            times.append(await student.press_key(key, f"step {k}/{total}"))
+            times.append(await student.press_key(key, k, total))
         return times
 
-    for scenario, label in (
-        (class_pace, f"together, a key every {PACE:.0f} s ({steps} new steps)"),
-        (no_pause, "together, each key as soon as its frame came (steps seen before)"),
-        (reading, "each at their own pace, 0-1 s between keys"),
+    for scenario, short, label in (
+        (class_pace, "together", f"together, a key every {PACE:.0f} s ({steps} new steps)"),
+        (no_pause, "seen", "together, each key as soon as its frame came (steps seen before)"),
+        (reading, "own pace", "each at their own pace, 0-1 s between keys"),
     ):
         before = [cpu_seconds(pid) for pid in pids], cpu_seconds(server_pid), time.process_time()
         started = time.perf_counter()
         results = await asyncio.gather(*(scenario(s, started) for s in students))
         after = [cpu_seconds(pid) for pid in pids], cpu_seconds(server_pid), time.process_time()
         latencies = sorted(t for r in results for t in r)
-        keys = len(latencies)
-        session_cpu = (sum(after[0]) - sum(before[0])) / keys
-        server_cpu = (after[1] - before[1]) / keys
-        client_cpu = (after[2] - before[2]) / keys
+        pressed = len(latencies)
+        session_cpu = (sum(after[0]) - sum(before[0])) / pressed
+        server_cpu = (after[1] - before[1]) / pressed
+        client_cpu = (after[2] - before[2]) / pressed
         p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        figures[f"{short} p50, ms"] = statistics.median(latencies) * 1000
+        figures[f"{short} p95, ms"] = p95 * 1000
+        figures[f"{short} max, ms"] = latencies[-1] * 1000
         print(
             f"key to frame, {len(students)} sessions {label}:\n"
             f"    median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms ({keys} keys)"
+            f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms ({pressed} keys, "
+            "every one answered)"
         )
         if scenario is class_pace:  # everyone on the same step: which steps make the tail
             slowest = (max(r[n] for r in results) * 1000 for n in range(steps))
@@ -219,37 +294,32 @@ async def drive(
         print(
             f"    CPU per key: {session_cpu * 1000:.1f} ms in the session, "
             f"{server_cpu * 1000:.1f} ms in the server, {client_cpu * 1000:.1f} ms in this "
-            "client (its SSH for all the students)"
+            "client (its SSH and emulated screens for all the students)"
         )
     for student in students:
         await student.close()
+    return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--lesson", type=Path, default=LESSON)
-    args = parser.parse_args()
-    lesson = load_lesson(args.lesson).lesson
-    # the steps up to the first that repeats (a repeat animates for a second or more)
-    walk = next((k for k, step in enumerate(lesson.steps) if step.repeat), len(lesson.steps))
-    if walk < 2:
-        raise SystemExit(f"{args.lesson} repeats in its first two steps: choose another")
+def serve_and_drive(
+    sessions: int,
+    rounds: int,
+    lesson: Path,
+    walk: int,
+    total: int,
+    keys: dict[str, asyncssh.SSHKey],
+) -> Figures:
+    """One run: a fresh `tutor serve` on 127.0.0.1, driven by `sessions` students."""
     folder = Path(tempfile.mkdtemp(prefix="tutor-load-"))
     # the bundled lessons as a class would have them (the list's memory counts); another
     # lesson alone in a folder of its own
     bundled = sorted(p.resolve() for p in (ROOT / "lessons").glob("*.yaml"))
-    if args.lesson.resolve() in bundled:
-        served, row = ROOT / "lessons", bundled.index(args.lesson.resolve())
+    if lesson.resolve() in bundled:
+        served, row = ROOT / "lessons", bundled.index(lesson.resolve())
     else:
         served, row = folder / "lessons", 0
         served.mkdir()
-        shutil.copy(args.lesson, served)
-    keys = {
-        f"s{n:02d}": asyncssh.generate_private_key("ssh-ed25519", comment=f"s{n:02d}")
-        for n in range(max(args.sessions, 5))
-    }
+        shutil.copy(lesson, served)
     (folder / "keys").write_text(
         "".join(  # each key's comment is its student's name
             k.export_public_key().decode() for k in keys.values()
@@ -270,7 +340,7 @@ def main() -> None:
             "--data",
             str(data),
             "--max-sessions",
-            str(args.sessions + 5),
+            str(sessions + 5),
             "--lessons",
             str(served),
         ],
@@ -292,10 +362,60 @@ def main() -> None:
                 text=True,
             ).stdout.split()[0]
         )
-        asyncio.run(drive(args, walk, len(lesson.steps), row, port, keys, log, zygote, server.pid))
+        return asyncio.run(
+            drive(sessions, rounds, walk, total, row, port, keys, log, zygote, server.pid)
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def spread(runs: list[Figures]) -> None:
+    """Min, median and max of each figure over the runs."""
+    print(f"    {'':<26}{'min':>8}{'median':>8}{'max':>8}")
+    for name in runs[0]:
+        values = [run[name] for run in runs]
+        low, mid, high = min(values), statistics.median(values), max(values)
+        print(f"    {name:<26}{low:>8.1f}{mid:>8.1f}{high:>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[30])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=1, help="runs in a row, for each count")
+    parser.add_argument("--lesson", type=Path, default=LESSON)
+    args = parser.parse_args()
+    lesson = load_lesson(args.lesson).lesson
+    # the steps up to the first that repeats (a repeat animates for a second or more)
+    walk = next((k for k, step in enumerate(lesson.steps) if step.repeat), len(lesson.steps))
+    if walk < 2:
+        raise SystemExit(f"{args.lesson} repeats in its first two steps: choose another")
+    keys = {
+        f"s{n:02d}": asyncssh.generate_private_key("ssh-ed25519", comment=f"s{n:02d}")
+        for n in range(max(*args.sessions, 5))
+    }
+    print(f"machine: {machine()}")
+    spreads: dict[int, list[Figures]] = {}
+    for sessions in args.sessions:
+        for run in range(1, args.runs + 1):
+            print(f"\n== {sessions} sessions, run {run} of {args.runs} (load {machine_load()})")
+            try:
+                figures = serve_and_drive(
+                    sessions, args.rounds, args.lesson, walk, len(lesson.steps), keys
+                )
+            except Unanswered as lost:
+                raise SystemExit(f"a key went unanswered: {lost}") from None
+            spreads.setdefault(sessions, []).append(figures)
+    print(f"\nspread over {args.runs} run(s) in a row; machine: {machine()}")
+    for sessions, runs in spreads.items():
+        print(f"  {sessions} sessions, {args.rounds} rounds, {args.lesson.name}:")
+        spread(runs)
+
+
+def machine_load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
