@@ -27,6 +27,11 @@ def test_the_core_imports_no_textual_or_rich(package: str) -> None:
     assert "textual" not in loaded and "rich" not in loaded
 
 
+def test_the_session_imports_no_ui_and_no_torch() -> None:
+    loaded = modules_after("import tutor.session")
+    assert not loaded & {"textual", "rich", "torch"}, loaded & {"textual", "rich", "torch"}
+
+
 @pytest.mark.parametrize("package", ["tutor.lesson", "tutor.render", "tutor.cli", "tutor.app"])
 def test_the_front_imports_no_torch(package: str) -> None:
     assert "torch" not in modules_after(f"import {package}")

@@ -333,10 +333,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = resolve_lesson(args.lesson)
     device = _device(args.device)
     from tutor.plain import run_plain
-    from tutor.progress import ProgressStore, local_learner
+    from tutor.session import Recorder
 
-    learner = ProgressStore(args.data).learner(args.learner or local_learner())
-    return run_plain(path, device=device, lang=args.lang, sets=args.set, learner=learner)
+    recorder = Recorder(args.learner, args.data)
+    return run_plain(path, device=device, lang=args.lang, sets=args.set, recorder=recorder)
 
 
 def cmd_progress(args: argparse.Namespace) -> int:

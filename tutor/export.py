@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.text import Text
 
 from tutor.engine.run import Run
-from tutor.lesson import LessonFile, Step, pick
+from tutor.lesson import LessonFile, pick
 from tutor.render import StepPanel, render_view
 from tutor.render.prose import Prose, inline_markdown
+from tutor.session import LessonSession
 
 FORMATS = ("md", "html", "svg")
 
@@ -32,8 +33,9 @@ def export_lesson(
     """Run the lesson to its end and write its transcript; returns the steps written."""
     run = Run(lesson, device=device, lang=lang)
     run.run_all()
+    session = LessonSession(run)  # its questions, as every front-end presents them
     if fmt == "md":
-        out.write_text(_markdown(run, lesson, lang, width), encoding="utf-8")
+        out.write_text(_markdown(session, width), encoding="utf-8")
     else:
         console = Console(
             record=True,
@@ -42,7 +44,7 @@ def export_lesson(
             color_system="truecolor",
             force_terminal=True,
         )
-        _transcript(console, run, lesson, lang)
+        _transcript(console, session)
         title = pick(lesson.lesson.title, lang)
         if fmt == "html":
             out.write_text(console.export_html(inline_styles=True), encoding="utf-8")
@@ -51,7 +53,8 @@ def export_lesson(
     return run.position
 
 
-def _transcript(console: Console, run: Run, lesson: LessonFile, lang: str) -> None:
+def _transcript(console: Console, session: LessonSession) -> None:
+    run = session.run
     intro = run.view(0)
     console.rule(Text(intro.title, style="bold"))
     if intro.text:
@@ -59,31 +62,29 @@ def _transcript(console: Console, run: Run, lesson: LessonFile, lang: str) -> No
     for k in range(1, run.position + 1):
         console.print()
         console.print(StepPanel(run.view(k)))
-        for line in _question(lesson.lesson.steps[k - 1], run, k, lang):
+        for line in _question(session, k):
             console.print(line)
 
 
-def _question(step: Step, run: Run, k: int, lang: str) -> list[Text | Prose]:
-    if step.ask is not None:
-        answer = run.outcome(k).answer
-        lines: list[Text | Prose] = [
-            Text.assemble(("? ", "bold cyan"), inline_markdown(pick(step.ask, lang)))
-        ]
-        if answer is not None:
-            lines.append(Text(f"answer: {answer:.6g}", style="green"))
-    elif step.choose is not None:
-        options = [pick(o, lang) for o in step.choose.options]
-        lines = [
-            Text.assemble(("? ", "bold cyan"), inline_markdown(pick(step.choose.question, lang)))
-        ]
-        lines += [
-            Text(f"  {n}. {o}", style="green" if n - 1 == step.choose.answer else "")
-            for n, o in enumerate(options, start=1)
-        ]
-    else:
+def _question(session: LessonSession, k: int) -> list[Text | Prose]:
+    """Step k's question as the session puts it, with its right answer shown."""
+    question = session.question(k)
+    if question is None:
         return []
-    if step.explain is not None:
-        lines.append(Prose(pick(step.explain, lang)))
+    lines: list[Text | Prose] = [
+        Text.assemble(("? ", "bold cyan"), inline_markdown(question.prompt))
+    ]
+    if question.kind == "ask":
+        answer = session.answer_text(k)
+        if answer:
+            lines.append(Text(f"answer: {answer}", style="green"))
+    else:
+        lines += [
+            Text(f"  {n}. {o}", style="green" if n - 1 == question.correct_option else "")
+            for n, o in enumerate(question.options, start=1)
+        ]
+    if question.explain:
+        lines.append(Prose(question.explain))
     return lines
 
 
@@ -93,14 +94,14 @@ def _plain(renderable: object, width: int) -> str:
     return console.export_text().rstrip()
 
 
-def _markdown(run: Run, lesson: LessonFile, lang: str, width: int) -> str:
+def _markdown(session: LessonSession, width: int) -> str:
+    run = session.run
     intro = run.view(0)
     parts = [f"# {intro.title}", ""]
     if intro.text:
         parts += [intro.text.strip(), ""]
     for k in range(1, run.position + 1):
         view = run.view(k)
-        step = lesson.lesson.steps[k - 1]
         parts += [f"## Step {k}/{view.total} · {view.title}", ""]
         if view.text:
             parts += [view.text.strip(), ""]
@@ -119,9 +120,8 @@ def _markdown(run: Run, lesson: LessonFile, lang: str, width: int) -> str:
             parts.append("")
         if view.error:
             parts += [f"> **Error:** {view.error}", ""]
-        for line in _question(step, run, k, lang):
-            parts += [
-                _plain(line, width) if isinstance(line, Text) else pick(step.explain, lang).strip(),
-                "",
-            ]
+        explain = question.explain if (question := session.question(k)) else ""
+        for line in _question(session, k):
+            text = _plain(line, width) if isinstance(line, Text) else explain.strip()
+            parts += [text, ""]
     return "\n".join(parts).rstrip() + "\n"

@@ -8,7 +8,7 @@ line from standard input, so a lesson can be taken through a pipe, a screen read
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -20,10 +20,11 @@ from tutor.engine.check import check_lesson
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.params import parse_assignment
 from tutor.engine.run import Run
-from tutor.lesson import LessonError, Step, learner_language, load_lesson, pick
+from tutor.lesson import LessonError, learner_language, load_lesson
 from tutor.progress import LearnerProgress
 from tutor.render import StepPanel
 from tutor.render.prose import Prose, inline_markdown
+from tutor.session import LessonSession, Recorder
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -83,11 +84,12 @@ def run_plain(
     sets: Sequence[str],
     stdin: TextIO | None = None,
     console: Console | None = None,
-    learner: LearnerProgress | None = None,
+    recorder: Recorder | None = None,
 ) -> int:
     """Print every step of the lesson at `path`; ask its questions on standard input.
 
-    With a `learner`, every step reached and every answer is saved as it happens.
+    The questions are the session's (tries, hints one at a time, give-up, score), as in the
+    app; with a `recorder`, every step reached and every answer is saved as it happens.
     """
     console = console or make_console()
     stdin = stdin or sys.stdin
@@ -109,124 +111,60 @@ def run_plain(
     details = [f"{run.total} steps", f"device {run.device}"]
     details += [f"{k} = {v}" for k, v in run.params.items()]
     console.print(Text(" · ".join(details), style="dim"))
-    model = lesson.lesson
-    asker = _Asker(console, stdin, language, learner, model.id)
-    while run.forward():
-        k = run.position
+    session = LessonSession(run, recorder.save if recorder is not None else None)
+    while session.forward():
         console.print()
         console.print(StepPanel(run.view()))
-        if learner is not None:
-            learner.reached(
-                model.id, model.step_id(k - 1), k, run.total, pick(model.title, language)
-            )
         if not run.blocked:
-            asker.ask(run, k, model.steps[k - 1], model.step_id(k - 1))
+            _ask(console, stdin, session)
+    if recorder is not None and recorder.problem:
+        print(f"tutor: {recorder.problem}", file=sys.stderr)
     if run.blocked:
         return EXIT_FAIL
-    if learner is not None:
-        learner.completed(model.id, model.step_id(run.total - 1))
     console.print()
     summary = f"Done: {run.total} steps."
-    if asker.asked:
-        summary += f" Questions: {asker.right} of {asker.asked} right"
-        summary += f", {asker.unanswered} unanswered." if asker.unanswered else "."
+    right, asked = session.score()
+    if asked:
+        unanswered = session.given_up()
+        summary += f" Questions: {right} of {asked} right"
+        summary += f", {unanswered} unanswered." if unanswered else "."
     console.print(Text(summary, style="bold"))
     return EXIT_OK
 
 
-class _Asker:
-    """Asks a step's question on the console and reads answers, one per line."""
-
-    def __init__(
-        self,
-        console: Console,
-        stdin: TextIO,
-        lang: str,
-        learner: LearnerProgress | None,
-        lesson_id: str,
-    ) -> None:
-        self.console, self.stdin, self.lang = console, stdin, lang
-        self.learner, self.lesson_id = learner, lesson_id
-        self.asked = self.right = self.unanswered = 0
-
-    def ask(self, run: Run, k: int, step: Step, step_id: str) -> None:
-        if step.ask is not None:
-            prompt = pick(step.ask, self.lang)
-            self._question(prompt, step, step_id, lambda text: self._numeric(run, k, text))
-        elif step.choose is not None:
-            options = [pick(o, self.lang) for o in step.choose.options]
-            prompt = (
-                pick(step.choose.question, self.lang)
-                + "\n"
-                + "\n".join(f"  {n}. {o}" for n, o in enumerate(options, start=1))
-            )
-            self._question(prompt, step, step_id, lambda text: self._choice(run, k, text, options))
-
-    def _question(
-        self, prompt: str, step: Step, step_id: str, judge: Callable[[str], bool | None]
-    ) -> None:
-        self.asked += 1
-        hints = [pick(h, self.lang) for h in step.hint_list()]
-        used = attempt = 0
-        self.console.print(Text.assemble(("? ", "bold cyan"), inline_markdown(prompt)))
-        while True:
-            line = self.stdin.readline()
-            if not line:
-                self.unanswered += 1
-                self.console.print(
-                    Text("(no answer: the question is skipped, unanswered)", style="yellow")
-                )
-                if self.learner is not None:
-                    self.learner.gave_up(self.lesson_id, step_id, attempt=attempt, hints_used=used)
-                return
-            text = line.strip()
-            self.console.print(Text(f"> {text}", style="dim"))
-            verdict = judge(text)
-            if verdict is None:  # unreadable: already explained, ask again
-                continue
-            attempt += 1
-            if self.learner is not None:
-                self.learner.answered(
-                    self.lesson_id, step_id, text, verdict, attempt=attempt, hints_used=used
-                )
-            if verdict:
-                self.right += 1
-                if step.explain is not None:
-                    self.console.print(Prose(pick(step.explain, self.lang)))
-                return
-            if hints:
-                used += 1
-                hint = inline_markdown(hints.pop(0))
-                self.console.print(Text.assemble(("hint: ", "bold yellow"), hint))
+def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
+    """Ask the current step's question, if any, reading answers one per line until it is
+    right; the end of input gives it up. What counts, and which hint comes, is the session's."""
+    question = session.question()
+    if question is None:
+        return
+    prompt = question.prompt
+    if question.kind == "choose":
+        prompt += "\n" + "\n".join(f"  {n}. {o}" for n, o in enumerate(question.options, start=1))
+    console.print(Text.assemble(("? ", "bold cyan"), inline_markdown(prompt)))
+    while not session.attempt().finished:
+        line = stdin.readline()
+        if not line:
+            session.give_up()
+            console.print(Text("(no answer: the question is skipped, unanswered)", style="yellow"))
+            return
+        text = line.strip()
+        console.print(Text(f"> {text}", style="dim"))
+        hints_before = session.attempt().hints_shown
+        attempt = session.reply(text)
+        if attempt.correct is None:  # unreadable: say what to type, and ask again
+            console.print(Text(f"✗ {attempt.feedback}", style="red"))
+        elif attempt.correct:
+            console.print(Text(f"✓ {attempt.feedback}", style="green"))
+            if question.explain:
+                console.print(Prose(question.explain))
+        else:
+            console.print(Text(f"✗ {attempt.feedback}", style="red"))
+            if attempt.hints_shown > hints_before:
+                hint = inline_markdown(question.hints[attempt.hints_shown - 1])
+                console.print(Text.assemble(("hint: ", "bold yellow"), hint))
             else:
-                self.console.print(Text("Try again.", style="yellow"))
-
-    def _numeric(self, run: Run, k: int, text: str) -> bool | None:
-        check = run.check_answer(k, text)
-        if check.given is None:
-            self.console.print(Text(f"✗ {check.message}; answer with a number", style="red"))
-            return None
-        if check.correct:
-            self.console.print(Text(f"✓ right: {check.expected:.6g}", style="green"))
-            return True
-        self.console.print(Text(f"✗ not {check.given:.6g}", style="red"))
-        return False
-
-    def _choice(self, run: Run, k: int, text: str, options: list[str]) -> bool | None:
-        try:
-            number = int(text)
-        except ValueError:
-            number = 0
-        if not 1 <= number <= len(options):
-            self.console.print(
-                Text(f"✗ answer with a number from 1 to {len(options)}", style="red")
-            )
-            return None
-        if run.check_choice(k, number - 1):
-            self.console.print(Text(f"✓ right: {options[number - 1]}", style="green"))
-            return True
-        self.console.print(Text(f"✗ not {number}", style="red"))
-        return False
+                console.print(Text("Try again.", style="yellow"))
 
 
 def print_progress(learner: LearnerProgress, console: Console | None = None) -> int:

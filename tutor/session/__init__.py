@@ -5,10 +5,10 @@ The app, `--plain`, `export` and the classroom all drive `LessonSession`; none r
 Importing this package loads no Textual, rich or torch: the Run (and so the engine) is handed in.
 """
 
-from tutor.session.predictions import Reveal
+from tutor.session.questions import Attempt, Question, Report, Reporter, Reveal
 from tutor.session.recorder import Recorder
 from tutor.session.resume import ResumePoint, resume_point
-from tutor.session.session import Attempt, LessonSession, Question, Report, Reporter
+from tutor.session.session import LessonSession
 
 __all__ = [
     "Attempt",

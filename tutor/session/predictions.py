@@ -11,33 +11,12 @@ No torch here: values from the Run are read through `.numel()` and `.item()`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.lesson.tolerance import ASK_TOLERANCE, close_enough
 
 if TYPE_CHECKING:
     from tutor.engine.run import Run
-
-
-@dataclass(frozen=True)
-class Reveal:
-    """A prediction and the value the lesson went on to compute."""
-
-    step: int  # the question's step
-    given: float
-    real: float
-    correct: bool
-
-    @property
-    def off(self) -> float:
-        return abs(self.given - self.real)
-
-    def text(self) -> str:
-        """`you said 0.3; the real value is 0.25 (off by 0.05)`."""
-        return (
-            f"you said {self.given:.6g}; the real value is {self.real:.6g} (off by {self.off:.4g})"
-        )
 
 
 def _number(value: Any) -> float | None:

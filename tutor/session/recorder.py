@@ -19,7 +19,7 @@ from tutor.progress import Event, LearnerProgress, LessonProgress, ProgressStore
 from tutor.progress.store import StoreError
 
 if TYPE_CHECKING:
-    from tutor.session.session import Report
+    from tutor.session.questions import Report
 
 PROBLEMS = (sqlite3.Error, OSError, StoreError, ValueError)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tutor.lesson import LessonFile, pick
 from tutor.progress import Event, LessonProgress
-from tutor.session.session import Attempt
+from tutor.session.questions import Attempt
 
 
 @dataclass(frozen=True)

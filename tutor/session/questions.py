@@ -1,0 +1,82 @@
+"""What a question is and what the learner did with it: plain data, for the session to fill and
+for any front-end (or renderer) to draw. Nothing here reaches the engine, not even for types, so
+the renderers can name these without leaning on torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Question:
+    """A step's question, in the learner's language."""
+
+    kind: Literal["ask", "choose"]
+    prompt: str
+    options: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    explain: str = ""
+    correct_option: int | None = None  # of a `choose`, from 0
+    predicts: int | None = None  # the later step that computes an `ask`'s value, if any
+
+
+@dataclass
+class Attempt:
+    """What the learner has done with one question so far."""
+
+    tries: int = 0
+    hints_shown: int = 0
+    solved: bool = False
+    gave_up: bool = False
+    feedback: str = ""  # the verdict on the last try, "" before any
+    correct: bool | None = None  # of the last try; None when it could not be read
+    picked: int | None = None  # the last option chosen (choose)
+    expected: float | None = None  # the right number, once solved or given up (ask)
+    first_given: float | None = None  # the first number tried: the prediction (ask)
+
+    @property
+    def finished(self) -> bool:
+        return self.solved or self.gave_up
+
+
+@dataclass(frozen=True)
+class Report:
+    """One thing worth saving: a step reached, or an answer given."""
+
+    kind: Literal["step", "answer", "hint", "gave-up", "knob"]
+    lesson_id: str
+    step_id: str
+    index: int
+    correct: bool | None = None
+    given: str = ""  # the answer as typed, the option's index, or a knob's new value
+    tries: int = 0
+    hints: int = 0  # hints shown so far
+    total: int = 0  # steps in the lesson (a step report)
+    title: str = ""  # the lesson's title (a step report)
+    name: str = ""  # the knob turned (a knob report)
+
+
+Reporter = Callable[[Report], None]
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """A prediction and the value the lesson went on to compute."""
+
+    step: int  # the question's step
+    given: float
+    real: float
+    correct: bool
+
+    @property
+    def off(self) -> float:
+        return abs(self.given - self.real)
+
+    def text(self) -> str:
+        """`you said 0.3; the real value is 0.25 (off by 0.05)`."""
+        return (
+            f"you said {self.given:.6g}; the real value is {self.real:.6g} (off by {self.off:.4g})"
+        )
