@@ -11,10 +11,12 @@ from typing import ClassVar
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tutor.lesson.clean import clean_line
 from tutor.progress import ClassRow, ProgressStore
 
 COLUMNS = ("student", "lesson", "step", "right", "wrong", "lessons done", "last activity")
@@ -22,9 +24,11 @@ REFRESH_SECONDS = 2.0
 
 
 def row_values(row: ClassRow, now: float | None = None) -> tuple[str, ...]:
+    """A row as the teacher's terminal shows it: a lesson's title is the author's text, so it
+    is cleaned (no escape codes) and cut like any field that reaches a terminal."""
     return (
-        row.learner,
-        row.title or row.lesson_id,
+        clean_line(row.learner, 64),
+        clean_line(row.title or row.lesson_id, 80),
         f"{row.step_index}/{row.total_steps}",
         str(row.right),
         str(row.wrong),
@@ -51,7 +55,7 @@ def class_table(rows: Sequence[ClassRow]) -> Table:
         )
     now = time.time()
     for row in rows:
-        table.add_row(*row_values(row, now))
+        table.add_row(*(Text(value) for value in row_values(row, now)))  # text, not markup
     return table
 
 
@@ -129,7 +133,7 @@ class ClassApp(App[None]):
         table.clear()
         now = time.time()
         for row in rows:
-            table.add_row(*row_values(row, now), key=row.learner)
+            table.add_row(*(Text(value) for value in row_values(row, now)), key=row.learner)
         active = sum(1 for r in rows if now - r.last_activity < 300)
         self.query_one("#summary", Static).update(
             f"{len(rows)} students · {active} active in the last 5 minutes · {self.store.path}"
