@@ -14,6 +14,7 @@ import torch
 
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.functions import confusion_metrics
+from tutor.engine.limits import MAX_VIEW_CLASSES
 from tutor.engine.views import (
     AttentionView,
     CompareView,
@@ -140,6 +141,11 @@ def confusion_view(
         raise LessonRuntimeError("classes are counted from 0; a negative class was found")
     n = int(max(p.max(initial=0), t.max(initial=0))) + 1
     n = max(n, len(labels) if labels else 2)
+    if n > MAX_VIEW_CLASSES:
+        raise LessonRuntimeError(
+            f"a confusion view draws at most {MAX_VIEW_CLASSES} classes, and class {n - 1} "
+            "was found; check that pred and target hold class numbers"
+        )
     matrix = np.zeros((n, n), dtype=np.int64)
     np.add.at(matrix, (t, p), 1)
     accuracy, precision, recall, f1 = confusion_metrics(matrix)

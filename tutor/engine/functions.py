@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from tutor.engine.errors import LessonRuntimeError
-from tutor.engine.limits import check_numel
+from tutor.engine.limits import OutOfTime, check_numel
 from tutor.engine.torch_errors import explain
 
 TensorLike: TypeAlias = "torch.Tensor | float | int | bool | Sequence[Any] | np.ndarray"
@@ -1095,6 +1095,8 @@ def _lesson_function(name: str, fn: Callable[..., Any], ctx: FunctionContext) ->
             if isinstance(out, torch.Tensor):
                 check_numel(out.shape)
             return out
+        except OutOfTime:
+            raise
         except LessonRuntimeError as e:
             if e.message.startswith(f"{name}:"):
                 raise

@@ -24,7 +24,7 @@ from math import prod
 from typing import Any
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
+from torch.overrides import TorchFunctionMode
 
 from tutor.engine.errors import LessonRuntimeError
 from tutor.lesson.answers import MAX_ANSWER_CHARS, MAX_ANSWER_EXPONENT
@@ -44,6 +44,8 @@ MAX_KEPT_BYTES = 1536 * 2**20
 """All tensors a Run keeps for stepping back (every step's frame together)."""
 MAX_CSV_BYTES = 16 * 2**20
 """A csv file, refused by its size before a byte of it is parsed."""
+MAX_VIEW_CLASSES = 256
+"""Classes a confusion view draws (its matrix is classes², counted before it is made)."""
 STEP_SECONDS = 10.0
 """One evaluation: a step (with its `repeat` or `sweep`), a learner's statement."""
 MAX_REPEAT = 100_000
@@ -63,6 +65,7 @@ __all__ = [
     "MAX_REPEAT",
     "MAX_SEED",
     "MAX_STATE_BYTES",
+    "MAX_VIEW_CLASSES",
     "MAX_WORK",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
@@ -100,6 +103,11 @@ def check_numel(shape: Iterable[int], what: str = "tensor") -> None:
 
 def state_bytes(values: Iterable[Any]) -> int:
     """Bytes held by the tensors among `values` (lists of tensors too; a shared tensor once)."""
+    with torch._C.DisableTorchFunction():  # queries, not operations: no budget to pass
+        return _bytes(values)
+
+
+def _bytes(values: Iterable[Any]) -> int:
     seen: set[int] = set()
     total = 0
     for value in values:
@@ -135,40 +143,41 @@ class _Clock:
     cancel: threading.Event | None
 
 
-# operations whose result size depends on the values, so meta tensors cannot size them; each
-# is bounded by its input (a mask selects at most every element) or sized by its caller
+# calls that allocate nothing worth sizing (queries, getters, views of what exists) or whose
+# result depends on the values (meta tensors cannot size them; a mask selects at most every
+# element, and the lesson functions size what they make from values before making it)
 _UNSIZED = frozenset(
-    {
-        "aten::_local_scalar_dense",
-        "aten::is_nonzero",
-        "aten::equal",
-        "aten::nonzero",
-        "aten::masked_select",
-        "aten::bincount",
-        "aten::_unique2",
-        "aten::unique_consecutive",
-    }
+    """__get__ __set__ __delete__ dim ndimension size numel nelement element_size stride
+    is_floating_point is_complex is_leaf requires_grad_ item tolist __bool__ __len__
+    __format__ __repr__ __hash__ __iter__ __index__ __int__ __float__ backward detach
+    data_ptr storage_offset is_contiguous nonzero masked_select bincount unique
+    __reduce_ex__ __deepcopy__ _is_view is_nonzero equal""".split()
 )
 # operations whose work is more than one pass over input and output: (inner size) per output
-_MATMUL = frozenset({"aten::mm", "aten::bmm", "aten::addmm", "aten::baddbmm", "aten::dot"})
-_CONV = frozenset({"aten::convolution", "aten::convolution_backward", "aten::_convolution"})
-_POOL = frozenset({"aten::max_pool2d_with_indices", "aten::avg_pool2d", "aten::max_pool2d"})
+_MATMUL = frozenset({"matmul", "__matmul__", "__rmatmul__", "mm", "bmm", "addmm"})
+_CONV = frozenset({"conv2d", "conv1d", "conv3d", "convolution"})
+_POOL = frozenset({"max_pool2d", "avg_pool2d", "max_pool2d_with_indices"})
 
 
-class Budget(TorchDispatchMode):
-    """Sizes every torch operation before it runs and keeps the clock, as a dispatch mode.
+class Budget(TorchFunctionMode):
+    """Sizes every torch call before it runs and keeps the clock, as a torch function mode.
 
-    Under `with budget.running(...)`, each aten operation (the evaluator's arithmetic and
-    indexing, the lesson functions' internals, autograd's backward) is first run on `meta`
-    tensors, unless its inputs make it provably small, and refused when its result would pass
-    MAX_ELEMENTS or its work MAX_WORK. Between operations it checks the deadline and the cancel
-    event, so a long `repeat` stops cleanly at an operation's edge. Thread-local, like torch's
-    modes: only the thread that evaluates pays for it.
+    Under `with budget.running(...)`, each call into torch (the evaluator's arithmetic and
+    indexing, the tensor methods, every torch call inside the lesson functions) is first run
+    on `meta` tensors, unless its inputs make it provably small, and refused when its result
+    would pass MAX_ELEMENTS or its work MAX_WORK; what was found is kept per operation and
+    input shapes, so a `repeat` sizes each call once. Between calls it checks the deadline and
+    the cancel event, so a long `repeat` stops cleanly at a call's edge. A function mode, not
+    a dispatch mode: a dispatch mode sees autograd's every kernel and made training three times
+    slower; backward's results have the shapes of the forward's, which were sized. Thread-local,
+    like torch's modes: only the thread that evaluates pays for it.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._clock: _Clock | None = None
+        # what sizing found, by operation and input shapes: a `repeat` sizes each op once
+        self._sized: dict[Any, str] = {}
 
     @contextmanager
     def running(
@@ -196,14 +205,23 @@ class Budget(TorchDispatchMode):
         if time.monotonic() > clock.deadline:
             raise OutOfTime(f"{clock.what} ran past {clock.seconds:g} s")
 
-    def __torch_dispatch__(
+    def __torch_function__(
         self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
     ) -> Any:
         kwargs = kwargs or {}
         self.tick()
-        name = func._schema.name
+        name = getattr(func, "__name__", "")
         if name not in _UNSIZED and _bound(args, kwargs) > _SMALL:
-            _size(func, name, args, kwargs)
+            key = _key(func, args, kwargs)
+            refusal = self._sized.get(key) if key is not None else None
+            if refusal is None:
+                refusal = _size(func, name, args, kwargs)
+                if key is not None:
+                    if len(self._sized) > 4096:
+                        self._sized.clear()
+                    self._sized[key] = refusal
+            if refusal:
+                raise LessonRuntimeError(refusal)
         return func(*args, **kwargs)
 
 
@@ -235,6 +253,25 @@ def _bound(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> float:
     return bound
 
 
+def _key(func: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+    """What decides an operation's sizes: its inputs' shapes, strides and dtypes and its
+    other arguments; None when an argument cannot be part of a key."""
+
+    def part(a: Any) -> Any:
+        if isinstance(a, torch.Tensor):
+            return (tuple(a.shape), a.stride(), a.dtype)
+        if isinstance(a, list | tuple):
+            return tuple(part(v) for v in a)
+        return a
+
+    try:
+        key = (func, part(args), tuple((k, part(v)) for k, v in kwargs.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def _meta(x: Any) -> Any:
     if isinstance(x, torch.Tensor):
         return torch.empty_strided(x.shape, x.stride(), dtype=x.dtype, device="meta")
@@ -243,26 +280,32 @@ def _meta(x: Any) -> Any:
     return x
 
 
-def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
-    """Run `func` on meta tensors and refuse it if its result or its work is too large."""
+def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str:
+    """Run `func` on meta tensors: why it is refused (its result or its work too large), or
+    "" when it may run."""
+    meta_kwargs = {k: _meta(v) for k, v in kwargs.items()}
+    if "device" in meta_kwargs:
+        meta_kwargs["device"] = "meta"
+    meta_kwargs.pop("generator", None)  # a draw from the lesson's generator: sized, not made
     try:
-        out = func(*_meta(args), **{k: _meta(v) for k, v in kwargs.items()})
-    except Exception:  # noqa: BLE001 - torch will say (or has no meta kernel): run it for real
-        return
+        out = func(*_meta(args), **meta_kwargs)
+    except Exception:  # torch will say what is wrong (or has no meta kernel): run it for real
+        return ""
     outs = out if isinstance(out, list | tuple) else (out,)
     biggest = max((o.numel() for o in outs if isinstance(o, torch.Tensor)), default=0)
     if biggest > MAX_ELEMENTS:
         shape = next(o.shape for o in outs if isinstance(o, torch.Tensor) and o.numel() == biggest)
-        raise LessonRuntimeError(
+        return (
             f"this would make a tensor of shape {_fmt(list(shape))}, {biggest:,} elements; "
             f"the limit is {MAX_ELEMENTS:,}"
         )
     work = _work(name, args, biggest)
     if work > MAX_WORK:
-        raise LessonRuntimeError(
+        return (
             f"this is about {work:,.0f} multiply-adds in one operation; the limit is "
             f"{MAX_WORK:,} (use smaller tensors, a larger stride or fewer filters)"
         )
+    return ""
 
 
 def _work(name: str, args: tuple[Any, ...], out: int) -> float:
@@ -272,9 +315,8 @@ def _work(name: str, args: tuple[Any, ...], out: int) -> float:
         inner = tensors[-1].shape[-2] if tensors[-1].dim() >= 2 else tensors[-1].shape[0]
         return float(out) * max(int(inner), 1)
     if name in _CONV and len(tensors) >= 2:
-        weight = tensors[1] if name != "aten::convolution_backward" else tensors[2]
-        per_output = prod(int(d) for d in weight.shape[1:])
-        return float(out) * max(per_output, 1) * (3 if name == "aten::convolution_backward" else 1)
+        per_output = prod(int(d) for d in tensors[1].shape[1:])
+        return float(out) * max(per_output, 1)
     if name in _POOL and len(args) > 1:
         window = args[1]
         size = prod(int(k) for k in window) if isinstance(window, list | tuple) else int(window)

@@ -14,6 +14,8 @@ stood.
 from __future__ import annotations
 
 import ast
+import functools
+import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -34,6 +36,14 @@ from tutor.engine.device import choose_device
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.evaluate import CONSTANTS, EvalError, Evaluator
 from tutor.engine.functions import FunctionContext, make_functions
+from tutor.engine.limits import (
+    MAX_KEPT_BYTES,
+    STEP_SECONDS,
+    Budget,
+    Cancelled,
+    check_state,
+    state_bytes,
+)
 from tutor.engine.params import coerce_param
 from tutor.engine.tensors import build_tensor
 from tutor.engine.views import ExpectResult, PlotView, StepView, View
@@ -44,6 +54,27 @@ from tutor.lesson.tolerance import ASK_TOLERANCE, EXPECT_TOLERANCE, close_enough
 
 # called after each iteration of a `repeat` with (iteration, series so far); False stops it
 Progress = Callable[[int, Mapping[str, list[float]]], bool]
+
+_Method = Callable[..., Any]
+
+
+def _cancellable(method: _Method) -> _Method:
+    """A public call that may compute: `Run.cancel()` from another thread stops it. The cancel
+    flag is cleared when the outermost such call starts, so a stale cancel stops nothing."""
+
+    @functools.wraps(method)
+    def call(self: Run, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            if self._depth == 0:
+                self._cancel.clear()
+            self._depth += 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            with self._lock:
+                self._depth -= 1
+
+    return call
 
 
 @dataclass(frozen=True)
@@ -99,8 +130,14 @@ class Run:
         device: str | None = None,
         params: Mapping[str, Any] | None = None,
         lang: str = "en",
+        seconds: float = STEP_SECONDS,
     ) -> None:
         self.file = lesson
+        self.seconds = seconds  # the time budget of one step (see tutor.engine.limits)
+        self._budget = Budget()
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._depth = 0  # nesting of cancellable calls running now
         self.lesson = lesson.lesson
         self.lang = lang
         self.device = choose_device(device, self.lesson.device)
@@ -124,6 +161,18 @@ class Run:
 
     # ------------------------------------------------------------------ moving
 
+    def cancel(self) -> None:
+        """Stop the computation running now (from any thread: the app's, on `q` or Ctrl-C).
+
+        It stops at the next torch operation or statement; the call that was computing
+        (`forward`, `prepare`, `goto`, `set_param`, `run_all`) raises `Cancelled`, the stopped
+        step keeps no frame and the Run stands at the last step it completed. Nothing happens
+        when nothing is computing."""
+        with self._lock:
+            if self._depth:
+                self._cancel.set()
+
+    @_cancellable
     def forward(self, progress: Progress | None = None) -> bool:
         """Run (or restore) the next step. False at the end or when the current step failed."""
         if self.position >= self.total or self.blocked:
@@ -134,6 +183,7 @@ class Run:
         self.position = target
         return True
 
+    @_cancellable
     def prepare(self) -> bool:
         """Compute the next step ahead of the learner, without moving, so that `forward` only
         restores it. The numbers are those `forward` would compute (the random generator's
@@ -151,6 +201,7 @@ class Run:
         self.position -= 1
         return True
 
+    @_cancellable
     def goto(self, k: int, progress: Progress | None = None) -> None:
         """Move to position k, computing what is missing; stops early at a failing step.
         `progress` sees every repeat computed on the way (the step is `position + 1`)."""
@@ -164,6 +215,7 @@ class Run:
     def restart(self) -> None:
         self.position = 0
 
+    @_cancellable
     def run_all(self, progress: Progress | None = None) -> list[StepOutcome]:
         while self.forward(progress):
             pass
@@ -194,6 +246,7 @@ class Run:
 
     # ------------------------------------------------------------------ knobs
 
+    @_cancellable
     def set_param(self, name: str, value: Any, progress: Progress | None = None) -> int:
         """Change a knob; returns the first step that re-ran (0 when none reads it).
         `progress` is passed to every repeat that re-runs, as in `goto`."""
@@ -281,10 +334,12 @@ class Run:
         folder = self.file.path.resolve().parent
         for name, spec in self.lesson.tensors.items():
             try:
-                state[name] = build_tensor(
-                    spec, folder, device=self.device, dtype=self.dtype, generator=self.generator
-                )
-            except (LessonRuntimeError, OSError, RuntimeError, ValueError) as e:
+                with self._budget.running(self.seconds, f"building tensor '{name}'"):
+                    state[name] = build_tensor(
+                        spec, folder, device=self.device, dtype=self.dtype, generator=self.generator
+                    )
+                check_state(state)
+            except (LessonRuntimeError, OSError, RuntimeError, ValueError, MemoryError) as e:
                 message = e.message if isinstance(e, LessonRuntimeError) else str(e)
                 raise self.file.problem(
                     self.file.where("tensors", name), f"tensor '{name}': {message}"
@@ -302,11 +357,42 @@ class Run:
         return range(self._resumable(target - 1) + 1, target + 1)
 
     def _compute(self, target: int, progress: Progress | None) -> None:
-        if self._live_at != target - 1:
-            self._resume(target - 1)
-        outcome = self._execute(target, self._live, progress)
-        self._frames[target] = self._snapshot(self._live, outcome, self._frames[target - 1])
+        try:
+            if self._live_at != target - 1:
+                self._resume(target - 1)
+            outcome = self._execute(target, self._live, progress)
+        except Cancelled:
+            self._live_at = -1  # the live state is half-run: never continue from it
+            raise
+        self._frames[target] = self._keep(target, outcome)
         self._live_at = -1 if outcome.error else target  # never continue a half-run step
+
+    def _keep(self, target: int, outcome: StepOutcome) -> _Frame:
+        """The step's frame, within MAX_KEPT_BYTES for all frames together; a step that would
+        pass it (or runs out of memory copying) fails, located, and keeps no values."""
+        previous = self._frames[target - 1]
+        assert previous is not None
+        problem = ""
+        try:
+            frame = self._snapshot(self._live, outcome, previous)
+            kept = state_bytes(
+                s.value for f in (*self._frames, frame) if f is not None for s in f.values.values()
+            )
+            if kept > MAX_KEPT_BYTES:
+                problem = (
+                    f"keeping this step to step back to would hold {kept / 2**20:,.0f} MB "
+                    f"for the lesson; the limit is {MAX_KEPT_BYTES / 2**20:,.0f} MB"
+                )
+        except MemoryError:
+            problem = "the machine ran out of memory keeping this step to step back to"
+        if not problem:
+            return frame
+        code = self.file.code[target - 1]
+        first = code.run[0] if code.run else None
+        pos = first.origin if first is not None else self.file.where("steps", target - 1)
+        error = self.file.problem(pos, f"in step {target}: {problem}")
+        failed = StepOutcome(error=error, seconds=outcome.seconds)
+        return _Frame(previous.values, self.generator.get_state(), False, failed)
 
     def _resumable(self, k: int) -> int:
         """The latest position up to k whose frame can be resumed (holds no graph)."""
@@ -321,12 +407,17 @@ class Run:
         self.generator.set_state(frame.rng)
         self._live_at = q
         for j in range(q + 1, k + 1):
+            self._live_at = -1
             self._execute(j, self._live, None)
             self._live_at = j
 
     def _execute(self, k: int, state: dict[str, Any], progress: Progress | None) -> StepOutcome:
-        with warnings.catch_warnings():  # torch's warnings would scribble over the screen
+        with (
+            warnings.catch_warnings(),  # torch's warnings would scribble over the screen
+            self._budget.running(self.seconds, "this step", self._cancel),
+        ):
             warnings.simplefilter("ignore")
+            self._budget.tick()
             return self._execute_quietly(k, state, progress)
 
     def _execute_quietly(
@@ -377,9 +468,14 @@ class Run:
 
     def _exec(self, code: Code, state: dict[str, Any], k: int) -> None:
         for statement in code.statements:
-            self._located(
-                code, k, lambda s=statement: self.evaluator.statement(s, state), statement
-            )
+            self._located(code, k, lambda s=statement: self._statement(s, state), statement)
+
+    def _statement(self, statement: ast.stmt, state: dict[str, Any]) -> None:
+        """One statement, then the budgets checked between statements: the clock (a
+        `repeat` of cheap statements has no torch operation to stop at) and the state's size."""
+        self._budget.tick()
+        self.evaluator.statement(statement, state)
+        check_state(state)
 
     def _eval(self, code: Code, state: Mapping[str, Any], k: int) -> Any:
         return self._located(code, k, lambda: self.evaluator.eval(code.tree, state))
@@ -399,6 +495,12 @@ class Run:
             quoted = code.segment(statement) if statement is not None else code.text
             raise self.file.problem(
                 code.pos(statement), f"in step {k}, '{_short(quoted)}': {e.message}"
+            ) from None
+        except (MemoryError, RecursionError) as e:
+            quoted = code.segment(statement) if statement is not None else code.text
+            what = "ran out of memory" if isinstance(e, MemoryError) else "nests too deeply"
+            raise self.file.problem(
+                code.pos(statement), f"in step {k}, '{_short(quoted)}': this {what}"
             ) from None
 
     def _backward(self, code: Code, state: dict[str, Any], k: int) -> None:

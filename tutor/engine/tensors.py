@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from tutor.engine.errors import LessonRuntimeError
-from tutor.engine.limits import check_numel
+from tutor.engine.limits import MAX_CSV_BYTES, check_numel
 from tutor.lesson.models import TensorSpec
 
 DTYPES = {
@@ -79,6 +79,12 @@ def read_csv(
 
 @lru_cache(maxsize=16)
 def _load_csv(path: Path, _mtime: int, skip_header: bool | None) -> np.ndarray:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:  # before a byte is parsed: a 287 MB file would take 1.8 GB
+        raise LessonRuntimeError(
+            f"{path.name} is {size / 2**20:,.1f} MB; a lesson's csv may be at most "
+            f"{MAX_CSV_BYTES / 2**20:,.0f} MB"
+        )
     with path.open(newline="", encoding="utf-8") as handle:
         rows = [r for r in csv.reader(handle) if r]
     if not rows:
