@@ -38,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -50,15 +49,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which use it too
     sys.path.insert(0, str(ROOT))
 
-from tests.screen import ScreenReader  # noqa: E402
+from tests.screen import Student, Unanswered  # noqa: E402
 
 LESSON = ROOT / "lessons" / "13-self-attention.yaml"
 PACE = 3.0
 """Seconds between two keys when the whole class presses together."""
-LIST_TEXT = "lessons"
-SIZE = (100, 30)
-KEY_TIMEOUT = 30.0
-"""Seconds a key may take before the run stops as unanswered (a person would have given up)."""
 
 
 def free_port() -> int:
@@ -89,78 +84,6 @@ def cpu_seconds(pid: int) -> float:
 
 def session_pids(log: Path) -> list[int]:
     return [int(p) for p in re.findall(r"session start: \S+ pid (\d+)", log.read_text())]
-
-
-class Unanswered(Exception):
-    """A key whose step the emulated screen never showed: what it showed instead."""
-
-
-class Student:
-    """One SSH session with a PTY, its bytes fed to an emulated screen (tests/screen.py)."""
-
-    def __init__(self, name: str, port: int, key: asyncssh.SSHKey) -> None:
-        self.name, self.port, self.key = name, port, key
-        self.reader = ScreenReader(*SIZE)
-        self.arrived = asyncio.Event()
-        self.at = 0.0  # when the bytes last fed to the screen came
-        self._want: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
-
-    async def connect(self) -> float:
-        started = time.perf_counter()
-        self.conn = await asyncssh.connect(
-            "127.0.0.1", self.port, username=self.name, client_keys=[self.key], known_hosts=None
-        )
-        self.process = await self.conn.create_process(
-            term_type="xterm-256color", term_size=SIZE, encoding=None
-        )
-        self.task = asyncio.create_task(self._read())
-        await self.wait_until(lambda: self.reader.shows(LIST_TEXT), "the lesson list", 60)
-        return time.perf_counter() - started
-
-    async def _read(self) -> None:
-        while True:
-            data = await self.process.stdout.read(65536)
-            if not data:
-                return
-            self.at = time.perf_counter()
-            answer = self.reader.feed(data)
-            if answer:  # a terminal says it draws frames whole, and Textual then does
-                self.process.stdin.write(answer)
-            if self._want is not None and self._want[0]():
-                if not self._want[1].done():
-                    self._want[1].set_result(self.at)
-                self._want = None
-
-    async def wait_until(self, shown: Callable[[], bool], what: str, timeout: float) -> float:
-        """When the emulated screen first showed what `shown` looks for (the arrival time of
-        the bytes that completed it)."""
-        if shown():
-            return self.at
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._want = (shown, future)
-        try:
-            return await asyncio.wait_for(future, timeout)
-        except TimeoutError:
-            raise Unanswered(
-                f"{self.name}: {what} not shown after {timeout:.0f} s; the screen shows "
-                f"step {self.reader.step()}:\n{self.reader.text()}"
-            ) from None
-        finally:
-            self._want = None
-
-    async def press_key(self, data: bytes, k: int, total: int) -> float:
-        """Seconds from sending a key to the complete frame whose top bar shows `step k/n`."""
-        started = time.perf_counter()
-        self.process.stdin.write(data)
-        shown = await self.wait_until(
-            lambda: self.reader.shows_step(k, total), f"step {k}/{total}", KEY_TIMEOUT
-        )
-        return shown - started
-
-    async def close(self) -> None:
-        self.process.stdin.write(b"qqq")
-        self.conn.close()
-        self.task.cancel()
 
 
 Figures = dict[str, float]

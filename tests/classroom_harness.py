@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncssh
+
 from .conftest import LESSONS, ROOT
+from .screen import Student
 
 TIMEOUT = 40.0
 
@@ -123,6 +126,11 @@ class Server:
 
     def pids(self, user: str) -> list[int]:
         return [int(p) for p in re.findall(rf"session start: {user} pid (\d+)", self.log)]
+
+    def student(self, user: str) -> Student:
+        """`user` over asyncssh, read off an emulated screen exactly as the load benchmark
+        reads its students (tests/screen.py); `await student.connect()` logs in."""
+        return Student(user, self.port, asyncssh.read_private_key(self.keys[user]))
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         for name in self.sessions:

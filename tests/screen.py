@@ -5,13 +5,17 @@ here, so a figure and a test cannot disagree on what counts as answered. A byte 
 miss a line drawn in pieces, or match text a later write overwrote; the emulated screen cannot.
 Like a terminal that supports synchronized output (and Textual uses it once the terminal says
 so), a frame counts only once it is complete: while one is half drawn, the reader shows the
-screen as it was before.
+screen as it was before. `Student` is one SSH session read this way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+from collections.abc import Callable
 
+import asyncssh
 import pyte
 
 SYNC = 2026 << 5
@@ -23,6 +27,11 @@ QUERY = b"\x1b[?2026$p"
 ANSWER = b"\x1b[?2026;2$y"
 """...and a terminal that does says so."""
 STEP = re.compile(r"\bstep (\d+)/(\d+)\b")
+SIZE = (100, 30)
+LIST_TEXT = "lessons"
+"""On the lesson list's screen: the session has started."""
+KEY_TIMEOUT = 30.0
+"""Seconds a key may take before it counts as unanswered (a person would have given up)."""
 
 
 class ScreenReader:
@@ -79,3 +88,93 @@ class ScreenReader:
 
     def shows_step(self, k: int, total: int) -> bool:
         return self.step() == (k, total)
+
+
+class Unanswered(Exception):
+    """A key whose step the emulated screen never showed: what it showed instead."""
+
+
+class Student:
+    """One student: an asyncssh client session with a PTY (as `ssh -t` asks), every byte
+    it receives fed to a `ScreenReader`, answering the terminal queries a terminal would."""
+
+    def __init__(self, name: str, port: int, key: asyncssh.SSHKey) -> None:
+        self.name, self.port, self.key = name, port, key
+        self.reader = ScreenReader(*SIZE)
+        self.ended = False  # the session closed its side (the app exited or crashed)
+        self.tail = b""  # the last bytes received, to say what went wrong
+        self.at = 0.0  # when the bytes last fed to the screen came
+        self._want: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
+
+    async def connect(self) -> float:
+        started = time.perf_counter()
+        self.conn = await asyncssh.connect(
+            "127.0.0.1", self.port, username=self.name, client_keys=[self.key], known_hosts=None
+        )
+        self.process = await self.conn.create_process(
+            term_type="xterm-256color", term_size=SIZE, encoding=None
+        )
+        self.task = asyncio.create_task(self._read())
+        await self.wait_until(lambda: self.reader.shows(LIST_TEXT), "the lesson list", 60)
+        return time.perf_counter() - started
+
+    async def _read(self) -> None:
+        while True:
+            data = await self.process.stdout.read(65536)
+            if not data:
+                self.ended = True
+                if self._want is not None and not self._want[1].done():
+                    self._want[1].set_exception(Unanswered(f"{self.name}: the session ended"))
+                return
+            self.at = time.perf_counter()
+            self.tail = (self.tail + data)[-200:]
+            answer = self.reader.feed(data)
+            if answer:  # a terminal says it draws frames whole, and Textual then does
+                self.process.stdin.write(answer)
+            if self._want is not None and self._want[0]():
+                if not self._want[1].done():
+                    self._want[1].set_result(self.at)
+                self._want = None
+
+    async def wait_until(self, shown: Callable[[], bool], what: str, timeout: float) -> float:
+        """When the emulated screen first showed what `shown` looks for (the arrival time of
+        the bytes that completed it)."""
+        if shown():
+            return self.at
+        if self.ended:
+            raise Unanswered(f"{self.name}: the session ended before {what}")
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._want = (shown, future)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise Unanswered(
+                f"{self.name}: {what} not shown after {timeout:.0f} s; {self}"
+            ) from None
+        finally:
+            self._want = None
+
+    def __str__(self) -> str:
+        """What the screen shows, for a key left unanswered."""
+        reader = self.reader
+        half = " (a frame begun and not finished)" if reader.drawing else ""
+        return (
+            f"{reader.received} bytes received, the last {self.tail!r}; the screen shows "
+            f"step {reader.step()}{half}:\n{reader.text()}"
+        )
+
+    async def press_key(self, data: bytes, k: int, total: int) -> float:
+        """Seconds from sending a key to the complete frame whose top bar shows `step k/n`."""
+        if self.reader.shows_step(k, total):
+            raise ValueError(f"step {k}/{total} is on screen already: the key shows nothing new")
+        started = time.perf_counter()
+        self.process.stdin.write(data)
+        shown = await self.wait_until(
+            lambda: self.reader.shows_step(k, total), f"step {k}/{total}", KEY_TIMEOUT
+        )
+        return shown - started
+
+    async def close(self) -> None:
+        self.process.stdin.write(b"qqq")
+        self.conn.close()
+        self.task.cancel()

@@ -1,0 +1,71 @@
+"""Thirty students pressing at once over real SSH (issue 23): every key is answered.
+
+Each student is an asyncssh session whose bytes feed an emulated screen (tests/screen.py, the
+same reader benchmarks/classroom_load.py counts with); a key is answered once a complete frame
+shows its new `step k/n`. The whole class presses → at the same instant through new steps, then
+← and → as fast as frames come back. Timing is the benchmark's business: here the bounds are
+generous (30 s a key) and only a key never answered fails, so a slow shared machine cannot
+make this test flaky.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tutor.lesson import load_lesson
+
+from .classroom_harness import LESSONS, Server, start_server
+from .screen import Student
+
+STUDENTS = 30
+LESSON = LESSONS / "13-self-attention.yaml"  # the benchmark's lesson: no repeats to animate
+TOGETHER = 3  # new steps the whole class walks through together
+BACK_AND_FORTH = 4  # then ← and → alternately, each as soon as its frame came
+
+
+async def _class(server: Server, row: int, total: int) -> int:
+    """Drive the class; returns how many keys were answered (each one awaited)."""
+    students = [server.student(f"s{n:02d}") for n in range(STUDENTS)]
+    logging_in = asyncio.Semaphore(10)  # well under the server's cap on logins in progress
+
+    async def connect(student: Student) -> None:
+        async with logging_in:
+            await student.connect()
+
+    await asyncio.gather(*(connect(s) for s in students))
+    for student in students:  # open the lesson: row `row` of the list
+        student.process.stdin.write(b"\x1b[B" * row + b"\r")
+    await asyncio.gather(
+        *(s.wait_until(lambda s=s: s.reader.step() == (0, total), "step 0", 60) for s in students)
+    )
+    answered = 0
+
+    async def back_and_forth(student: Student) -> int:
+        for n in range(BACK_AND_FORTH):
+            key, k = (b"\x1b[D", TOGETHER - 1) if n % 2 == 0 else (b"\x1b[C", TOGETHER)
+            await student.press_key(key, k, total)
+        return BACK_AND_FORTH
+
+    try:
+        for k in range(1, TOGETHER + 1):
+            await asyncio.gather(*(s.press_key(b"\x1b[C", k, total) for s in students))
+            answered += len(students)
+        answered += sum(await asyncio.gather(*(back_and_forth(s) for s in students)))
+    finally:
+        for student in students:
+            await student.close()
+    return answered
+
+
+def test_thirty_students_pressing_at_once_see_every_key_answered(tmp_path: Path) -> None:
+    total = len(load_lesson(LESSON).lesson.steps)
+    row = sorted(p.name for p in LESSONS.glob("*.yaml")).index(LESSON.name)
+    names = tuple(f"s{n:02d}" for n in range(STUDENTS))
+    server = start_server(tmp_path, names, "--max-sessions", str(STUDENTS + 5))
+    try:
+        answered = asyncio.run(_class(server, row, total))
+    finally:
+        server.stop()
+    assert answered == STUDENTS * (TOGETHER + BACK_AND_FORTH)
+    assert server.log.count("session start:") == STUDENTS
