@@ -3,15 +3,17 @@ for a fixed time (poll a condition, bounded)."""
 
 from __future__ import annotations
 
-import io
+import html
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rich.console import Console
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from tutor.app import AppConfig, TutorApp
+from tutor.app.app import EngineLoader
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lessons import LessonListScreen
 
@@ -24,16 +26,22 @@ BROKEN = APP_LESSONS / "03-broken.yaml"
 TIMEOUT = 30.0
 
 
-def lesson_app(path: Path, **options: object) -> TutorApp:
+def lesson_app(
+    path: Path, *, engine_loader: EngineLoader | None = None, **options: object
+) -> TutorApp:
     """The app with one lesson open, in English on the CPU (the same on every machine);
     repeats run at full speed unless a test asks for `train_seconds` (live training)."""
     options = {"device": "cpu", "lang": "en", "train_seconds": 0.0, **options}
-    return TutorApp(AppConfig(lesson=path, **options))  # type: ignore[arg-type]
+    config = AppConfig(lesson=path, **options)  # type: ignore[arg-type]
+    return TutorApp(config, engine_loader=engine_loader)
 
 
-def list_app(folder: Path = APP_LESSONS, **options: object) -> TutorApp:
+def list_app(
+    folder: Path = APP_LESSONS, *, engine_loader: EngineLoader | None = None, **options: object
+) -> TutorApp:
     options = {"device": "cpu", "lang": "en", "train_seconds": 0.0, **options}
-    return TutorApp(AppConfig(folder=folder, **options))  # type: ignore[arg-type]
+    config = AppConfig(folder=folder, **options)  # type: ignore[arg-type]
+    return TutorApp(config, engine_loader=engine_loader)
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
@@ -95,12 +103,31 @@ async def goto(pilot: Pilot, k: int) -> LessonScreen:
 
 
 def screen_text(app: TutorApp) -> str:
-    """Everything on the screen as plain text, as a learner would read it (what
-    `export_screenshot` draws, without the SVG)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True)
-    update = app.screen._compositor.render_update(  # the same call as export_screenshot
-        full=True, screen_stack=app._background_screens
-    )
-    console.print(update)
-    return console.export_text()
+    """Everything on the screen as plain text, as a learner would read it: the app's own
+    screenshot (`export_screenshot`, public), each piece of text put back at its column."""
+    svg = app.export_screenshot()
+    rows: dict[int, dict[int, str]] = {}
+    for match in _SVG_TEXT.finditer(svg):
+        x, line, content = float(match["x"]), int(match["line"]), html.unescape(match["text"])
+        row = rows.setdefault(line, {})
+        column = round(x / CELL_WIDTH)
+        for char in content.replace("\xa0", " "):
+            row[column] = char
+            for _ in range(1, cell_len(char)):  # the second cell of a wide character
+                column += 1
+                row[column] = ""
+            column += 1
+    width = app.size.width
+    lines = []
+    for line in range(max(rows, default=-1) + 1):
+        row = rows.get(line, {})
+        lines.append("".join(row.get(c, " ") for c in range(width)).rstrip())
+    return "\n".join(lines)
+
+
+CELL_WIDTH = 12.2
+"""Pixels per cell in rich's SVG export (its character width at font size 20)."""
+_SVG_TEXT = re.compile(
+    r'<text [^>]*x="(?P<x>[0-9.]+)"[^>]*clip-path="url\(#[^)]*-line-(?P<line>\d+)\)"[^>]*>'
+    r"(?P<text>[^<]*)</text>"
+)

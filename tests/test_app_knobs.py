@@ -4,18 +4,16 @@ do not, and every turn is recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tutor.app.knob import Knob
-from tutor.app.screens.lesson_work import RepeatProgress
+from tutor.app.widgets.answer_line import AnswerLine
+from tutor.app.widgets.document import Follow, LessonDocument, Part
 from tutor.app.widgets.knobs import KnobList, KnobPanel
-from tutor.app.widgets.question_parts import AnswerInput
-from tutor.app.widgets.step_scroll import StepScroll
-from tutor.engine.run import Run
 from tutor.progress import ProgressStore, local_learner
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_for, wait_started
@@ -46,7 +44,7 @@ async def test_k_opens_the_panel_with_each_knob_its_value_range_and_help() -> No
         assert app.screen.session.position == 1  # type: ignore[attr-defined]
         await pilot.press("k")
         assert not panel.display
-        assert isinstance(app.focused, StepScroll)
+        assert isinstance(app.focused, LessonDocument)
 
 
 async def test_plus_re_runs_from_the_first_step_that_reads_the_knob() -> None:
@@ -105,13 +103,15 @@ async def test_a_re_run_happens_in_a_worker_and_the_screen_ends_on_the_last_valu
         run = screen.session.run  # type: ignore[union-attr]
         first_curve = list(run.outcome(8).series["loss"])
         frames: list[int] = []  # the curve growing on screen, drawn while the worker trains
-        draw_live = screen._draw_live
+        document = screen.query_one(LessonDocument)
+        show = document.show
 
-        def counted(run: Run, event: RepeatProgress) -> None:
-            frames.append(event.done)
-            draw_live(run, event)
+        def counted(parts: Sequence[Part], current: int, follow: Follow = "current") -> None:
+            if parts and parts[-1].key == ("live", 8):
+                frames.append(len(frames))
+            show(parts, current, follow)
 
-        monkeypatch.setattr(screen, "_draw_live", counted)
+        monkeypatch.setattr(document, "show", counted)
         await pilot.press("k", "plus")
         await pilot.press("plus", "plus")  # turned again meanwhile: the newest value wins
         await turned(pilot, screen)
@@ -178,4 +178,4 @@ async def test_on_a_question_step_plus_and_minus_go_to_the_open_panel() -> None:
         await pilot.press("escape")  # closes the panel; keys are the lesson's again
         assert not app.screen.query_one(KnobPanel).display
         await pilot.press("minus")
-        assert isinstance(app.focused, AnswerInput)
+        assert isinstance(app.focused, AnswerLine)

@@ -7,9 +7,9 @@ import torch
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lessons import LessonListScreen
+from tutor.app.widgets.document import LessonDocument
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.navbar import NavBar
-from tutor.app.widgets.step_pane import StepPane
 from tutor.app.widgets.topbar import TopBar
 
 from .app_support import (
@@ -33,7 +33,7 @@ async def test_forward_draws_each_step_with_its_numbers() -> None:
         assert "Forward pass" in screen_text(app)  # the table of contents
         await goto(pilot, 1)
         text = screen_text(app)
-        assert "Step 1 of 8" in text and "y_hat = x @ W + b" in text
+        assert "Step 1/8" in text and "y_hat = x @ W + b" in text
         assert "⎡ 1.5000 ⎤" in text
         assert "step 1/8 · cpu" in app.screen.query_one(TopBar).info
         await goto(pilot, 4)
@@ -82,7 +82,7 @@ async def test_e_hides_and_shows_the_statements() -> None:
         await goto(pilot, 1)
         assert "y_hat = x @ W + b" in screen_text(app)
         await pilot.press("e")
-        assert not app.screen.query_one(StepPane).code_visible
+        assert not app.screen.show_code  # type: ignore[attr-defined]
         assert "y_hat = x @ W + b" not in screen_text(app)
         await pilot.press("right")
         assert "y_hat = x @ W + b" not in screen_text(app)  # stays hidden
@@ -116,7 +116,7 @@ async def test_at_80_by_24_nothing_is_clipped_and_it_reflows() -> None:
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
         assert "step 5/8 · cpu" in lines[0]
         assert "next ›" in lines[-2] and "→ next" in lines[-1]
-        body = app.screen.query_one("#body")
+        body = app.screen.query_one(LessonDocument)
         assert body.max_scroll_x == 0  # no sideways scrolling: the step fits the width
         assert screen.session is not None and screen.session.position == 5
 
@@ -186,12 +186,12 @@ async def test_the_key_bar_lists_the_keys_and_a_click_presses_one() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_started(pilot)
         bar = screen.query_one(KeyBar)
-        line = "".join(segment.text for segment in bar.lines(bar.size.width)[0])
+        line = bar.line(bar.size.width).text
         assert line.startswith(" → next  ← back  h hint  e code  k knobs  q lessons  ? help")
         await pilot.click(KeyBar, offset=(2, 0))  # → next
         assert screen.session is not None and screen.session.position == 1
         await goto(pilot, 2)  # a question: typing a digit focuses the answer box
         await pilot.press("1")
         await pilot.pause()
-        line = "".join(segment.text for segment in bar.lines(bar.size.width)[0])
+        line = bar.line(bar.size.width).text
         assert "esc leave answer" in line

@@ -3,8 +3,8 @@ hints until the answer shows, or move on without answering; each is reported to 
 
 from __future__ import annotations
 
-from tutor.app.widgets.question import QuestionPanel
-from tutor.app.widgets.question_parts import AnswerInput, Choices, Prompt
+from tutor.app.widgets.answer_line import AnswerLine
+from tutor.app.widgets.document import LessonDocument
 
 from .app_support import LAYER, goto, lesson_app, screen_text, wait_started
 
@@ -16,12 +16,12 @@ async def test_a_right_answer_is_confirmed_and_explained() -> None:
         await goto(pilot, 2)
         assert "What will the mean squared error be?" in screen_text(app)
         await pilot.press("0")  # typing a digit starts the answer
-        assert isinstance(app.focused, AnswerInput)
+        assert isinstance(app.focused, AnswerLine)
         await pilot.press(".", "2", "5", "enter")
         text = screen_text(app)
         assert "✓ right: 0.25" in text
         assert "the mean of their squares is 0.25" in text  # explain
-        assert not isinstance(app.focused, AnswerInput)  # keys move on again
+        assert not isinstance(app.focused, AnswerLine)  # keys move on again
         assert screen.session is not None and screen.session.attempt(2).solved
         await pilot.press("right")
         assert screen.session.position == 3
@@ -43,7 +43,7 @@ async def test_a_wrong_answer_shows_the_next_hint_and_allows_a_retry() -> None:
         assert "✗ not 1" in text
         assert "hint 1/2  How far is each prediction from its target?" in text
         assert "square it" not in text  # one hint at a time
-        assert not isinstance(app.focused, AnswerInput)  # h, → work again; a digit retries
+        assert not isinstance(app.focused, AnswerLine)  # h, → work again; a digit retries
         await pilot.press("2", "enter")
         assert "hint 2/2  Every error is 0.5; square it, then average." in screen_text(app)
         await pilot.press("1", "/", "4", "enter")  # a formula is a fine answer
@@ -96,20 +96,11 @@ async def test_choose_with_the_mouse() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_started(pilot)
         await goto(pilot, 7)
-        panel = app.screen.query_one(QuestionPanel)
-        assert panel.display
-        choices = panel.query_one(Choices)
-
-        def background(line: int, x: int = 4) -> object:
-            strip = choices.render_lines(choices.region.reset_offset)[line].crop(x, x + 1)
-            return next(iter(strip)).style.bgcolor  # type: ignore[union-attr]
-
-        # line 0 is the space above the options, inside the question's frame
-        await pilot.hover(Choices, offset=(8, 2))
-        await pilot.pause()
-        assert background(2) != background(1)  # the option under the mouse stands out
-        assert background(2, x=2) == background(1, x=2)  # not the frame beside it
-        await pilot.click(Choices, offset=(60, 1))  # the first option, right of its words
+        document = app.screen.query_one(LessonDocument)
+        first = next(i for i, p in enumerate(document.parts) if p.action == ("choose", 7, 0))
+        y = document.start_of(first) - round(document.scroll_offset.y)
+        assert 0 <= y < document.size.height  # the options are on screen, under the step
+        await pilot.click(LessonDocument, offset=(60, y))  # the first option, right of its words
         assert screen.session.attempt(7).solved  # type: ignore[union-attr]
 
 
@@ -120,7 +111,7 @@ async def test_a_learner_may_move_on_without_answering() -> None:
         await goto(pilot, 2)
         await pilot.press("right")
         assert screen.session is not None and screen.session.position == 3
-        assert not app.screen.query_one(QuestionPanel).display
+        assert not app.screen.query_one(AnswerLine).display
         await pilot.press("0", "escape")  # leave an answer half typed: keys work again
         await pilot.press("left")
         assert screen.session.position == 2
@@ -128,23 +119,30 @@ async def test_a_learner_may_move_on_without_answering() -> None:
         assert screen.session.position == 3
 
 
-async def test_the_answer_box_is_drawn_until_the_learner_answers() -> None:
-    """An `ask` shows its answer box as a line (no input field laid out on the step change);
-    a click on it, or a digit, brings the real one; `check` on the drawn line checks it."""
+async def test_enter_opens_the_answer_line_and_escape_leaves_it() -> None:
     app = lesson_app(LAYER)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_started(pilot)
         await goto(pilot, 2)
-        panel = app.screen.query_one(QuestionPanel)
-        row = panel.query_one("#q-answer-row")
-        assert not row.display and "a number, or a formula like 1/3" in screen_text(app)
-        await pilot.click(Prompt, offset=(8, 3))  # the box: under the top edge, prompt, gap
-        await pilot.pause()
-        assert row.display and isinstance(app.focused, AnswerInput)
-        await pilot.press("0", ".", "2", "5", "escape")
-        await pilot.pause()
-        assert not row.display and not isinstance(app.focused, AnswerInput)
-        assert "0.25" in screen_text(app)  # the box as it was left
-        await pilot.click(Prompt, offset=(47, 3))  # its `check`
-        await pilot.pause()
+        line = app.screen.query_one(AnswerLine)
+        assert not line.display
+        await pilot.press("enter")
+        assert line.display and isinstance(app.focused, AnswerLine)
+        await pilot.press("0", ".", "2", "escape")
+        assert not line.display and not isinstance(app.focused, AnswerLine)
+        await pilot.press("enter", "0", ".", "2", "5", "enter")
         assert screen.session.attempt(2).solved  # type: ignore[union-attr]
+        assert not line.display
+
+
+async def test_a_question_shows_the_values_it_asks_about() -> None:
+    """The lesson is one document: the tensors of the step before a question are on the
+    same screen as the question, above it."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_started(pilot)
+        await goto(pilot, 2)
+        text = screen_text(app)
+        assert "What will the mean squared error be?" in text
+        assert "y_hat" in text and "1.5000" in text  # step 1's prediction, still in view
+        assert text.index("1.5000") < text.index("What will the mean squared error be?")

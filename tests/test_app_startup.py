@@ -28,8 +28,7 @@ class GatedLoader:
 
 async def test_the_list_is_usable_while_torch_is_loading() -> None:
     loader = GatedLoader()
-    app = list_app(APP_LESSONS)
-    app._engine_loader = loader
+    app = list_app(APP_LESSONS, engine_loader=loader)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_list(pilot, engine=False)
         await wait_for(pilot, loader.called.is_set, "the torch worker to start")
@@ -48,8 +47,7 @@ async def test_the_list_is_usable_while_torch_is_loading() -> None:
 
 async def test_opening_a_lesson_before_torch_is_ready_waits_and_says_so() -> None:
     loader = GatedLoader()
-    app = list_app(APP_LESSONS)
-    app._engine_loader = loader
+    app = list_app(APP_LESSONS, engine_loader=loader)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_list(pilot, engine=False)
         await pilot.press("enter")
@@ -58,12 +56,14 @@ async def test_opening_a_lesson_before_torch_is_ready_waits_and_says_so() -> Non
         assert isinstance(screen, LessonScreen)
         await wait_for(pilot, lambda: "waiting for torch" in screen_text(app), "the wait")
         assert screen.session is None
-        await pilot.press("right")  # nothing to step yet, and nothing breaks
+        await pilot.press("right", "right")  # kept, not dropped: done once the lesson starts
+        assert "2 key(s) waiting" in screen_text(app)
         loader.gate.set()
         await wait_for(pilot, lambda: screen.session is not None, "the lesson to start")
+        await wait_for(pilot, lambda: screen.session.position == 2, "the keys kept")  # type: ignore[union-attr]
         await pilot.pause()
         assert "waiting for torch" not in screen_text(app)
-        assert "step 0/8 · cpu" in screen_text(app)
+        assert "step 2/8 · cpu" in screen_text(app)
 
 
 async def test_the_first_frame_does_not_wait_for_the_lesson_format_or_torch() -> None:

@@ -15,8 +15,8 @@ from rich.console import Console
 from textual.message import Message
 
 from tutor.app.screens.lesson import LessonScreen
-from tutor.app.screens.lesson_work import FRAME, RepeatProgress
-from tutor.app.widgets.live_plot import LivePlot
+from tutor.app.widgets.runner import FRAME, Runner
+from tutor.render.live_plot import LivePlot
 
 from .app_support import goto, lesson_app, screen_text, wait_for, wait_started
 
@@ -51,11 +51,11 @@ def training(write_lesson: Callable[[str], Path]) -> Path:
     return write_lesson(TRAINING)
 
 
-def collect(frames: list[RepeatProgress]) -> Callable[[Message], None]:
+def collect(frames: list[Runner.Progress]) -> Callable[[Message], None]:
     """A message hook keeping each live update once (it bubbles from the screen to the app)."""
 
     def hook(message: Message) -> None:
-        if isinstance(message, RepeatProgress) and all(f is not message for f in frames):
+        if isinstance(message, Runner.Progress) and all(f is not message for f in frames):
             frames.append(message)
 
     return hook
@@ -79,14 +79,14 @@ async def start_training(pilot: object, screen: LessonScreen, at_least: int) -> 
 
 
 async def test_the_curves_grow_while_the_repeat_runs(training: Path) -> None:
-    frames: list[RepeatProgress] = []
+    frames: list[Runner.Progress] = []
     app = lesson_app(training, train_seconds=3.0)
     async with app.run_test(size=(100, 40), message_hook=collect(frames)) as pilot:
         screen = await wait_started(pilot)
         await start_training(pilot, screen, 10)
         text = screen_text(app)
-        assert screen.busy and screen.live_step == 1
-        assert "Fit w" in text and "s or esc stops it" in text
+        assert screen.busy.startswith("training")
+        assert "Fit w" in text and "→ finishes now · s stops" in text
         assert "● loss" in text and "● gap" in text  # two series, one plot
         assert "step 1: iteration" in text  # the nav bar says it too
         await wait_for(pilot, lambda: not screen.busy, "the end of the repeat")
@@ -129,7 +129,7 @@ async def test_escape_stops_it_too(training: Path) -> None:
 
 
 async def test_updates_come_at_most_twenty_times_a_second(training: Path) -> None:
-    frames: list[RepeatProgress] = []
+    frames: list[Runner.Progress] = []
     app = lesson_app(training, train_seconds=0.5)
     async with app.run_test(size=(100, 40), message_hook=collect(frames)) as pilot:
         screen = await wait_started(pilot)
@@ -162,3 +162,34 @@ def test_the_live_plot_keeps_the_x_axis_of_the_whole_run() -> None:
     chart = [line for line in text.splitlines() if "┤" in line or "│" in line]
     drawn = [line.split("┤")[-1].split("│")[-1] for line in chart]
     assert max(len(part.rstrip()) for part in drawn) <= 6  # 5 of 100 iterations: the left edge
+
+
+async def test_right_during_training_finishes_it_now(training: Path) -> None:
+    app = lesson_app(training, train_seconds=30.0)  # would take half a minute
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await wait_started(pilot)
+        await start_training(pilot, screen, 3)
+        assert "→ finish now" in screen_text(app)  # the nav bar says what → does now
+        await pilot.press("right")
+        await wait_for(pilot, lambda: not screen.busy, "the end of the training")
+        run = screen.session.run  # type: ignore[union-attr]
+        assert run.outcome(1).iterations == 200  # finished, not stopped
+        assert run.position == 1  # → finished the training; it did not also move on
+        await pilot.press("right")
+        assert run.position == 2
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_growing_plot_is_on_screen_with_the_knobs_open(
+    training: Path, size: tuple[int, int]
+) -> None:
+    app = lesson_app(training, train_seconds=30.0)
+    async with app.run_test(size=size) as pilot:
+        screen = await wait_started(pilot)
+        await pilot.press("k")  # the knobs panel takes the right of the screen; → still steps
+        await start_training(pilot, screen, 3)
+        text = screen_text(app)
+        assert "● loss" in text and "● gap" in text  # the legend, under the plot
+        assert "iteration" in text and "lr = 0.01" in text  # the plot beside the knobs
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not screen.busy, "the stop")

@@ -22,14 +22,13 @@ from textual.reactive import reactive
 
 from tutor.app.config import AppConfig
 from tutor.app.theme import TUTOR_THEME
-from tutor.session import Recorder
 
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
     from tutor.app.engine import Engine
     from tutor.app.screens.lesson import LessonScreen
     from tutor.lesson import LessonFile
-    from tutor.session import Report
+    from tutor.session import Recorder, Report
 
 EngineLoader = Callable[[str | None], "Engine"]
 LIST_GRACE = 0.5
@@ -56,7 +55,7 @@ class TutorApp(App[None]):
         self.engine_started = time.monotonic()
         self.reports: list[Report] = []  # what the learner did in this session, in order
         # the learner is the config's, and only that
-        self.progress = Recorder(config.learner, config.data)
+        self._progress: Recorder | None = None  # the learner is the config's, and only that
         self._progress_warned = False
         self._engine_loader = engine_loader
         self._engine_requested = False
@@ -86,6 +85,16 @@ class TutorApp(App[None]):
             self.push_screen(LessonListScreen(self.config.folder or Path.cwd()))
             # the list starts it once its files are read; this is the fallback
             self.set_timer(LIST_GRACE, self.start_engine)
+
+    @property
+    def progress(self) -> Recorder:
+        """This learner's saved progress. Made on first use: the session layer imports the
+        lesson format (pydantic, ~100 ms), which the first frame does not wait for."""
+        if self._progress is None:
+            from tutor.session import Recorder
+
+            self._progress = Recorder(self.config.learner, self.config.data)
+        return self._progress
 
     # ------------------------------------------------------------------ torch
 

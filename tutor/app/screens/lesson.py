@@ -1,55 +1,58 @@
-"""One lesson, step by step: keys and clicks become calls on the LessonSession, and `redraw`
-draws whatever the Run says the current step is (so back shows exactly what was seen).
+"""One lesson as a scrolling document: keys and clicks become calls on the `LessonSession`, and
+`redraw` lays out the lesson so far from it (so ← shows exactly what was seen).
 
-Starting needs torch: the Run is made in a worker that waits for the app's torch worker, and the
-screen says it is waiting meanwhile (lesson_work.py). A step that repeats runs in a worker (its
-plot grows live); any other step runs directly, so next draws within a frame, and is usually
-ready before → is pressed (lesson_ahead.py). Questions:
-lesson_answers.py; knobs: lesson_knobs.py; resuming saved progress: lesson_resume.py.
-
-Every key is always in the key bar (bindings that came and went would redraw it on every step),
-so keys that do nothing at the moment just do nothing.
+Slow work (starting, a step that repeats, a knob re-run, resuming) runs in the `Runner`'s
+workers; keys pressed meanwhile are kept in order and acted on when it is done, never dropped.
+→ while a plot is growing finishes the training now; `s` stops it where it is.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, ProgressBar, Static
+from textual.screen import Screen
+from textual.widgets import Input
 
-from tutor.app.screens.lesson_ahead import LessonAhead
-from tutor.app.screens.lesson_answers import LessonAnswers
-from tutor.app.screens.lesson_knobs import LessonKnobs
-from tutor.app.screens.lesson_resume import LessonResume
+from tutor.app.document_parts import Drawing, PartCache, lesson_parts, live_part
+from tutor.app.knob import Knob, Value
+from tutor.app.screens.resume import ResumeScreen
+from tutor.app.widgets.answer_line import AnswerLine
+from tutor.app.widgets.document import Follow, LessonDocument, Part
 from tutor.app.widgets.error_panel import ErrorPanel
-from tutor.app.widgets.intro import IntroPanel
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.knobs import KnobPanel
-from tutor.app.widgets.lines import BarredBlocks
 from tutor.app.widgets.navbar import NavBar
-from tutor.app.widgets.question import QuestionPanel
-from tutor.app.widgets.reveal import RevealPanel
-from tutor.app.widgets.status import EngineStatus
-from tutor.app.widgets.step_pane import StepPane
-from tutor.app.widgets.step_scroll import StepScroll
+from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
+from tutor.engine.views import StepView
 from tutor.lesson import LessonError, LessonFile, pick
-from tutor.session import LessonSession, Report, Reporter
+from tutor.render.live_plot import LivePlot
+from tutor.session import LessonSession, Report, ResumePoint, resume_point
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+    from tutor.engine.run import Run
 
 WAITING = (
     "This lesson opens as soon as torch has loaded: once per session, a second or two. "
-    "Meanwhile, ? shows the keys."
+    "Keys pressed meanwhile are kept; ? shows them all."
 )
+ANSWER_START = "0123456789-.(+"
+"""Typing one of these on a step with an open `ask` starts an answer."""
+QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code"}
+"""Actions kept while the lesson is busy, and done in order once it is not."""
 
 
-class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
+class LessonScreen(Screen[None]):
     """A lesson from `path` (already loaded as `lesson`, or failed with `error`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,25 +70,15 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
     ]
 
     DEFAULT_CSS = """
-    LessonScreen #waiting {
-        height: auto;
-        margin: 1 1;
-        padding: 1 2;
-        border: round $primary 40%;
-        color: $text-muted;
-    }
-    LessonScreen #waiting EngineStatus { background: transparent; padding: 0; margin: 1 0 0 0; }
-    LessonScreen #repeat-progress { padding: 0 2; height: 1; }
     LessonScreen #lesson-main { height: 1fr; }
-    LessonScreen #lesson-done { margin: 0 1 1 1; color: $text; }
-    LessonScreen #lesson-done > .barred-blocks--bar { color: $success 70%; }
-    LessonScreen ErrorPanel { margin: 1 1 1 1; }
+    LessonScreen #lesson-column { width: 1fr; }
+    LessonScreen ErrorPanel { margin: 1 1; }
     """
 
     show_code: reactive[bool] = reactive(True)
 
     class Reported(Message):
-        """A step reached or an answer given: the seam for saved progress and scores."""
+        """A step reached, an answer given, a hint shown, a knob turned: the app saves it."""
 
         def __init__(self, report: Report) -> None:
             super().__init__()
@@ -107,104 +100,156 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
         self.session: LessonSession | None = None
         self.device = ""
         self.busy = ""  # what a worker is doing, "" when idle
+        self.queued: deque[str] = deque()  # actions pressed while busy, in order
+        self.pending: dict[str, Value] = {}  # knob values waiting for the running work
+        self.resume_to: ResumePoint | None = None  # chosen before the Run existed
+        self.offered = False  # the resume prompt was shown (once per screen)
+        self.stopped: dict[int, str] = {}  # repeats stopped early: their notes
+        self.parts = PartCache()
+
+    @property
+    def tutor(self) -> TutorApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         title = pick(self.lesson.lesson.title, self.tutor.lang) if self.lesson else ""
         yield TopBar(title or self.path.name, "", id="lesson-topbar")
         with Horizontal(id="lesson-main"):
-            with StepScroll(id="body"):
-                with Vertical(id="waiting"):
-                    yield Static(WAITING, markup=False)
-                    yield EngineStatus()
-                yield IntroPanel(id="intro")
-                yield StepPane(id="step")
-                yield RevealPanel(id="reveal")
-                yield QuestionPanel(id="question")
+            with Vertical(id="lesson-column"):
                 yield ErrorPanel(id="error")
-                # a total from the start: an indeterminate bar animates (15 frames a second)
-                # even while hidden
-                yield ProgressBar(id="repeat-progress", total=1, show_eta=False)
-                yield BarredBlocks(id="lesson-done")
+                yield LessonDocument(id="document")
+                yield AnswerLine(id="answer")
             yield KnobPanel(id="knobs")
         yield NavBar()
         yield KeyBar()
+        yield Runner(self.tutor.config.train_seconds)
+
+    @property
+    def run(self) -> Run | None:
+        return self.session.run if self.session else None
+
+    @property
+    def document(self) -> LessonDocument:
+        return self.query_one(LessonDocument)
+
+    @property
+    def runner(self) -> Runner:
+        return self.query_one(Runner)
 
     def on_mount(self) -> None:
-        self.query_one("#waiting").display = False
-        self.query_one("#repeat-progress").display = False
-        self.query_one("#lesson-done").display = False
-        self.query_one(IntroPanel).display = False
-        self.query_one(StepPane).display = False
-        self.query_one(StepScroll).focus()
+        self.document.focus()
+        self.runner.interrupted = lambda: bool(self.pending)
         self.query_one(NavBar).show(0, 0, busy="starting…")
         if self.load_error is not None:
-            self._failed(self.load_error, "this lesson could not be loaded")
+            self.failed(self.load_error, "this lesson could not be loaded")
         else:
             self.start()
 
+    def start(self) -> None:
+        self.busy = "starting…"
+        self.runner.start(self.path, self.lesson)
+
+    # ------------------------------------------------------------------ starting
+
+    def on_runner_loaded(self, event: Runner.Loaded) -> None:
+        self.loaded(event.lesson)
+
+    def loaded(self, lesson: LessonFile) -> None:
+        """The file is read (torch may still be loading): title, and the resume prompt."""
+        self.lesson = lesson
+        self.query_one(TopBar).set_title(pick(lesson.lesson.title, self.tutor.lang))
+        self.tutor.note_missing_language(lesson)
+        if self.tutor.engine is None:
+            self.busy = "waiting for torch…"
+            self.query_one(NavBar).show(0, len(lesson.lesson.steps), busy=self.busy)
+            self.document.show([Part("waiting", Text(WAITING, style="dim"))], 0)
+        if not self.offered:
+            self.offered = True
+            self.offer_resume(lesson)
+
+    def offer_resume(self, lesson: LessonFile) -> None:
+        """Ask, when this learner has been in this lesson before (past step 0)."""
+        keeper = self.tutor.progress
+        saved = keeper.lesson(lesson.lesson.id)
+        point = resume_point(lesson, saved, self.tutor.lang, keeper.events(lesson.lesson.id))
+        if point is None:
+            return
+        screen = ResumeScreen(point.step, point.total, point.title, point.note)
+
+        def chosen(step: int | None) -> None:
+            if step:
+                self.resume_to = point
+                self.resume()
+
+        self.app.push_screen(screen, callback=chosen)
+
+    def on_runner_started(self, event: Runner.Started) -> None:
+        self.started(event.run, event.device)
+
+    def started(self, run: Run, device: str) -> None:
+        self.session = LessonSession(run, reporter=self.report)
+        self.device = device
+        self.busy = ""
+        self.query_one(KnobPanel).load(self.knobs(), run.params)
+        self.redraw()
+        if self.pending:
+            self.apply_knobs()
+        elif self.resume_to is not None:
+            self.resume()
+        else:
+            self.replay()
+
+    def on_runner_failed(self, event: Runner.Failed) -> None:
+        self.failed(event.error, event.title)
+
+    def failed(self, error: LessonError | str, title: str) -> None:
+        self.busy = ""
+        self.queued.clear()
+        self.query_one(ErrorPanel).show_error(error, self.path, title=title)
+        self.document.show([], 0)
+        self.query_one(TopBar).set_info("error")
+        self.query_one(NavBar).show(0, 0, failed=True)
+
+    def report(self, report: Report) -> None:
+        """Where the session's reports go: up to the app, which saves them."""
+        self.post_message(self.Reported(report))
+
     # ------------------------------------------------------------------ drawing
 
-    def redraw(self, *, moved: bool = False) -> None:
-        """Draw the current position from the session; `moved` scrolls back to the top."""
+    def redraw(self, follow: Follow = "keep") -> None:
+        """Lay the lesson so far out from the session; `follow` scrolls to the step."""
         session = self.session
         if session is None:
             return
-        run = session.run
         k, total = session.position, session.total
         self.query_one(TopBar).set_info(f"step {k}/{total} · {self.device}")
-        intro, pane = self.query_one(IntroPanel), self.query_one(StepPane)
-        question, errors = self.query_one(QuestionPanel), self.query_one(ErrorPanel)
-        intro.display = k == 0
-        pane.display = k != 0
-        failed = run.blocked
-        if k == 0:
-            intro.show_lesson(run.file, run.lang, device=self.device, params=dict(run.params))
-        else:
-            pane.show(session.view(), note=self.stopped_note(k))
-            pane.set_code_visible(self.show_code)
-        self.query_one(RevealPanel).show(session.reveals() if k and not failed else [])
-        outcome = run.outcome(k) if k else None
-        if outcome is not None and outcome.error is not None:
-            errors.show_error(outcome.error, run.file.path, title=f"step {k} could not run")
-        else:
-            errors.clear()
-        asked = session.question() if not failed else None
-        if asked is None:
-            question.hide()
-            if isinstance(self.focused, Input):
-                self.query_one(StepScroll).focus()
-        else:
-            reveal = session.reveal(k) if asked.predicts else None
-            question.show(asked, session.attempt(), session.answer_text(), reveal)
-        self.query_one(NavBar).show(k, total, failed=failed, busy=self.busy, score=session.score())
-        done = self.query_one("#lesson-done", BarredBlocks)
-        done.display = k == total and not failed
-        if done.display:
-            line = self.done_line()
-            if not done.blocks or str(done.blocks[0]) != line:
-                done.show(Text(line))
-        if moved:
-            self.query_one(StepScroll).scroll_home(animate=False)
-        self.schedule_ahead()
+        drawing = Drawing(self.device, self.show_code, self.done_line(), self.stopped.get)
+        parts, current = lesson_parts(session, self.parts, drawing)
+        if follow == "current" and self.ends_in_focus():
+            follow = "end"
+        self.document.show(parts, current, follow)
+        asked = session.question() if not session.run.blocked else None
+        if asked is None or asked.kind != "ask" or session.attempt().finished:
+            self.close_answer()
+        busy, score = self.busy, session.score()
+        self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
 
-    def stopped_note(self, k: int) -> str:
-        """`stopped after 12 of 30 iterations`, for a repeat the learner stopped early."""
-        assert self.session is not None
-        repeat = self.session.run.lesson.steps[k - 1].repeat or 0
-        outcome = self.session.run.outcome(k)
-        if repeat and outcome.error is None and outcome.iterations < repeat:
-            return f"stopped after {outcome.iterations} of {repeat} iterations"
-        return ""
+    def ends_in_focus(self) -> bool:
+        """Whether the current step's end matters most: a question (read under its values)
+        or a plot."""
+        session = self.session
+        if session is None or session.position == 0:
+            return session is not None and session.at_end
+        step = session.run.file.code[session.position - 1]
+        return session.question() is not None or bool(step.plot) or session.at_end
 
     def done_line(self) -> str:
         """Under the last step: the lesson is done, the score, and where q goes."""
         then = "q to quit" if self.direct else "q for the list of lessons"
         score = self.score_line()
-        return (
-            f"✓ Lesson done. {score[0].upper()}{score[1:]}. {then}."
-            if score
-            else (f"✓ Lesson done. {then}.")
-        )
+        if score:
+            return f"✓ Lesson done. {score[0].upper()}{score[1:]}. {then}."
+        return f"✓ Lesson done. {then}."
 
     def score_line(self) -> str:
         """`2 of 3 questions right`, or "" for a lesson without questions."""
@@ -215,16 +260,41 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
         line = f"{right} of {asked} question{'s' if asked != 1 else ''} right"
         return line + (f" ({skipped} not reached)" if skipped else "")
 
-    def watch_show_code(self, show: bool) -> None:
+    def watch_show_code(self, _show: bool) -> None:
         if self.is_mounted:
-            self.query_one(StepPane).set_code_visible(show)
+            self.redraw()
+
+    # ------------------------------------------------------------------ keys while busy
+
+    def check_busy(self, action: str) -> bool:
+        """True when the lesson cannot act now: the action is kept for later."""
+        if self.session is not None and not self.busy:
+            return False
+        if action in QUEUED and not self.query_one(ErrorPanel).display:
+            self.queued.append(action)
+            self.query_one(NavBar).show(
+                self.session.position if self.session else 0,
+                self.session.total if self.session else 0,
+                busy=f"{self.busy or 'starting…'} ({len(self.queued)} key(s) waiting)",
+            )
+        return True
+
+    def replay(self) -> None:
+        """Do the actions kept while busy, in order, until one starts work again."""
+        while self.queued and not self.busy and self.session is not None:
+            action = self.queued.popleft()
+            getattr(self, f"action_{action}")()
 
     # ------------------------------------------------------------------ moving
 
     def action_next(self) -> None:
-        session = self.session
-        if session is None or self.busy:
+        if self.busy.startswith("training"):
+            self.runner.hurry()  # → while a plot grows: finish the training now
             return
+        if self.check_busy("next"):
+            return
+        session = self.session
+        assert session is not None
         if session.at_end:
             self.notify(self.done_line(), title="that was the last step")
             return
@@ -232,24 +302,37 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
             self.app.bell()
             return
         if self.may_be_slow():
-            self.run_slow_step()
+            k = session.position + 1
+            self.busy = f"running step {k}…"
+            self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+            self.runner.forward(session)
             return
         session.forward()
-        self.redraw(moved=True)
+        self.redraw("current")
+
+    def may_be_slow(self) -> bool:
+        """A step not run yet that repeats, or would replay one that did: a worker's job."""
+        run = self.session.run if self.session else None
+        if run is None:
+            return False
+        k = run.position + 1
+        if k > run.total:
+            return False
+        return any(run.lesson.steps[j - 1].repeat for j in run.to_compute(k))
 
     def action_back(self) -> None:
-        if self.session is not None and not self.busy and self.session.back():
-            self.redraw(moved=True)
+        if not self.check_busy("back") and self.session is not None and self.session.back():
+            self.redraw("current")
 
     def action_restart(self) -> None:
-        if self.session is not None and not self.busy:
+        if not self.check_busy("restart") and self.session is not None:
             self.session.restart()
-            self.redraw(moved=True)
+            self.redraw("current")
 
     def on_nav_bar_move(self, event: NavBar.Move) -> None:
         if event.step < 0:
             self.action_back()
-        elif self.session is not None and self.session.at_end:
+        elif self.session is not None and self.session.at_end and not self.busy:
             self.action_close()
         else:
             self.action_next()
@@ -257,13 +340,14 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
     def action_stop(self) -> None:
         """`s` or Escape: stop a running repeat where it is (the step keeps what it did)."""
         if self.busy:
-            self.stop_requested.set()
+            self.runner.stop()
 
     def action_toggle_code(self) -> None:
-        self.show_code = not self.show_code
+        if not self.check_busy("toggle_code"):
+            self.show_code = not self.show_code
 
     def action_close(self) -> None:
-        self.stop_requested.set()  # a repeat still running in a worker ends at once
+        self.runner.stop()  # a repeat still running in a worker ends at once
         if self.direct:
             self.app.exit()
         else:
@@ -272,10 +356,230 @@ class LessonScreen(LessonKnobs, LessonResume, LessonAhead, LessonAnswers):
     def action_help(self) -> None:
         self.tutor.action_help()
 
-    def reporter(self) -> Reporter:
-        """Where the session's reports go: up to the app, as `LessonScreen.Reported`."""
+    # ------------------------------------------------------------------ work done
 
-        def report(report: Report) -> None:
-            self.post_message(self.Reported(report))
+    def on_runner_progress(self, event: Runner.Progress) -> None:
+        if not self.busy or self.session is None:
+            return
+        if event.series is None:
+            busy = f"{self.busy.split(' · ')[0]} · iteration {event.done} of {event.total}"
+            self.query_one(NavBar).show(self.session.position, 0, busy=busy)
+            return
+        self.busy = f"training step {event.step}"
+        run = self.session.run
+        k = event.step
+        step = run.lesson.steps[k - 1]
+        title = pick(step.title, run.lang)
+        view = StepView(
+            k,
+            run.total,
+            title,
+            pick(step.text, run.lang),
+            "\n".join(s.strip("\n") for s in step.statements) if self.show_code else "",
+            step.backward or "",
+            step.repeat or 0,
+        )
+        room = self.document.scrollable_content_region.height
+        plot = LivePlot(title, event.series, event.done, event.total, height=plot_height(room))
+        drawing = Drawing(self.device, self.show_code, "", self.stopped.get)
+        parts, _current = lesson_parts(self.session, self.parts, drawing)
+        self.document.show([*parts, live_part(view, plot)], len(parts), "end")
+        self.query_one(TopBar).set_info(f"step {k}/{run.total} · training…")
+        busy = f"step {k}: iteration {event.done} of {event.total} · → finish now · s stop"
+        self.query_one(NavBar).show(k - 1, run.total, busy=busy)
 
-        return report
+    def on_runner_done(self, event: Runner.Done) -> None:
+        self.busy = ""
+        if event.problem:
+            self.failed(event.problem, "unexpected")
+            return
+        session = self.session
+        if session is not None:
+            k = session.position
+            note = stopped_note(session, k)
+            if note:
+                self.stopped[k] = note
+            else:
+                self.stopped.pop(k, None)
+            self.query_one(KnobPanel).set_values(
+                {n: v for n, v in session.run.params.items() if n not in self.pending}
+            )
+        self.redraw("current")  # moved, or re-run in place: what changed is the step
+        if self.pending:
+            self.apply_knobs()
+        elif self.resume_to is not None:
+            self.resume()
+        else:
+            self.replay()
+
+    def go_to(self, step: int) -> None:
+        """Go to `step` (computing the steps on the way in a worker)."""
+        if self.session is not None:
+            self.resume_to = ResumePoint(step, self.session.total, "", "")
+            self.resume()
+
+    def resume(self) -> None:
+        """Go to the step chosen in the resume prompt, once the Run exists."""
+        session, point = self.session, self.resume_to
+        if session is None or point is None or self.busy:
+            return
+        self.resume_to = None
+        if point.step <= session.position:
+            session.restore(point)
+            self.redraw()
+            return
+        self.busy = f"resuming at step {point.step}…"
+        self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+        self.runner.resume(session, point)
+
+    # ------------------------------------------------------------------ questions
+
+    def action_hint(self) -> None:
+        if self.check_busy("hint"):
+            return
+        session = self.session
+        if session is not None and session.question() is not None:
+            session.hint()
+            self.redraw("current")
+        else:
+            self.notify("no question on this step", timeout=2)
+
+    def action_give_up(self) -> None:
+        """`g`: show the answer now (recorded as given up; no score for it)."""
+        if self.check_busy("give_up"):
+            return
+        session = self.session
+        if session is not None and session.question() is not None:
+            session.give_up()
+            self.redraw("current")
+
+    def action_answer(self) -> None:
+        if self.check_busy("answer"):
+            return
+        if self.open_ask():
+            self.query_one(AnswerLine).begin()
+
+    def open_ask(self) -> bool:
+        """Whether the current step asks for a number not yet settled."""
+        session = self.session
+        asked = session.question() if session and not session.run.blocked else None
+        return bool(session and asked and asked.kind == "ask" and not session.attempt().finished)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
+        char = event.character
+        if self.busy or self.session is None or not char or isinstance(self.focused, Input):
+            return
+        if self.query_one(KnobPanel).has_focus_within:  # + and − turn the knob there
+            return
+        session = self.session
+        asked = session.question() if not session.run.blocked else None
+        if asked is None or session.attempt().finished:
+            return
+        if asked.kind == "ask" and char in ANSWER_START:
+            event.stop()
+            event.prevent_default()
+            self.query_one(AnswerLine).begin(char)
+        elif asked.kind == "choose" and char.isdigit() and 1 <= int(char) <= len(asked.options):
+            event.stop()
+            event.prevent_default()
+            self.choose(int(char) - 1)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not isinstance(event.input, AnswerLine):
+            return
+        event.stop()
+        session = self.session
+        if session is None or self.busy:
+            return
+        attempt = session.answer(event.value)
+        if attempt.correct is not None:  # judged: the keys are the lesson's again
+            self.close_answer()
+        self.redraw("current")  # an unreadable answer keeps the line, to be corrected
+
+    def on_answer_line_leave(self, _event: AnswerLine.Leave) -> None:
+        self.close_answer()
+
+    def close_answer(self) -> None:
+        line = self.query_one(AnswerLine)
+        if line.has_class("-open"):
+            line.end()
+            self.document.focus()
+
+    def on_lesson_document_clicked(self, event: LessonDocument.Clicked) -> None:
+        action = event.action
+        if isinstance(action, tuple) and action[0] == "choose" and self.session is not None:
+            if action[1] == self.session.position:
+                self.choose(action[2])
+
+    def choose(self, index: int) -> None:
+        session = self.session
+        if session is None or self.busy or session.attempt().finished:
+            return
+        session.choose(index)
+        self.redraw("current")
+
+    # ------------------------------------------------------------------ knobs
+
+    def knobs(self) -> list[Knob]:
+        """The lesson's params, as the panel shows them, in the learner's language."""
+        run = self.session.run if self.session else None
+        if run is None:
+            return []
+        return [
+            Knob(
+                name,
+                spec.min,
+                spec.max,
+                spec.step,
+                tuple(spec.options) if spec.options is not None else None,
+                pick(spec.help, run.lang) if spec.help else "",
+                isinstance(spec.value, int) and not isinstance(spec.value, bool),
+            )
+            for name, spec in run.lesson.params.items()
+        ]
+
+    def action_knobs(self) -> None:
+        """`k`: open the panel (and give it the keys), or close it."""
+        panel = self.query_one(KnobPanel)
+        if panel.display and panel.has_focus_within:
+            panel.action_close()
+        else:
+            panel.open()
+
+    def on_knob_panel_closed(self, event: KnobPanel.Closed) -> None:
+        event.stop()
+        self.document.focus()
+
+    def on_knob_panel_changed(self, event: KnobPanel.Changed) -> None:
+        event.stop()
+        self.pending[event.name] = event.value
+        if not self.busy and self.session is not None:
+            self.apply_knobs()
+
+    def apply_knobs(self) -> None:
+        """Turn every pending knob in a worker; the step on screen stays on screen."""
+        session = self.session
+        if session is None or not self.pending:
+            return
+        changes, self.pending = dict(self.pending), {}
+        self.busy = f"re-running with the new {', '.join(changes)}…"
+        self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+        self.runner.turn(session, changes)
+
+
+def plot_height(room: int) -> int:
+    """A live plot's height in `room` lines: 12, less where the document is short, so that
+    the plot, its header and its legend fit in view while it grows."""
+    return max(3, min(12, room - 4))
+
+
+def stopped_note(session: LessonSession, k: int) -> str:
+    """`stopped after 12 of 30 iterations`, for a repeat the learner stopped early."""
+    if k == 0:
+        return ""
+    repeat = session.run.lesson.steps[k - 1].repeat or 0
+    outcome = session.run.outcome(k)
+    if repeat and outcome.error is None and outcome.iterations < repeat:
+        return f"stopped after {outcome.iterations} of {repeat} iterations"
+    return ""

@@ -13,10 +13,6 @@ from typing import TYPE_CHECKING
 
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets.error_panel import ErrorPanel
-from tutor.app.widgets.intro import IntroPanel
-from tutor.app.widgets.question import QuestionPanel
-from tutor.app.widgets.reveal import RevealPanel
-from tutor.app.widgets.step_pane import StepPane
 from tutor.lesson import LessonError, LessonFile
 
 if TYPE_CHECKING:
@@ -33,6 +29,7 @@ class WatchScreen(LessonScreen):
         self.offered = True  # an author wants their step back, not a resume prompt
         self.stamp = self._stamp()
         self.reloads = 0
+        self.back_to = 0  # the step the author was on before a reload
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -56,22 +53,23 @@ class WatchScreen(LessonScreen):
         """Read the file again and come back to the same step."""
         self.reloads += 1
         if self.session is not None:
-            self.resume_to = max(self.resume_to, self.session.position)
+            self.back_to = max(self.back_to, self.session.position)
         self.session = None  # until the new Run exists: keys wait, nothing old is redrawn
         self.lesson = None
         self.load_error = None
         self.start()
 
-    def _loaded(self, lesson: LessonFile) -> None:
+    def loaded(self, lesson: LessonFile) -> None:
         self.query_one(ErrorPanel).clear()
-        super()._loaded(lesson)
+        super().loaded(lesson)
 
-    def _failed(self, error: LessonError | str, title: str) -> None:
+    def failed(self, error: LessonError | str, title: str) -> None:
         self.session = None  # the old numbers no longer belong to the file on disk
-        for widget in (IntroPanel, StepPane, QuestionPanel, RevealPanel):
-            self.query_one(widget).display = False
-        super()._failed(error, f"{title} — fix it and save: this screen reloads")
+        super().failed(error, f"{title} — fix it and save: this screen reloads")
 
-    def _started(self, run: Run, device: str) -> None:
+    def started(self, run: Run, device: str) -> None:
         self.query_one(ErrorPanel).clear()
-        super()._started(run, device)
+        super().started(run, device)
+        if self.back_to:
+            target, self.back_to = self.back_to, 0
+            self.go_to(target)

@@ -2,7 +2,7 @@
 
 Textual's Footer is a widget per key, recomposed whenever the bindings change: a dozen widgets
 laid out again on every key press, for a line that never changes while a lesson is read. This
-is one widget that draws that line once per set of keys and width (`Lines`).
+is one widget that draws that line once per set of keys and width (`LineBar`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.strip import Strip
 
-from tutor.app.widgets.lines import Lines, bar
+from tutor.app.widgets.line_bar import LineBar, bar
 
 _Key = tuple[str, str, str, bool]  # key, as shown, description, enabled
 
 
-class KeyBar(Lines):
+class KeyBar(LineBar):
     """`→ next  ← back  h hint  …`: the shown bindings of the focused widget, its screen and
     the app, as Textual's Footer lists them."""
 
@@ -50,7 +50,7 @@ class KeyBar(Lines):
         keys = self._active_keys()
         if keys != self._keys:
             self._keys = keys
-            self.shown(height_changed=False)
+            self.changed()
 
     def _active_keys(self) -> tuple[_Key, ...]:
         """One entry per action, the first of its keys, in the order the Footer shows them."""
@@ -61,14 +61,11 @@ class KeyBar(Lines):
                 seen[binding.action] = (binding.key, shown, binding.description, enabled)
         return tuple(seen.values())
 
-    def lines(self, width: int) -> list[Strip]:
+    def line(self, width: int) -> Strip:
         if self._keys is None:
             self._keys = self._active_keys()
-        return [self._line(width)] if width else []
-
-    def _line(self, width: int) -> Strip:
-        key_style = self.kept_style("keybar--key")
-        description_style = self.kept_style("keybar--description")
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
         line = Text()
         for key, shown, description, enabled in self._keys or ():
             press = Style(meta={"@click": f"app.simulate_key({key!r})"}) if enabled else None
@@ -78,4 +75,4 @@ class KeyBar(Lines):
             else:
                 item.stylize(press)
             line.append_text(item)
-        return bar(self, line, Text(), Text(), width, self.base_style)
+        return bar(self, line, Text(), Text(), width, self.rich_style)

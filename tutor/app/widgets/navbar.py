@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
 
-from tutor.app.widgets.lines import Lines, bar
+from tutor.app.widgets.line_bar import LineBar, bar
 
 MAX_DOTS = 40
 
@@ -31,7 +31,7 @@ def dots(position: int, total: int, failed: bool = False) -> Text:
     return line
 
 
-class NavBar(Lines):
+class NavBar(LineBar):
     """`‹ back   ● ● ○ ○   next ›`: one line; a click on back or next posts `NavBar.Move`
     (the keyboard has its own keys, and focus stays on the step)."""
 
@@ -81,15 +81,12 @@ class NavBar(Lines):
         state = (position, total, failed, busy, score if score and score[1] else None)
         if state != self._state:
             self._state = state
-            self.shown(height_changed=False)
+            self.changed()
 
-    def lines(self, width: int) -> list[Strip]:
-        return [self._line(width)] if width else []
-
-    def _line(self, width: int) -> Strip:
+    def line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)
-        style = self.kept_style
+        style = self.get_component_rich_style
         back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
         label = " done ✓ " if position >= total > 0 else " next › "
         forward = self._button(label, 1, not failed and not busy, "navbar--next")
@@ -101,14 +98,14 @@ class NavBar(Lines):
                 (" score ", "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
             )
             right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
-        return bar(self, back, middle, right, width, self.base_style)
+        return bar(self, back, middle, right, width, self.rich_style)
 
     def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
         """A button's label: clickable, or faded (`looks` is its component class)."""
         if not enabled:
-            return Text(label, style=self.kept_style(f"{looks}-off"))
+            return Text(label, style=self.get_component_rich_style(f"{looks}-off"))
         press = Style(meta={"@click": f"move({step})"})
-        return Text(label, style=self.kept_style(looks) + press)
+        return Text(label, style=self.get_component_rich_style(looks) + press)
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(step))

@@ -7,12 +7,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.strip import Strip
 
-from tutor.app.widgets.lines import Lines, bar
+from tutor.app.widgets.line_bar import LineBar, bar
 
 
-class TopBar(Lines):
+class TopBar(LineBar):
     """`tutor › Backprop through one linear layer        step 3/8 · cpu`: one widget, one
-    line, drawn again only when the title, the facts or the width change (`Lines`)."""
+    line, drawn again only when the title, the facts or the width change (`LineBar`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"topbar--brand", "topbar--title", "topbar--info"}
 
@@ -36,12 +36,12 @@ class TopBar(Lines):
     def set_title(self, title: str) -> None:
         if title != self._title:
             self._title = title
-            self.shown(height_changed=False)
+            self.changed()
 
     def set_info(self, info: str) -> None:
         if info != self._info:
             self._info = info
-            self.shown(height_changed=False)
+            self.changed()
 
     @property
     def info(self) -> str:
@@ -51,11 +51,9 @@ class TopBar(Lines):
     def title(self) -> str:
         return self._title
 
-    def lines(self, width: int) -> list[Strip]:
-        if not width:
-            return []
-        style = self.kept_style
+    def line(self, width: int) -> Strip:
+        style = self.get_component_rich_style
         brand = Text(" tutor ", style=style("topbar--brand"))
         title = Text(self._title, style=style("topbar--title"))
         info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
-        return [bar(self, brand, title, info, width, self.base_style, pad=1)]
+        return bar(self, brand, title, info, width, self.rich_style, pad=1)

@@ -1,4 +1,4 @@
-"""Position 0 of a lesson: what it is about, its knobs, and the steps ahead."""
+"""The lesson's front page: what it is about, its knobs, and the steps ahead."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tutor.app.widgets.lines import Blocks
 from tutor.lesson import LessonFile, pick
 from tutor.render.prose import Prose
 
@@ -51,25 +50,3 @@ def intro_renderable(
         Text.assemble(("press ", "dim"), ("→", "bold"), (" to begin", "dim")),
     ]
     return Group(*parts)
-
-
-class IntroPanel(Blocks):
-    """The lesson's front page, shown before step 1."""
-
-    DEFAULT_CSS = """
-    IntroPanel { padding: 0 1; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._lesson: LessonFile | None = None
-        self._facts: tuple[object, ...] = ()
-
-    def show_lesson(
-        self, lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
-    ) -> None:
-        """Draw the front page; coming back to it unchanged draws nothing again."""
-        facts = (lang, device, tuple(params.items()))
-        if lesson is not self._lesson or facts != self._facts:
-            self._lesson, self._facts = lesson, facts
-            self.show(intro_renderable(lesson, lang, device=device, params=params))

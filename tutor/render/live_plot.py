@@ -37,7 +37,7 @@ class LivePlot:
             (self.title, palette.NAME),
             "  ",
             (f"iteration {self.done} of {self.total}", "bold yellow"),
-            ("  · s or esc stops it", palette.META),
+            ("  · → finishes now · s stops", palette.META),
         )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -1,0 +1,221 @@
+"""The lesson as one scrolling document: every step reached stays on the page, above the one
+in focus, so a question is read under the values it asks about.
+
+Built as Textual's Line API examples and toolong's log view are: a `ScrollView` whose
+`render_line` reads lines kept per width. The document is a list of `Part`s (the front page,
+a step, its question, the lesson-done line); each part keeps its lines per width in a
+`textual.cache.LRUCache`, so stepping back and forth, or scrolling, draws nothing again. Parts
+before the current step are drawn quieter (the `document--earlier` component class).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+KEPT_WIDTHS = 4
+"""Widths (and quiet or not) a part keeps its lines for: a terminal is resized now and then."""
+
+Follow = Literal["current", "end", "keep"]
+
+
+@dataclass(eq=False)
+class Part:
+    """One block of the document. `key` says what it shows: the screen reuses a part whose
+    key is unchanged, and with it every line already drawn. `action` is posted (as
+    `LessonDocument.Clicked`) when the part is clicked: an option of a question, say."""
+
+    key: Hashable
+    renderable: RenderableType
+    action: Hashable | None = None
+    side: int = 1
+    lines: LRUCache[tuple[int, bool], list[Strip]] = field(
+        default_factory=lambda: LRUCache(KEPT_WIDTHS)
+    )
+
+
+class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
+    """The parts of the lesson so far; `show` replaces them and follows the current step."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"document--earlier"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "scroll up", show=False),
+        Binding("down", "scroll_down", "scroll down", show=False),
+        Binding("pageup", "page_up", "page up", show=False),
+        Binding("pagedown", "page_down", "page down", show=False),
+        Binding("end", "scroll_end", "end", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LessonDocument {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    LessonDocument > .document--earlier { color: $text-muted; text-style: dim; }
+    """
+
+    class Clicked(Message):
+        """A click on a part that has an action."""
+
+        def __init__(self, action: Hashable) -> None:
+            super().__init__()
+            self.action = action
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.parts: tuple[Part, ...] = ()
+        self.current = 0  # the index of the first part of the step in focus
+        self._starts: list[int] = [0]  # where each part begins, at `_width`
+        self._width = 0
+        self.following: Follow = "current"  # kept on a resize, until the reader scrolls
+
+    # ------------------------------------------------------------------ content
+
+    def show(self, parts: Sequence[Part], current: int, follow: Follow = "current") -> None:
+        """Show `parts`, those from `current` on in focus; `follow` scrolls to the current
+        step ("current": the whole of it in view, as much as fits of what came before;
+        "end": the last line in view, for a plot growing; "keep": where the reader is)."""
+        self.parts, self.current = tuple(parts), current
+        self._measure(self._content_width())
+        self.refresh()
+        if follow != "keep":
+            self.following = follow
+            self.follow(follow)
+            self.call_after_refresh(self.follow, follow)
+
+    def follow(self, how: Follow = "current") -> None:
+        """Scroll so that the current step is in view (see `show`)."""
+        if how == "keep":
+            return
+        height = self.scrollable_content_region.height
+        end = max(0, self.virtual_size.height - height)
+        if how == "end":
+            y = end
+        else:
+            start = self._starts[min(self.current, len(self.parts))]
+            y = min(start, end)
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    def part_at(self, y: int) -> Part | None:
+        """The part drawn on document line `y` (0 is the first line of the document)."""
+        index = bisect_right(self._starts, y) - 1
+        return self.parts[index] if 0 <= index < len(self.parts) else None
+
+    def start_of(self, index: int) -> int:
+        """The document line where part `index` begins."""
+        return self._starts[min(index, len(self.parts))]
+
+    # ------------------------------------------------------------------ drawing
+
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width
+
+    def _lines(self, index: int, width: int) -> list[Strip]:
+        part = self.parts[index]
+        quiet = index < self.current
+        key = (width, quiet)
+        lines = part.lines.get(key)
+        if lines is None:
+            lines = self._draw(part, width, quiet)
+            part.lines.set(key, lines)
+        return lines
+
+    def _draw(self, part: Part, width: int, quiet: bool) -> list[Strip]:
+        inner = max(1, width - 2 * part.side)
+        base = self.rich_style
+        options = self.app.console.options.update(highlight=False).update_width(inner)
+        rendered = self.app.console.render_lines(part.renderable, options, pad=True)
+        side = [Segment(" " * part.side, base)] if part.side else []
+        lines = []
+        for line in rendered:
+            strip = Strip([*side, *Segment.apply_style(line, base), *side], width)
+            lines.append(strip)
+        if quiet:
+            earlier = self.get_component_rich_style("document--earlier", partial=True)
+            lines = [strip.apply_style(Style(dim=True) + earlier) for strip in lines]
+        return lines
+
+    def _measure(self, width: int) -> None:
+        """Where every part begins at `width`, and the document's height."""
+        self._width = width
+        starts = [0]
+        if width > 0:
+            for index in range(len(self.parts)):
+                starts.append(starts[-1] + len(self._lines(index, width)))
+        else:
+            starts += [0] * len(self.parts)
+        self._starts = starts
+        self.virtual_size = Size(width, starts[-1])
+
+    def on_resize(self, _event: events.Resize) -> None:
+        width = self._content_width()
+        if width != self._width:
+            self._measure(width)
+            self.refresh()
+        self.follow(self.following)
+
+    # the reader scrolls: the document stays where they put it, even on a resize
+    def action_scroll_up(self) -> None:
+        self.following = "keep"
+        super().action_scroll_up()
+
+    def action_scroll_down(self) -> None:
+        self.following = "keep"
+        super().action_scroll_down()
+
+    def action_page_up(self) -> None:
+        self.following = "keep"
+        super().action_page_up()
+
+    def action_page_down(self) -> None:
+        self.following = "keep"
+        super().action_page_down()
+
+    def on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:
+        self.following = "keep"
+
+    def on_mouse_scroll_down(self, _event: events.MouseScrollDown) -> None:
+        self.following = "keep"
+
+    def notify_style_update(self) -> None:
+        """A theme or CSS change: every kept line was drawn in the old colours."""
+        super().notify_style_update()
+        for part in self.parts:
+            part.lines.clear()
+        if self.is_mounted:
+            self._measure(self._content_width())
+
+    def render_line(self, y: int) -> Strip:
+        width = self._content_width()
+        if width != self._width:
+            self._measure(width)
+        line = y + self.scroll_offset.y
+        index = bisect_right(self._starts, line) - 1
+        if 0 <= index < len(self.parts):
+            lines = self._lines(index, width)
+            offset = line - self._starts[index]
+            if offset < len(lines):
+                return lines[offset]
+        return Strip.blank(width, self.rich_style)
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_click(self, event: events.Click) -> None:
+        part = self.part_at(event.y + self.scroll_offset.y)
+        if part is not None and part.action is not None:
+            event.stop()
+            self.post_message(self.Clicked(part.action))

@@ -1,0 +1,62 @@
+"""One-line bars (the top bar, the nav bar, the key bar) as Line API widgets.
+
+A bar is one line whose content changes now and then (a step number, a score): the line is
+drawn once per content and width and handed to Textual as it is, and a change repaints the
+bar without laying the screen out (its height never changes).
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def bar(
+    widget: Widget, left: Text, middle: Text, right: Text, width: int, base: Style, *, pad: int = 0
+) -> Strip:
+    """One line of `width`: `left` and `right` at the ends, `middle` in the room between,
+    `pad` cells in from each side (cut with an ellipsis when it does not fit; centred when
+    `middle.justify` says so)."""
+    room = max(0, width - left.cell_len - right.cell_len - 2 * pad)
+    middle = middle.copy()
+    middle.truncate(room, overflow="ellipsis")
+    if middle.justify == "center":
+        middle.pad_left((room - middle.cell_len) // 2)
+    middle.truncate(room, pad=True)
+    middle.pad(pad)
+    line = Text.assemble(left, middle, right)
+    segments = Segment.apply_style(line.render(widget.app.console), base)
+    return Strip(segments, line.cell_len).adjust_cell_length(width, base).crop(0, width)
+
+
+class LineBar(Widget):
+    """A one-line widget: subclasses draw `line(width)`; `changed()` after its content did."""
+
+    DEFAULT_CSS = """
+    LineBar { height: 1; }
+    """
+
+    _kept: tuple[int, Strip] | None = None
+
+    def line(self, width: int) -> Strip:
+        raise NotImplementedError
+
+    def changed(self) -> None:
+        self._kept = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._kept = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y != 0 or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        kept = self._kept
+        if kept is None or kept[0] != width:
+            kept = self._kept = (width, self.line(width))
+        return kept[1]

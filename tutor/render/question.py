@@ -1,0 +1,139 @@
+"""A step's question as the learner left it: the prompt, the options, the verdict on the last
+try, the hints shown so far, the answer and the explanation once it is settled, and the keys.
+
+Each piece is a renderable of its own, so a front-end can lay the options out as things to
+click; `Barred` draws them behind one bar, so they read as one question on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from tutor.render.prose import Prose, inline_markdown
+
+if TYPE_CHECKING:
+    from tutor.session.questions import Attempt, Question, Reveal
+
+BAR = "▌ "
+
+
+class Barred:
+    """`renderable` behind a bar on the left (a question's colour, or a verdict's)."""
+
+    def __init__(self, renderable: RenderableType, style: str | Style = "bold yellow") -> None:
+        self.renderable, self.style = renderable, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - len(BAR))
+        lines = console.render_lines(self.renderable, options.update_width(width), pad=False)
+        bar = Segment(BAR, console.get_style(self.style))
+        for line in lines:
+            yield bar
+            yield from line
+            yield Segment.line()
+
+
+def heading(question: Question) -> str:
+    """What kind of question it is, above its prompt."""
+    if question.kind == "choose":
+        return "choose one"
+    return "predict" if question.predicts else "question"
+
+
+def prompt(question: Question) -> Text:
+    """`question · What will the loss be?`."""
+    return Text.assemble(
+        (f"{heading(question)}  ", "bold yellow"), inline_markdown(question.prompt)
+    )
+
+
+def option(question: Question, attempt: Attempt, index: int) -> Text:
+    """One option: its number, its text, ✓ on the right one once known, ✗ on a wrong pick."""
+    right = question.correct_option if attempt.finished else None
+    wrong = attempt.picked if attempt.picked is not None and not attempt.correct else None
+    if index == right:
+        mark = ("✓ ", "bold green")
+    elif index == wrong:
+        mark = ("✗ ", "bold red")
+    else:
+        mark = ("  ", "")
+    return Text.assemble(
+        mark, (f"{index + 1}  ", "bold #e0af68"), inline_markdown(question.options[index])
+    )
+
+
+def reveal_line(reveal: Reveal, *, at: bool = True) -> Text:
+    """`✓ your prediction at step 2: you said 0.25; the real value is 0.25 (off by 0)`."""
+    mark = ("✓ ", "bold green") if reveal.correct else ("◆ ", "bold yellow")
+    where = f"your prediction at step {reveal.step}: " if at else "your prediction: "
+    return Text.assemble(mark, (where, "bold"), reveal.text())
+
+
+def feedback(attempt: Attempt) -> Text | None:
+    """The verdict on the last try."""
+    if not attempt.feedback:
+        return None
+    if attempt.correct:
+        return Text.assemble(("✓ ", "bold green"), (attempt.feedback, "green"))
+    if attempt.correct is False:
+        tail = ("  try again", "dim") if not attempt.finished else ("", "")
+        return Text.assemble(("✗ ", "bold red"), attempt.feedback, tail)
+    return Text.assemble(("? ", "bold yellow"), attempt.feedback)
+
+
+def hints(question: Question, attempt: Attempt) -> list[Text]:
+    return [
+        Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), inline_markdown(hint))
+        for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
+    ]
+
+
+def explanation(
+    question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+) -> list[RenderableType]:
+    """Once settled: the prediction against the value, the answer (given up), the why."""
+    if not attempt.finished:
+        return []
+    parts: list[RenderableType] = []
+    if reveal is not None and (attempt.gave_up or attempt.tries > 1):
+        parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
+    if attempt.gave_up:
+        parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
+    if question.explain:
+        parts.append(Prose(question.explain))
+    return parts
+
+
+def keys_line(question: Question, attempt: Attempt) -> Text:
+    """What the learner can do now."""
+    if attempt.finished:
+        return Text("→ next step", style="dim")
+    how = (
+        "type a number, ⏎ to check"
+        if question.kind == "ask"
+        else f"press 1–{len(question.options)} or click an option"
+    )
+    left = len(question.hints) - attempt.hints_shown
+    hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
+    if question.predicts and not attempt.tries:
+        how = f"predict: {how}; step {question.predicts} computes it"
+    return Text(f"{how} · {hint} · → to skip", style="dim")
+
+
+def notes(
+    question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+) -> RenderableType:
+    """Everything under the prompt and options: verdict, hints, explanation, keys."""
+    parts: Iterable[RenderableType | None] = (
+        feedback(attempt),
+        *hints(question, attempt),
+        *explanation(question, attempt, answer, reveal),
+        keys_line(question, attempt),
+    )
+    return Group(*(part for part in parts if part is not None))
