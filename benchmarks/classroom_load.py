@@ -43,7 +43,7 @@ from pathlib import Path
 
 import asyncssh
 
-from tutor.lesson import load_lesson
+from tutor.lesson import load_lesson, pick
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which use it too
@@ -115,6 +115,7 @@ async def drive(
     rounds: int,
     steps: int,
     total: int,
+    title: str,
     row: int,
     port: int,
     keys: dict[str, asyncssh.SSHKey],
@@ -150,11 +151,8 @@ async def drive(
         f"{base / 1024:.0f} MB before, all together {together / 1024:.0f} MB)"
     )
 
-    for student in students:  # open the lesson in every session (row `row` of the list)
-        student.process.stdin.write(b"\x1b[B" * row + b"\r")
-    await asyncio.gather(
-        *(s.wait_until(lambda s=s: s.reader.step() == (0, total), "step 0", 60) for s in students)
-    )
+    # open the lesson in every session (row `row` of the list)
+    await asyncio.gather(*(s.open_lesson(row, title, total) for s in students))
     await asyncio.sleep(1)  # everyone reads the lesson's front page
 
     right, left = b"\x1b[C", b"\x1b[D"
@@ -230,6 +228,7 @@ def serve_and_drive(
     lesson: Path,
     walk: int,
     total: int,
+    title: str,
     keys: dict[str, asyncssh.SSHKey],
 ) -> Figures:
     """One run: a fresh `tutor serve` on 127.0.0.1, driven by `sessions` students."""
@@ -286,7 +285,7 @@ def serve_and_drive(
             ).stdout.split()[0]
         )
         return asyncio.run(
-            drive(sessions, rounds, walk, total, row, port, keys, log, zygote, server.pid)
+            drive(sessions, rounds, walk, total, title, row, port, keys, log, zygote, server.pid)
         )
     finally:
         server.send_signal(signal.SIGTERM)
@@ -319,6 +318,7 @@ def main() -> None:
         f"s{n:02d}": asyncssh.generate_private_key("ssh-ed25519", comment=f"s{n:02d}")
         for n in range(max(*args.sessions, 5))
     }
+    title = pick(lesson.title, "en")  # the list's and the top bar's, in the server's language
     print(f"machine: {machine()}")
     spreads: dict[int, list[Figures]] = {}
     for sessions in args.sessions:
@@ -326,7 +326,7 @@ def main() -> None:
             print(f"\n== {sessions} sessions, run {run} of {args.runs} (load {machine_load()})")
             try:
                 figures = serve_and_drive(
-                    sessions, args.rounds, args.lesson, walk, len(lesson.steps), keys
+                    sessions, args.rounds, args.lesson, walk, len(lesson.steps), title, keys
                 )
             except Unanswered as lost:
                 raise SystemExit(f"a key went unanswered: {lost}") from None

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import asyncssh
 import pyte
+from wcwidth import wcwidth  # pyte's own measure of a character's cells
 
 SYNC = 2026 << 5
 """pyte's mark for synchronized output (DEC private mode 2026) in `Screen.mode`."""
@@ -26,7 +27,12 @@ QUERY = b"\x1b[?2026$p"
 """Textual asks whether the terminal draws frames atomically (DECRQM 2026)..."""
 ANSWER = b"\x1b[?2026;2$y"
 """...and a terminal that does says so."""
+COLOURS = re.compile(rb"\x1b\[[0-9;:]*m")
+"""Colours and styles (SGR): most of a frame's bytes, and they never move or change text, so
+they are dropped before emulation (a third of the client's work with thirty sessions)."""
 STEP = re.compile(r"\bstep (\d+)/(\d+)\b")
+LISTED = re.compile(r"\b(\d+) lessons?\b")
+"""The lesson list's top bar once every file is read (the list fills in as files load)."""
 SIZE = (100, 30)
 LIST_TEXT = "lessons"
 """On the lesson list's screen: the session has started."""
@@ -43,6 +49,7 @@ class ScreenReader:
         self.received = 0  # bytes fed so far
         self._tail = b""  # the end of the last chunk, for a query cut in two
         self._shown: list[str] = list(self.screen.display)
+        self.screen.dirty.clear()
 
     def feed(self, data: bytes) -> bytes:
         """Emulate `data`; return what the terminal answers (send it back to the session)."""
@@ -53,17 +60,35 @@ class ScreenReader:
         end = seen.find(END)
         while end != -1:  # each frame completed in `data`, as it was when completed
             stop = max(start, end + len(END) - cut)
-            self.stream.feed(data[start:stop])
+            self.stream.feed(COLOURS.sub(b"", data[start:stop]))
             self._show()
             start = stop
             end = seen.find(END, end + 1)
-        self.stream.feed(data[start:])
+        self.stream.feed(COLOURS.sub(b"", data[start:]))
         self._show()
         return ANSWER * seen.count(QUERY)
 
     def _show(self) -> None:
-        if not self.drawing:
-            self._shown = list(self.screen.display)
+        """What a terminal shows now, where no frame is half drawn: the rows changed since."""
+        screen = self.screen
+        if self.drawing:
+            return
+        for y in screen.dirty:
+            if 0 <= y < screen.lines:
+                self._shown[y] = self._row(y)
+        screen.dirty.clear()
+
+    def _row(self, y: int) -> str:
+        """Row `y` as text, as pyte's `display` makes it (a wide character fills two cells)."""
+        line, cells, wide = self.screen.buffer[y], [], False
+        for x in range(self.screen.columns):
+            if wide:
+                wide = False
+                continue
+            char = line[x].data
+            wide = wcwidth(char[0]) == 2
+            cells.append(char)
+        return "".join(cells)
 
     @property
     def drawing(self) -> bool:
@@ -88,6 +113,11 @@ class ScreenReader:
 
     def shows_step(self, k: int, total: int) -> bool:
         return self.step() == (k, total)
+
+    def listed(self) -> int | None:
+        """How many lessons the list's top bar says it read, once it has read them all."""
+        match = LISTED.search(self._shown[0]) if self._shown else None
+        return int(match.group(1)) if match else None
 
 
 class Unanswered(Exception):
@@ -153,6 +183,17 @@ class Student:
             ) from None
         finally:
             self._want = None
+
+    async def open_lesson(self, row: int, title: str, total: int) -> None:
+        """Open the lesson on row `row` of the list, as a person would: only once the list
+        shows every lesson (it fills in as files load, and ↓ cannot pass the last row yet
+        there: keys sent at the first frame opened another lesson, issue 23), then check
+        that the lesson opened is `title` with `total` steps."""
+        await self.wait_until(lambda: self.reader.listed() is not None, "the whole list", 60)
+        self.process.stdin.write(b"\x1b[B" * row + b"\r")
+        await self.wait_until(lambda: self.reader.step() is not None, "a lesson", 60)
+        if self.reader.step() != (0, total) or title[:40] not in self.reader.lines[0]:
+            raise Unanswered(f"{self.name}: row {row} did not open {title!r}; {self}")
 
     def __str__(self) -> str:
         """What the screen shows, for a key left unanswered."""

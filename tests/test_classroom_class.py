@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tutor.lesson import load_lesson
+from tutor.lesson import load_lesson, pick
 
 from .classroom_harness import LESSONS, Server, start_server
 from .screen import Student
@@ -24,7 +24,7 @@ TOGETHER = 3  # new steps the whole class walks through together
 BACK_AND_FORTH = 4  # then ← and → alternately, each as soon as its frame came
 
 
-async def _class(server: Server, row: int, total: int) -> int:
+async def _class(server: Server, row: int, title: str, total: int) -> int:
     """Drive the class; returns how many keys were answered (each one awaited)."""
     students = [server.student(f"s{n:02d}") for n in range(STUDENTS)]
     logging_in = asyncio.Semaphore(10)  # well under the server's cap on logins in progress
@@ -34,11 +34,7 @@ async def _class(server: Server, row: int, total: int) -> int:
             await student.connect()
 
     await asyncio.gather(*(connect(s) for s in students))
-    for student in students:  # open the lesson: row `row` of the list
-        student.process.stdin.write(b"\x1b[B" * row + b"\r")
-    await asyncio.gather(
-        *(s.wait_until(lambda s=s: s.reader.step() == (0, total), "step 0", 60) for s in students)
-    )
+    await asyncio.gather(*(s.open_lesson(row, title, total) for s in students))
     answered = 0
 
     async def back_and_forth(student: Student) -> int:
@@ -59,12 +55,13 @@ async def _class(server: Server, row: int, total: int) -> int:
 
 
 def test_thirty_students_pressing_at_once_see_every_key_answered(tmp_path: Path) -> None:
-    total = len(load_lesson(LESSON).lesson.steps)
+    lesson = load_lesson(LESSON).lesson
+    total, title = len(lesson.steps), pick(lesson.title, "en")
     row = sorted(p.name for p in LESSONS.glob("*.yaml")).index(LESSON.name)
     names = tuple(f"s{n:02d}" for n in range(STUDENTS))
     server = start_server(tmp_path, names, "--max-sessions", str(STUDENTS + 5))
     try:
-        answered = asyncio.run(_class(server, row, total))
+        answered = asyncio.run(_class(server, row, title, total))
     finally:
         server.stop()
     assert answered == STUDENTS * (TOGETHER + BACK_AND_FORTH)
