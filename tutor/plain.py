@@ -21,6 +21,7 @@ from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.params import parse_assignment
 from tutor.engine.run import Run
 from tutor.lesson import LessonError, learner_language, load_lesson
+from tutor.lesson.clean import clean_line
 from tutor.progress import LearnerProgress
 from tutor.render import StepPanel
 from tutor.render.prose import Prose, inline_markdown
@@ -48,7 +49,7 @@ def print_check(
             console.print(
                 Text.assemble(
                     ("✓ ", "green"),
-                    (result.path, "bold"),
+                    (clean_line(result.path), "bold"),
                     f"  {result.steps} steps, {result.seconds:.2f} s",
                     f" on {result.device}" if result.device else "",
                 )

@@ -301,6 +301,10 @@ class Evaluator:
         return result
 
     def _check_binary(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> None:
+        with torch._C.DisableTorchFunction():  # shape queries: nothing for the budget to size
+            self._check_operands(op, a, b, node)
+
+    def _check_operands(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> None:
         for v in (a, b):
             if not isinstance(v, (int, float, bool, torch.Tensor)):
                 raise EvalError(

@@ -38,9 +38,9 @@ MAX_ELEMENTS = 10_000_000
 MAX_WORK = 2_000_000_000
 """Multiply-adds of one operation (matmul: rows × cols × inner; conv: outputs × window), about
 a second of one core: an operation cannot be interrupted once started, so it is sized first."""
-MAX_STATE_BYTES = 512 * 2**20
+MAX_STATE_BYTES = 256 * 2**20
 """All tensors a lesson holds at once (its state after any statement)."""
-MAX_KEPT_BYTES = 1536 * 2**20
+MAX_KEPT_BYTES = 512 * 2**20
 """All tensors a Run keeps for stepping back (every step's frame together)."""
 MAX_CSV_BYTES = 16 * 2**20
 """A csv file, refused by its size before a byte of it is parsed."""
@@ -153,6 +153,26 @@ _UNSIZED = frozenset(
     data_ptr storage_offset is_contiguous nonzero masked_select bincount unique
     __reduce_ex__ __deepcopy__ _is_view is_nonzero equal""".split()
 )
+# Sized by rule rather than on meta tensors: torch's meta kernels for these are written in
+# Python and their first use imports torch._dynamo (seconds). Element-wise calls make the
+# broadcast of their inputs' shapes; joins make the sum of their inputs; reductions at most
+# their input with zero-size dims counted as 1 (zeros(0, n).sum(0) has n elements).
+_BROADCAST = frozenset(
+    """__add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__
+    __truediv__ __rtruediv__ __itruediv__ __floordiv__ __rfloordiv__ __mod__ __rmod__
+    __pow__ __rpow__ __ipow__ __neg__ __pos__ __abs__ __lt__ __le__ __gt__ __ge__ __eq__ __ne__
+    __and__ __or__ __invert__ add sub mul div true_divide floor_divide remainder pow neg abs
+    add_ sub_ mul_ div_ pow_ clamp clamp_ clamp_min clamp_max where maximum minimum
+    eq ne lt le gt ge isclose logical_and logical_or logical_not sign sigmoid tanh relu exp
+    log sqrt sin cos round floor ceil leaky_relu softmax log_softmax layer_norm dropout
+    tril triu mse_loss l1_loss binary_cross_entropy cross_entropy masked_fill lerp
+    zeros_like ones_like full_like float double long int bool""".split()
+)
+_JOIN = frozenset({"cat", "stack", "concat", "concatenate", "hstack", "vstack"})
+_REDUCE = frozenset(
+    "sum mean prod std var norm amax amin logsumexp any all max min argmax argmin".split()
+)
+
 # operations whose work is more than one pass over input and output: (inner size) per output
 _MATMUL = frozenset({"matmul", "__matmul__", "__rmatmul__", "mm", "bmm", "addmm"})
 _CONV = frozenset({"conv2d", "conv1d", "conv3d", "convolution"})
@@ -280,9 +300,55 @@ def _meta(x: Any) -> Any:
     return x
 
 
+def _tensors(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> list[torch.Tensor]:
+    found: list[torch.Tensor] = []
+    stack: list[Any] = [*args, *kwargs.values()]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, torch.Tensor):
+            found.append(a)
+        elif isinstance(a, list | tuple):
+            stack.extend(a)
+    return found
+
+
+def _broadcast(shapes: list[torch.Size]) -> int | None:
+    """Elements of the broadcast of `shapes`, or None when they do not broadcast."""
+    rank = max((len(s) for s in shapes), default=0)
+    n = 1
+    for i in range(1, rank + 1):
+        sizes = {s[-i] for s in shapes if len(s) >= i} - {1}
+        if len(sizes) > 1:
+            return None
+        n *= sizes.pop() if sizes else 1
+    return n
+
+
+def _ruled(name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> int | None:
+    """Elements of the result by rule, for calls whose meta kernels are slow to load."""
+    tensors = _tensors(args, kwargs)
+    if name in _BROADCAST:
+        return _broadcast([t.shape for t in tensors]) or 0
+    if name in _JOIN:
+        return sum(t.numel() for t in tensors)
+    if name in _REDUCE and tensors:
+        return prod(max(int(d), 1) for d in tensors[0].shape)
+    if name == "one_hot" and tensors:
+        classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
+        return tensors[0].numel() * max(int(classes), 1)
+    if name == "outer" and len(tensors) == 2:
+        return tensors[0].numel() * tensors[1].numel()
+    return None
+
+
 def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str:
-    """Run `func` on meta tensors: why it is refused (its result or its work too large), or
-    "" when it may run."""
+    """Why `func` is refused (its result or its work too large), or "" when it may run: by
+    rule where one is known, else by running it on meta tensors."""
+    ruled = _ruled(name, args, kwargs)
+    if ruled is not None:
+        if ruled > MAX_ELEMENTS:
+            return f"this would make a tensor of {ruled:,} elements; the limit is {MAX_ELEMENTS:,}"
+        return ""
     meta_kwargs = {k: _meta(v) for k, v in kwargs.items()}
     if "device" in meta_kwargs:
         meta_kwargs["device"] = "meta"

@@ -138,6 +138,7 @@ class Run:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._depth = 0  # nesting of cancellable calls running now
+        self._grown = 0  # bytes assigned since the state's size was last counted
         self.lesson = lesson.lesson
         self.lang = lang
         self.device = choose_device(device, self.lesson.device)
@@ -374,15 +375,17 @@ class Run:
         assert previous is not None
         problem = ""
         try:
-            frame = self._snapshot(self._live, outcome, previous)
+            # counted before copying: what is kept already, and at most the live state again
             kept = state_bytes(
-                s.value for f in (*self._frames, frame) if f is not None for s in f.values.values()
-            )
+                st.value for f in self._frames if f is not None for st in f.values.values()
+            ) + state_bytes(self._live.values())
             if kept > MAX_KEPT_BYTES:
                 problem = (
                     f"keeping this step to step back to would hold {kept / 2**20:,.0f} MB "
                     f"for the lesson; the limit is {MAX_KEPT_BYTES / 2**20:,.0f} MB"
                 )
+            else:
+                frame = self._snapshot(self._live, outcome, previous)
         except MemoryError:
             problem = "the machine ran out of memory keeping this step to step back to"
         if not problem:
@@ -435,7 +438,7 @@ class Run:
                     for c in code.run:
                         self._exec(c, state, k)
                     for c in code.plot:
-                        series[c.text].append(_scalar(self._eval(c, state, k), c.text))
+                        series[c.text].append(self._plotted(c, state, k))
                     iterations = i + 1
                     if progress is not None and progress(i, series) is False:
                         break
@@ -475,7 +478,18 @@ class Run:
         `repeat` of cheap statements has no torch operation to stop at) and the state's size."""
         self._budget.tick()
         self.evaluator.statement(statement, state)
-        check_state(state)
+        # the whole state is counted once what the statements assigned adds up to 16 MB:
+        # counting every tensor after every statement cost more than the lessons' arithmetic
+        names = [t.id for t in _targets(statement)]
+        self._grown += state_bytes(state[n] for n in names if n in state)
+        if self._grown > _RECOUNT_BYTES:
+            self._grown = 0
+            check_state(state)
+
+    def _plotted(self, code: Code, state: Mapping[str, Any], k: int) -> float:
+        """One point of a `plot`: a single number, or a located sentence saying it is not."""
+        value = self._eval(code, state, k)
+        return self._located(code, k, lambda: _scalar(value, f"'{code.text}' is plotted, so it"))
 
     def _eval(self, code: Code, state: Mapping[str, Any], k: int) -> Any:
         return self._located(code, k, lambda: self.evaluator.eval(code.tree, state))
@@ -627,6 +641,28 @@ class Run:
             if isinstance(value, torch.Tensor) and value.grad_fn is not None:
                 resumable = False
         return _Frame(values, self.generator.get_state(), resumable, outcome)
+
+
+_RECOUNT_BYTES = 16 * 2**20
+
+
+def _targets(statement: ast.stmt) -> list[ast.Name]:
+    """The names a statement assigns (in `a, b = ...` both), to size what it added."""
+    if isinstance(statement, ast.Assign):
+        found: list[ast.Name] = []
+        stack: list[ast.AST] = list(statement.targets)
+        while stack:
+            t = stack.pop()
+            if isinstance(t, ast.Name):
+                found.append(t)
+            elif isinstance(t, ast.Tuple):
+                stack.extend(t.elts)
+            elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                found.append(t.value)
+        return found
+    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target]
+    return []
 
 
 def _labels(spec: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
