@@ -66,3 +66,27 @@ def test_thirty_students_pressing_at_once_see_every_key_answered(tmp_path: Path)
         server.stop()
     assert answered == STUDENTS * (TOGETHER + BACK_AND_FORTH)
     assert server.log.count("session start:") == STUDENTS
+
+
+def test_a_lesson_opened_as_soon_as_the_list_appears_is_the_one_asked_for(tmp_path: Path) -> None:
+    """The list's first frame comes before any lesson file is read (a worker adds them as they
+    load), so ↓ sent then stops short, and Enter opens another lesson or none: what timed out
+    the load benchmark (issue 23). `open_lesson` waits until the list shows every lesson."""
+    lesson = load_lesson(LESSON).lesson
+    total, title = len(lesson.steps), pick(lesson.title, "en")
+    row = sorted(p.name for p in LESSONS.glob("*.yaml")).index(LESSON.name)
+    server = start_server(tmp_path, ("ada",))
+
+    async def open_at_once() -> tuple[int, int] | None:
+        student = server.student("ada")
+        await student.connect()  # returns at the first frame that says "lessons"
+        try:
+            await student.open_lesson(row, title, total)
+            return student.reader.step()
+        finally:
+            await student.close()
+
+    try:
+        assert asyncio.run(open_at_once()) == (0, total)
+    finally:
+        server.stop()
