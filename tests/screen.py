@@ -29,7 +29,8 @@ ANSWER = b"\x1b[?2026;2$y"
 """...and a terminal that does says so."""
 COLOURS = re.compile(rb"\x1b\[[0-9;:]*m")
 """Colours and styles (SGR): most of a frame's bytes, and they never move or change text, so
-they are dropped before emulation (a third of the client's work with thirty sessions)."""
+they are dropped before emulation (with rows kept as they change, not the whole screen per
+frame, the reader does a third of the work it did)."""
 STEP = re.compile(r"\bstep (\d+)/(\d+)\b")
 LISTED = re.compile(r"\b(\d+) lessons?\b")
 """The lesson list's top bar once every file is read (the list fills in as files load)."""
