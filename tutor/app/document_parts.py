@@ -84,7 +84,7 @@ def step_parts(session: LessonSession, cache: PartCache, drawing: Drawing, k: in
     view = session.run.view(k)
     code = drawing.show_code
     key = ("step", k, id(view.views), id(view.expects), view.error, view.title, view.text, code)
-    parts = [cache.get(key, lambda: StepPanel(view, show_code=code))]
+    parts = [cache.get(key, lambda: Group(Text(), StepPanel(view, show_code=code)))]
     note = drawing.note(k)
     if note:
         parts.append(cache.get(("note", k, note), lambda: Text(f"  {note}", style="yellow")))
@@ -123,7 +123,7 @@ def step_parts(session: LessonSession, cache: PartCache, drawing: Drawing, k: in
 
 def live_part(view: StepView, plot: RenderableType) -> Part:
     """The step being computed, its plot growing (never kept: it changes on every frame)."""
-    return Part(("live", view.index), Group(StepPanel(view), Text(), plot))
+    return Part(("live", view.index), Group(Text(), StepPanel(view), Text(), plot))
 
 
 def done(line: str) -> RenderableType:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from rich.console import Group
 from rich.text import Text
 
+from tutor.app.looks import Looks
+
 Value = float | int | str | bool
 
 
@@ -75,23 +77,23 @@ class Knob:
             return int(number)
         return number
 
-    def describe(self, value: Value, selected: bool) -> Group:
+    def describe(self, value: Value, selected: bool, looks: Looks) -> Group:
         """The knob's lines in the list: `lr = 0.02`, its help, its range."""
         head = Text.assemble(
-            ("▸ " if selected else "  ", "bold #e0af68"),
+            ("▸ " if selected else "  ", f"bold {looks.accent}"),
             (self.name, "bold"),
             " = ",
-            (fmt(value), "bold #7aa2f7"),
+            (fmt(value), f"bold {looks.primary}"),
         )
         lines = [head]
         if self.help:
-            lines.append(Text("  " + self.help, style="#9a9eb0"))
+            lines.append(Text("  " + self.help, style=looks.muted))
         if self.options:
             options = Text("  ")
             for i, option in enumerate(self.options):
                 if i:
                     options.append(" · ", "dim")
-                options.append(str(option), "bold #7aa2f7" if option == value else "dim")
+                options.append(str(option), f"bold {looks.primary}" if option == value else "dim")
             lines.append(options)
         else:
             span = f"{fmt(self.min)} … {fmt(self.max)}"

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.app.looks import Looks
+
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "In a lesson",
@@ -58,14 +60,14 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def keys_table() -> Table:
+def keys_table(looks: Looks) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True, style="bold #7aa2f7")
+    table.add_column(no_wrap=True, style=f"bold {looks.primary}")
     table.add_column()
     for i, (section, rows) in enumerate(KEYS):
         if i:
             table.add_row("", "")
-        table.add_row(Text(section, style="bold #e0af68"), "")
+        table.add_row(Text(section, style=f"bold {looks.accent}"), "")
         for key, what in rows:
             table.add_row(key, what)
     return table
@@ -103,4 +105,4 @@ class HelpScreen(ModalScreen[None]):
         box.border_title = "keys"
         box.border_subtitle = "esc to close"
         with box:
-            yield Static(keys_table())
+            yield Static(keys_table(Looks.of(self.app)))

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tutor.app.looks import Looks
+
 
 class ResumeScreen(ModalScreen[int]):
     """`r`/⏎ resumes at `step`; `s`/Escape starts over."""
@@ -52,7 +54,7 @@ class ResumeScreen(ModalScreen[int]):
             "You were at ",
             (f"step {self.step} of {self.total}", "bold"),
             ": ",
-            (self.step_title, "bold #e0af68"),
+            (self.step_title, f"bold {Looks.of(self.app).accent}"),
             ".",
         )
         if self.done:

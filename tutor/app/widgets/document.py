@@ -5,7 +5,7 @@ Built as Textual's Line API examples and toolong's log view are: a `ScrollView` 
 `render_line` reads lines kept per width. The document is a list of `Part`s (the front page,
 a step, its question, the lesson-done line); each part keeps its lines per width in a
 `textual.cache.LRUCache`, so stepping back and forth, or scrolling, draws nothing again. Parts
-before the current step are drawn quieter (the `document--earlier` component class).
+before the current step are drawn quieter (their colours dimmed towards the background).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ KEPT_WIDTHS = 4
 
 Follow = Literal["current", "end", "keep"]
 
+EARLIER = Style(dim=True)
+"""Steps before the current one: dim (Textual draws dim as colours nearer the background)."""
+
 
 @dataclass(eq=False)
 class Part:
@@ -50,7 +53,6 @@ class Part:
 class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
     """The parts of the lesson so far; `show` replaces them and follows the current step."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"document--earlier"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "scroll_up", "scroll up", show=False),
         Binding("down", "scroll_down", "scroll down", show=False),
@@ -65,7 +67,6 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
     }
-    LessonDocument > .document--earlier { color: $text-muted; text-style: dim; }
     """
 
     class Clicked(Message):
@@ -145,8 +146,7 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
             strip = Strip([*side, *Segment.apply_style(line, base), *side], width)
             lines.append(strip)
         if quiet:
-            earlier = self.get_component_rich_style("document--earlier", partial=True)
-            lines = [strip.apply_style(Style(dim=True) + earlier) for strip in lines]
+            lines = [strip.apply_style(EARLIER) for strip in lines]
         return lines
 
     def _measure(self, width: int) -> None:

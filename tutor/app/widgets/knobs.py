@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.knob import Knob, Value
+from tutor.app.looks import Looks
 
 HELP = "↑↓ pick · + − change\n⏎ or 0-9 type · esc close"
 
@@ -133,7 +134,7 @@ class KnobPanel(Vertical):
         return self.knobs[index] if index is not None and index < len(self.knobs) else None
 
     def _prompt(self, knob: Knob, selected: bool) -> Group:
-        return knob.describe(self.values.get(knob.name, ""), selected)
+        return knob.describe(self.values.get(knob.name, ""), selected, Looks.of(self.app))
 
     def _redraw(self, name: str) -> None:
         current = self.current

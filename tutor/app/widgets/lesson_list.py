@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.app.looks import Looks
+
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
     from tutor.progress import LessonProgress
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 BAR = 10
 
 
-def progress_mark(steps: int, saved: LessonProgress | None) -> Text:
+def progress_mark(steps: int, saved: LessonProgress | None, looks: Looks) -> Text:
     """`━━━━━───── 5/9 ✓`: the furthest step reached, against the steps the lesson has now;
     `8 steps` when the learner has not been in it."""
     if saved is None or saved.furthest_index < 1 or not steps:
@@ -30,14 +32,14 @@ def progress_mark(steps: int, saved: LessonProgress | None) -> Text:
     filled = round(BAR * reached / steps)
     done = saved.completed or reached >= steps
     mark = Text()
-    mark.append("━" * filled, "green" if done else "#7aa2f7")
-    mark.append("─" * (BAR - filled), "#4a4f63")
+    mark.append("━" * filled, looks.success if done else looks.primary)
+    mark.append("─" * (BAR - filled), looks.faint)
     mark.append(f" {reached}/{steps}", "bold")
     mark.append(" ✓" if done else "  ", "bold green")
     return mark
 
 
-def progress_line(saved: LessonProgress | None, steps: int) -> Text | None:
+def progress_line(saved: LessonProgress | None, steps: int, looks: Looks) -> Text | None:
     """`at step 5 · 2 right, 1 wrong · 1 knob turned`, once the learner has been in it."""
     if saved is None or saved.furthest_index < 1:
         return None
@@ -46,11 +48,11 @@ def progress_line(saved: LessonProgress | None, steps: int) -> Text | None:
         parts.append(f"{saved.right} right, {saved.wrong} wrong")
     if saved.knobs:
         parts.append(f"{saved.knobs} knob{'s' if saved.knobs != 1 else ''} turned")
-    return Text(" · ".join(parts), style="dim #89b4c8")
+    return Text(" · ".join(parts), style=f"dim {looks.secondary}")
 
 
 def entry_prompt(
-    entry: CatalogEntry, lang: str, saved: LessonProgress | None = None
+    entry: CatalogEntry, lang: str, looks: Looks, saved: LessonProgress | None = None
 ) -> RenderableType:
     """What one row of the list shows (two to four lines)."""
     head = Table.grid(expand=True, padding=(0, 1))
@@ -65,16 +67,18 @@ def entry_prompt(
         if more:
             lines.append(Text(f"and {more} more problem{'s' if more > 1 else ''}", style="dim"))
         return Group(*lines)
-    head.add_row(Text(entry.title(lang), style="bold"), progress_mark(entry.steps, saved))
+    head.add_row(Text(entry.title(lang), style="bold"), progress_mark(entry.steps, saved, looks))
     lines: list[RenderableType] = [head]
     summary = entry.summary(lang)
     if summary:
-        lines.append(Text(summary, style="#9a9eb0"))
+        lines.append(Text(summary, style=looks.muted))
     if entry.requires:
         lines.append(
-            Text.assemble(("after ", "dim italic"), (", ".join(entry.requires), "italic #89b4c8"))
+            Text.assemble(
+                ("after ", "dim italic"), (", ".join(entry.requires), f"italic {looks.secondary}")
+            )
         )
-    done = progress_line(saved, entry.steps)
+    done = progress_line(saved, entry.steps, looks)
     if done is not None:
         lines.append(done)
     return Group(*lines)
@@ -134,7 +138,7 @@ class LessonList(OptionList):
     def _prompt(self, entry: CatalogEntry) -> RenderableType:
         lang: str = self.app.lang  # type: ignore[attr-defined]
         saved = self.saved.get(entry.lesson_id) if entry.ok else None
-        return entry_prompt(entry, lang, saved)
+        return entry_prompt(entry, lang, Looks.of(self.app), saved)
 
     @property
     def current(self) -> CatalogEntry | None:

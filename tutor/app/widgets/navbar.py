@@ -9,23 +9,24 @@ from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
 
+from tutor.app.looks import Looks
 from tutor.app.widgets.line_bar import LineBar, bar
 
 MAX_DOTS = 40
 
 
-def dots(position: int, total: int, failed: bool = False) -> Text:
+def dots(position: int, total: int, looks: Looks, failed: bool = False) -> Text:
     """`●●●○○○○○`: steps done, the one shown, steps ahead (a fraction when there are many)."""
     if total > MAX_DOTS:
         return Text.assemble((f"{position}", "bold"), (f" / {total}", "dim"))
     line = Text()
     for k in range(1, total + 1):
         if k < position:
-            line.append("●", "#7aa2f7")
+            line.append("●", looks.primary)
         elif k == position:
-            line.append("●", "bold red" if failed else "bold #e0af68")
+            line.append("●", "bold red" if failed else f"bold {looks.accent}")
         else:
-            line.append("○", "#4a4f63")
+            line.append("○", looks.faint)
         if k < total:
             line.append(" " if total <= 20 else "")
     return line
@@ -90,7 +91,11 @@ class NavBar(LineBar):
         back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
         label = " done ✓ " if position >= total > 0 else " next › "
         forward = self._button(label, 1, not failed and not busy, "navbar--next")
-        middle = Text(str(busy), style="yellow") if busy else dots(position, total, failed)
+        middle = (
+            Text(str(busy), style="yellow")
+            if busy
+            else dots(position, total, Looks.of(self.app), failed)
+        )
         middle.justify = "center"
         right = Text.assemble(forward)
         if isinstance(score, tuple):
