@@ -130,9 +130,9 @@ def test_the_real_app_opens_a_lesson_steps_and_quits(tmux: Callable[[str], Tmux]
 
 
 def test_what_each_key_draws_is_what_a_full_repaint_draws(tmux: Callable[[str], Tmux]) -> None:
-    """The app sends only what changed, and skips the scroll bar's own repaint after a step
-    change (step_scroll.py): after steps of every height, and scrolling, the terminal must
-    show what drawing the whole screen again shows, cell for cell and colour for colour."""
+    """The app sends only what changed: after steps of every height, and scrolling, the
+    terminal must show what drawing the whole screen again shows, cell for cell and colour
+    for colour."""
     lesson = ROOT / "lessons" / "13-self-attention.yaml"
     term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
     term.wait_for(lambda s: "step 0/9" in s, "the lesson to open")
@@ -142,3 +142,20 @@ def test_what_each_key_draws_is_what_a_full_repaint_draws(tmux: Callable[[str], 
         term.keys(*keys)
         drawn = term.settled()
         assert drawn == term.repainted(), f"after {keys}, the screen was not all redrawn"
+
+
+def test_a_question_is_answered_under_the_values_it_asks_about(tmux: Callable[[str], Tmux]) -> None:
+    """Lesson 13 asks for q_I · k_love on the step after Q and K are computed: both are on
+    the screen with the question, and an answer typed there is checked."""
+    lesson = ROOT / "lessons" / "13-self-attention.yaml"
+    term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
+    term.wait_for(lambda s: "step 0/9" in s, "the lesson to open")
+    term.keys("Right", "Right", "Right")
+    text = term.wait_for(lambda s: "step 3/9" in s, "the question")
+    assert "q_I · k_love" in text or "q_I" in text
+    assert "Q  shape" in text and "K  shape" in text  # the values, on the question's screen
+    assert text.index("K  shape") < text.index("type a number")
+    term.keys("1")
+    term.wait_for(lambda s: "your answer" in s, "the answer line")
+    term.keys("Enter")
+    text = term.wait_for(lambda s: "not 1" in s or "right" in s, "the verdict")

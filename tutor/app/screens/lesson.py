@@ -347,7 +347,7 @@ class LessonScreen(Screen[None]):
             self.show_code = not self.show_code
 
     def action_close(self) -> None:
-        self.runner.stop()  # a repeat still running in a worker ends at once
+        self.cancel_work()
         if self.direct:
             self.app.exit()
         else:
@@ -355,6 +355,17 @@ class LessonScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.tutor.action_help()
+
+    def cancel_work(self) -> None:
+        """Leaving: a repeat ends at once, and a statement still computing stops at its
+        next operation (the engine checks between them)."""
+        self.runner.stop()
+        if self.session is not None:
+            self.session.run.cancel()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:  # the app quits (ctrl+q) with work still running
+            self.session.run.cancel()
 
     # ------------------------------------------------------------------ work done
 
