@@ -344,7 +344,7 @@ def test_step_panel_shows_title_text_code_views_checks_and_error() -> None:
         ),
         error="lesson.yaml:9:10: in step 2, shapes 4×1 and 2×1 cannot be multiplied",
     )
-    text = render(StepPanel(step), width=100)
+    text = render(StepPanel(step, author=True), width=100)
     assert "Step 2/7 · Loss" in lines_of(text)[0]
     assert "The mean of the squared errors." in text
     assert "loss = mse(y_hat, y)" in text
@@ -355,6 +355,8 @@ def test_step_panel_shows_title_text_code_views_checks_and_error() -> None:
     assert "error" in text and "lesson.yaml:9:10" in text
     hidden = render(StepPanel(step, show_code=False), width=100)
     assert "mse(y_hat, y)" not in hidden
+    # a learner's view: the author's passing checks are not shown, a failing one is
+    assert "✓" not in hidden and "✗ W.grad" in hidden
 
 
 def test_render_view_draws_every_kind_of_view() -> None:

@@ -16,6 +16,7 @@ from tutor.engine.run import Run
 from tutor.lesson import LessonFile, pick
 from tutor.render import StepPanel, render_view
 from tutor.render.prose import Prose, inline_markdown
+from tutor.render.step import visible_expects
 from tutor.session import LessonSession
 
 FORMATS = ("md", "html", "svg")
@@ -78,6 +79,9 @@ def _question(session: LessonSession, k: int) -> list[Text | Prose]:
         answer = session.answer_text(k)
         if answer:
             lines.append(Text(f"answer: {answer}", style="green"))
+    elif question.kind == "write":  # a handout shows the reference the step ran
+        lines += [Text("reference:", style="bold")]
+        lines += [Text(f"  {line}", style="green") for line in question.reference.splitlines()]
     else:
         lines += [
             Text(f"  {n}. {o}", style="green" if n - 1 == question.correct_option else "")
@@ -111,12 +115,10 @@ def _markdown(session: LessonSession, width: int) -> str:
             parts += [f"`backward: {view.backward}`", ""]
         for shown in view.views:
             parts += ["```text", _plain(render_view(shown), width), "```", ""]
-        for result in view.expects:
-            parts.append(
-                f"- {'✓' if result.ok else '✗'} `{result.name}`"
-                + (f": {result.message}" if result.message else "")
-            )
-        if view.expects:
+        expects = visible_expects(view, author=False)  # a handout is the learner's page
+        for result in expects:
+            parts.append(f"- ✗ `{result.name}`: {result.message}")
+        if expects:
             parts.append("")
         if view.error:
             parts += [f"> **Error:** {view.error}", ""]

@@ -9,7 +9,7 @@ under a long step, redraws only what changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -53,6 +53,7 @@ class Drawing:
     show_code: bool
     done_line: str = ""  # under the last step, once reached
     note: Callable[[int], str] = lambda _k: ""  # a repeat stopped early, per step
+    author: bool = False  # `tutor watch`: the author's checks, passing and skipped, shown too
 
 
 def lesson_parts(
@@ -83,8 +84,10 @@ def step_parts(session: LessonSession, cache: PartCache, drawing: Drawing, k: in
     """Step k: the step itself, a note, the predictions it settles, its question."""
     view = session.run.view(k)
     code = drawing.show_code
+    author = drawing.author
     key = ("step", k, id(view.views), id(view.expects), view.error, view.title, view.text, code)
-    parts = [cache.get(key, lambda: Group(Text(), StepPanel(view, show_code=code)))]
+    key += (author,)
+    parts = [cache.get(key, lambda: Group(Text(), StepPanel(view, show_code=code, author=author)))]
     note = drawing.note(k)
     if note:
         parts.append(cache.get(("note", k, note), lambda: Text(f"  {note}", style="yellow")))
@@ -100,21 +103,21 @@ def step_parts(session: LessonSession, cache: PartCache, drawing: Drawing, k: in
     answer = session.answer_text(k)
     reveal = session.reveal(k) if question.predicts else None
     parts.append(
-        cache.get(("ask", k, question), lambda: q.Barred(Group(Text(), q.prompt(question))))
+        cache.get(("ask", k, repr(question)), lambda: q.Barred(Group(Text(), q.prompt(question))))
     )
     settled = (attempt.finished, attempt.picked, attempt.correct)
     for i in range(len(question.options)):
         parts.append(
             cache.get(
-                ("option", k, question, i, settled),
+                ("option", k, repr(question), i, settled),
                 lambda i=i: q.Barred(q.option(question, attempt, i)),
                 action=("choose", k, i),
             )
         )
-    fields = astuple(attempt)
+    fields = repr(attempt)  # every field, lists (a write step's tries) included
     parts.append(
         cache.get(
-            ("notes", k, question, fields, answer, reveal),
+            ("notes", k, repr(question), fields, answer, reveal),
             lambda: q.Barred(q.notes(question, attempt, answer, reveal)),
         )
     )

@@ -80,10 +80,27 @@ class ConfusionView:
 
 @dataclass(frozen=True)
 class PlotView:
-    """Scalars recorded at each iteration of a `repeat`, one series per name."""
+    """Scalars recorded at each iteration of a `repeat`, one series per name.
+
+    `x` holds, per series, the recorded values it is drawn against (`plot: {y, x}`), named
+    `x_name`; without them the axis is the iteration. `log` draws y on a log scale.
+    """
 
     series: dict[str, list[float]]
     title: str = ""
+    x: dict[str, list[float]] = field(default_factory=dict)
+    x_name: str = ""
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class SweepView:
+    """One thing a `sweep` step shows, once per knob value, side by side: `labels[i]`
+    (`lr = 0.005`) names `views[i]`."""
+
+    name: str
+    labels: tuple[str, ...]
+    views: tuple[View, ...]
 
 
 @dataclass(frozen=True)
@@ -106,7 +123,16 @@ class GraphView:
     nodes: tuple[GraphNode, ...]
 
 
-View = TensorView | CompareView | HeatmapView | AttentionView | ConfusionView | PlotView | GraphView
+View = (
+    TensorView
+    | CompareView
+    | HeatmapView
+    | AttentionView
+    | ConfusionView
+    | PlotView
+    | GraphView
+    | SweepView
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +142,7 @@ class ExpectResult:
     name: str
     ok: bool
     message: str  # "" when ok; otherwise what differed, e.g. "expected 0.25, got 0.3125"
+    skipped: str = ""  # the turned knobs that make it not apply ("lr"); ok is then True
 
 
 @dataclass(frozen=True)
@@ -136,3 +163,21 @@ class StepView:
     views: tuple[View, ...] = ()
     expects: tuple[ExpectResult, ...] = ()
     error: str = ""
+
+
+@dataclass(frozen=True)
+class LineError:
+    """What was wrong with a line the learner typed (a write step, the inspect line), pinned
+    to its own text, so a front-end draws it with a caret rather than a lesson's file:line."""
+
+    message: str
+    line: str  # the learner's line the problem is on, as typed (stripped)
+    col: int  # 1-based column in `line`
+
+    def caret(self) -> str:
+        """The line, and a caret under the column: two lines of plain text."""
+        return f"{self.line}\n{' ' * (max(self.col, 1) - 1)}^"
+
+    def text(self) -> str:
+        """The line, the caret and the message: what `--plain` prints."""
+        return f"{self.caret()}\n{self.message}"

@@ -69,6 +69,28 @@ class Canvas:
         return line
 
 
+SCALES_APART = 50.0
+"""Series whose ranges differ by more than this factor are each drawn on their own scale: on
+a shared axis the small one would be a flat line."""
+
+
+def _scaled(values: list[float], log: bool) -> list[float]:
+    """The values as drawn: their log10 on a log scale (where a value is not positive: a gap)."""
+    if not log:
+        return values
+    return [math.log10(v) if v > 0 else math.nan for v in values]
+
+
+def _own_scales(series: Sequence[Sequence[float]]) -> bool:
+    spans = []
+    for values in series:
+        finite = [v for v in values if math.isfinite(v)]
+        if finite:
+            spans.append(max(abs(max(finite)), abs(min(finite)), max(finite) - min(finite)))
+    spans = [s for s in spans if s > 0]
+    return len(spans) > 1 and max(spans) / min(spans) > SCALES_APART
+
+
 def _range(values: Sequence[Sequence[float]]) -> tuple[float, float]:
     finite = [v for series in values for v in series if math.isfinite(v)]
     if not finite:
@@ -81,8 +103,9 @@ def _range(values: Sequence[Sequence[float]]) -> tuple[float, float]:
 
 
 class LinePlot:
-    """A `PlotView`: each series against the iteration, its y range on the axis and a legend
-    with the last value of each series.
+    """A `PlotView`: each series against the iteration (or the recorded `x`, named on the axis),
+    its y range on the axis (log10 when asked) and a legend with the last value of each series.
+    Series of very different sizes are each drawn on their own scale, so none is a flat line.
 
     The chart takes the whole width on offer and `height` rows. Without colour, several
     series would be indistinguishable dots, so each then gets its own smaller chart.
@@ -101,26 +124,34 @@ class LinePlot:
 
     def chart(self, names: Sequence[str], width: int, height: int, colour: bool) -> list[Text]:
         """The axes and curves of the series `names`, `width` cells wide in all."""
-        series = [[float(v) for v in self.view.series[name]] for name in names]
+        log = self.view.log
+        series = [_scaled([float(v) for v in self.view.series[name]], log) for name in names]
+        own = _own_scales(series)
         lo, hi = _range(series)
         fmt = NumberFormat.for_values(np.array([lo, hi]), digits=3)
-        ticks = {0: fmt(hi), height - 1: fmt(lo)}
-        if height >= 5:
-            ticks[(height - 1) // 2] = fmt(hi - (hi - lo) * ((height - 1) // 2) / (height - 1))
-        label_width = max(len(tick) for tick in ticks.values())
+
+        def tick(value: float) -> str:
+            return "" if own else format_scalar(10**value) if log else fmt(value)
+
+        rows = [0, height - 1] + ([(height - 1) // 2] if height >= 5 else [])
+        ticks = {r: tick(hi - (hi - lo) * r / (height - 1)) for r in rows}
+        label_width = max(len(t) for t in ticks.values())
         plot_width = max(width - label_width - 2, MIN_PLOT_WIDTH)
         canvas = Canvas(plot_width, height)
-        longest = max((len(values) for values in series), default=0)
         order = list(self.view.series)
+        xs = self.x_values(names)
+        x_lo, x_hi = _range(list(xs.values())) if self.view.x else (0.0, 1.0)
         for name, values in zip(names, series, strict=True):
             owner = order.index(name)
+            top, bottom = _range([values]) if own else (lo, hi)
             previous: tuple[int, int] | None = None
             for i, value in enumerate(values):
-                if not math.isfinite(value):
+                at = xs[name][i] if i < len(xs[name]) else math.nan
+                if not (math.isfinite(value) and math.isfinite(at)):
                     previous = None
                     continue
-                x = round(i / (longest - 1) * (plot_width * 2 - 1)) if longest > 1 else plot_width
-                y = round((hi - value) / (hi - lo) * (height * 4 - 1))
+                x = round((at - x_lo) / (x_hi - x_lo) * (plot_width * 2 - 1))
+                y = round((bottom - value) / (bottom - top) * (height * 4 - 1))
                 if previous is None:
                     canvas.dot(x, y, owner)
                 else:
@@ -132,15 +163,19 @@ class LinePlot:
         ]
         lines = []
         for r in range(height):
-            tick = ticks.get(r)
+            mark = ticks.get(r)
             line = Text()
-            line.append((tick or "").rjust(label_width) + (" ┤" if tick else " │"), palette.META)
+            line.append((mark or "").rjust(label_width) + (" ┤" if mark else " │"), palette.META)
             line.append_text(canvas.row(r, styles))
             line.rstrip()
             lines.append(line)
         lines.append(Text(" " * label_width + " └" + "─" * plot_width, palette.META))
-        first, last = "0", str(max(longest - 1, 0))
-        middle = "iteration"
+        if self.view.x:
+            first, last = format_scalar(x_lo), format_scalar(x_hi)
+        else:
+            longest = max((len(values) for values in series), default=0)
+            first, last = "0", str(max(longest - 1, 0))
+        middle = self.view.x_name or "iteration"
         room = plot_width - len(first) - len(last)
         if room >= len(middle) + 2:
             left = (room - len(middle)) // 2
@@ -148,7 +183,23 @@ class LinePlot:
         else:
             x_axis = first + " " * max(room, 1) + last
         lines.append(Text(" " * (label_width + 2) + x_axis, palette.META))
+        notes = (["y on a log scale"] if log else []) + (
+            ["each curve on its own scale: its min and max are in the legend"] if own else []
+        )
+        if notes:
+            lines.append(Text(" " * (label_width + 2) + "; ".join(notes), palette.META))
         return lines
+
+    def x_values(self, names: Sequence[str]) -> dict[str, list[float]]:
+        """Where each point of each series sits across: its recorded x, or its iteration
+        spread over the whole width (a shorter series still spans the chart)."""
+        if self.view.x:
+            return {name: [float(v) for v in self.view.x.get(name, [])] for name in names}
+        out = {}
+        for name in names:
+            n = len(self.view.series[name])
+            out[name] = [i / (n - 1) if n > 1 else 0.5 for i in range(n)]
+        return out
 
     def legend(self, names: Sequence[str], colour: bool) -> list[Text]:
         """One line per series: `● loss  last 0.0123  · min 0.0123 · max 1.234`."""

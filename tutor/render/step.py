@@ -21,6 +21,7 @@ from tutor.engine.views import (
     HeatmapView,
     PlotView,
     StepView,
+    SweepView,
     TensorView,
     View,
 )
@@ -32,6 +33,7 @@ from tutor.render.heatmap import Heatmap
 from tutor.render.numbers import format_scalar, format_small
 from tutor.render.plot import LinePlot
 from tutor.render.prose import Prose
+from tutor.render.sweep import SweepRow
 from tutor.render.tensor import TensorTable
 
 INLINE_EXPECT = 8
@@ -52,7 +54,17 @@ def render_view(view: View) -> RenderableType:
         return LinePlot(view)
     if isinstance(view, GraphView):
         return GraphTree(view)
+    if isinstance(view, SweepView):
+        return SweepRow(view, render_view)
     raise TypeError(f"no renderer for {type(view).__name__}")
+
+
+def visible_expects(step: StepView, *, author: bool) -> tuple[ExpectResult, ...]:
+    """The checks a reader sees: every one for the author (`check`, `watch`), only failures
+    for a learner, whose screen says what the lesson computes, not that its author was right."""
+    if author:
+        return step.expects
+    return tuple(e for e in step.expects if not e.ok)
 
 
 def shown_tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
@@ -76,10 +88,17 @@ def shown_tensors(views: tuple[View, ...]) -> dict[str, TensorView]:
 
 
 def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None) -> Text:
-    """`✓ loss = 0.25` when it held, `✗ W.grad: expected …, got …` when it did not.
+    """`✓ loss = 0.25` when it held, `✗ W.grad: expected …, got …` when it did not,
+    `– loss: skipped (lr is turned)` when a turned knob makes it not apply.
 
     A held value is repeated when it is small and among `shown` (the step's tensors by name).
     """
+    if result.skipped:
+        return Text.assemble(
+            ("– ", palette.META),
+            (result.name, palette.NAME),
+            (f": skipped ({result.skipped} turned from the lesson's value)", palette.META),
+        )
     if not result.ok:
         message = f": {result.message}"
         return Text.assemble(("✗ ", palette.FAIL), (result.name, palette.NAME), message)
@@ -100,12 +119,14 @@ def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None
 class StepPanel:
     """One `StepView`: a rule `Step 2/7 · Loss`, the text as Markdown, the code highlighted,
     `backward:` and `repeat:` lines, every view, the ✓/✗ of each expectation, and the error
-    in a red panel when the step could not run.
+    in a red panel when the step could not run. Passing and skipped checks are the author's
+    (`author=True`: `tutor watch`); a learner sees a check only when it fails.
     """
 
-    def __init__(self, step: StepView, *, show_code: bool = True) -> None:
+    def __init__(self, step: StepView, *, show_code: bool = True, author: bool = False) -> None:
         self.step = step
         self.show_code = show_code
+        self.author = author
 
     def title(self) -> Text:
         """`Step 2/7 · Loss`."""
@@ -143,10 +164,11 @@ class StepPanel:
         for view in step.views:
             yield NewLine()
             yield render_view(view)
-        if step.expects:
+        expects = visible_expects(step, author=self.author)
+        if expects:
             yield NewLine()
             shown = shown_tensors(step.views)
-            for result in step.expects:
+            for result in expects:
                 yield expect_line(result, shown)
         if step.error:
             yield NewLine()

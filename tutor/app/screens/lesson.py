@@ -55,6 +55,7 @@ QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code"}
 class LessonScreen(Screen[None]):
     """A lesson from `path` (already loaded as `lesson`, or failed with `error`)."""
 
+    author: ClassVar[bool] = False  # the author's checks drawn too (`tutor watch`)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,n,space", "next", "next", key_display="→"),
         Binding("left,p", "back", "back", key_display="←"),
@@ -223,7 +224,9 @@ class LessonScreen(Screen[None]):
             return
         k, total = session.position, session.total
         self.query_one(TopBar).set_info(f"step {k}/{total} · {self.device}")
-        drawing = Drawing(self.device, self.show_code, self.done_line(), self.stopped.get)
+        drawing = Drawing(
+            self.device, self.show_code, self.done_line(), self.stopped.get, self.author
+        )
         parts, current = lesson_parts(session, self.parts, drawing)
         if follow == "current" and self.ends_in_focus():
             follow = "end"
@@ -392,7 +395,7 @@ class LessonScreen(Screen[None]):
         )
         room = self.document.scrollable_content_region.height
         plot = LivePlot(title, event.series, event.done, event.total, height=plot_height(room))
-        drawing = Drawing(self.device, self.show_code, "", self.stopped.get)
+        drawing = Drawing(self.device, self.show_code, "", self.stopped.get, self.author)
         parts, _current = lesson_parts(self.session, self.parts, drawing)
         self.document.show([*parts, live_part(view, plot)], len(parts), "end")
         self.query_one(TopBar).set_info(f"step {k}/{run.total} · training…")

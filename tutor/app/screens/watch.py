@@ -22,7 +22,9 @@ POLL_SECONDS = 0.5
 
 
 class WatchScreen(LessonScreen):
-    """A `LessonScreen` that follows its file."""
+    """A `LessonScreen` that follows its file, for the lesson's author: every check shown."""
+
+    author = True
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, direct=True)
