@@ -72,7 +72,7 @@ def expect_knobs(
             source = extra.union(*(taint.get(n, frozenset()) for n in _reads(step.backward.tree)))
             taint[GRAD] = taint.get(GRAD, frozenset()) | source
         per_expect = tuple(
-            frozenset().union(*(taint.get(n, frozenset()) for n in _reads(c.tree))) | extra
+            frozenset().union(*(taint.get(n, frozenset()) for n in _reads(c.tree)))
             for c, _ in step.expect
         )
         out.append(dataclasses.replace(step, expect_knobs=per_expect))

@@ -128,10 +128,11 @@ class LinePlot:
         series = [_scaled([float(v) for v in self.view.series[name]], log) for name in names]
         own = _own_scales(series)
         lo, hi = _range(series)
-        fmt = NumberFormat.for_values(np.array([lo, hi]), digits=3)
+        ends = np.array([10**lo, 10**hi] if log else [lo, hi])
+        fmt = NumberFormat.for_values(ends, digits=3)
 
         def tick(value: float) -> str:
-            return "" if own else format_scalar(10**value) if log else fmt(value)
+            return "" if own else fmt(10**value if log else value)
 
         rows = [0, height - 1] + ([(height - 1) // 2] if height >= 5 else [])
         ticks = {r: tick(hi - (hi - lo) * r / (height - 1)) for r in rows}
