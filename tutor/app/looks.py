@@ -8,6 +8,7 @@ app's current theme, so a change of theme changes them too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from textual.app import App
 
@@ -25,6 +26,16 @@ class Looks:
 
     @classmethod
     def of(cls, app: App[object]) -> Looks:
+        """The looks of the app's current theme (reading the theme's variables takes ~2 ms,
+        so they are kept per app and theme)."""
+        theme = app.theme
+        kept = _KEPT.get(app)
+        if kept is None or kept[0] != theme:
+            kept = _KEPT[app] = (theme, cls._read(app))
+        return kept[1]
+
+    @classmethod
+    def _read(cls, app: App[object]) -> Looks:
         colours = app.get_css_variables()
         return cls(
             accent=colours["accent"],
@@ -34,3 +45,6 @@ class Looks:
             muted=colours["foreground-darken-2"],
             faint=colours["panel-lighten-3"],
         )
+
+
+_KEPT: WeakKeyDictionary[App[object], tuple[str, Looks]] = WeakKeyDictionary()

@@ -64,8 +64,8 @@ class KeyBar(LineBar):
     def line(self, width: int) -> Strip:
         if self._keys is None:
             self._keys = self._active_keys()
-        key_style = self.get_component_rich_style("keybar--key")
-        description_style = self.get_component_rich_style("keybar--description")
+        key_style = self.part_style("keybar--key")
+        description_style = self.part_style("keybar--description")
         line = Text()
         for key, shown, description, enabled in self._keys or ():
             press = Style(meta={"@click": f"app.simulate_key({key!r})"}) if enabled else None
@@ -75,4 +75,4 @@ class KeyBar(LineBar):
             else:
                 item.stylize(press)
             line.append_text(item)
-        return bar(self, line, Text(), Text(), width, self.rich_style)
+        return bar(self, line, Text(), Text(), width, self.part_style(""))

@@ -40,6 +40,7 @@ class LineBar(Widget):
     """
 
     _kept: tuple[int, Strip] | None = None
+    _styles: dict[str, Style] | None = None
 
     def line(self, width: int) -> Strip:
         raise NotImplementedError
@@ -48,9 +49,21 @@ class LineBar(Widget):
         self._kept = None
         self.refresh()
 
+    def part_style(self, name: str) -> Style:
+        """A component class's style, or the bar's own for "" (each read walks the
+        ancestors' styles: kept until the styles change)."""
+        if self._styles is None:
+            self._styles = {}
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._kept = None
+        self._styles = None
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

@@ -87,7 +87,7 @@ class NavBar(LineBar):
     def line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)
-        style = self.get_component_rich_style
+        style = self.part_style
         back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
         label = " done ✓ " if position >= total > 0 else " next › "
         forward = self._button(label, 1, not failed and not busy, "navbar--next")
@@ -103,14 +103,14 @@ class NavBar(LineBar):
                 (" score ", "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
             )
             right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
-        return bar(self, back, middle, right, width, self.rich_style)
+        return bar(self, back, middle, right, width, self.part_style(""))
 
     def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
         """A button's label: clickable, or faded (`looks` is its component class)."""
         if not enabled:
-            return Text(label, style=self.get_component_rich_style(f"{looks}-off"))
+            return Text(label, style=self.part_style(f"{looks}-off"))
         press = Style(meta={"@click": f"move({step})"})
-        return Text(label, style=self.get_component_rich_style(looks) + press)
+        return Text(label, style=self.part_style(looks) + press)
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(step))

@@ -52,8 +52,8 @@ class TopBar(LineBar):
         return self._title
 
     def line(self, width: int) -> Strip:
-        style = self.get_component_rich_style
+        style = self.part_style
         brand = Text(" tutor ", style=style("topbar--brand"))
         title = Text(self._title, style=style("topbar--title"))
         info = Text(f" {self._info} " if self._info else "", style=style("topbar--info"))
-        return bar(self, brand, title, info, width, self.rich_style, pad=1)
+        return bar(self, brand, title, info, width, self.part_style(""), pad=1)
