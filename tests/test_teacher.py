@@ -1,28 +1,44 @@
-"""`tutor class`: where every student is, as a live table, as text and as CSV."""
+"""`tutor class`: the roster, grades, the CSV, and the live table that holds still."""
 
 from __future__ import annotations
 
 import csv
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from textual.widgets import DataTable
 
-from tutor.classroom.teacher import ClassApp
-from tutor.progress import ProgressStore
+from tutor.classroom.teacher import ClassApp, HistoryScreen
+from tutor.progress import ProgressStore, StepInfo, grade
+from tutor.progress.grades import AFTER_HELP, FIRST_TRY, GAVE_UP, OPEN, outcome
+from tutor.progress.store import Event
 
 from .conftest import ROOT
 
 
 def classroom(data: Path) -> ProgressStore:
     store = ProgressStore(data)
+    store.set_roster({"ada": "mon", "bob": "mon", "cy": "tue"})
+    store.set_steps(
+        [
+            StepInfo("neuron", "inputs", 1, "The inputs", False, "One neuron"),
+            StepInfo("neuron", "predict-z", 2, "Predict z", True, "One neuron"),
+            StepInfo("neuron", "predict-a", 3, "Predict a", True, "One neuron"),
+        ]
+    )
     ada, bob = store.learner("ada"), store.learner("bob")
-    ada.reached("neuron", "inputs", 1, 6, title="One neuron")
-    ada.reached("neuron", "weighted-sum", 3, 6)
+    ada.reached("neuron", "inputs", 1, 3, title="One neuron")
+    ada.reached("neuron", "predict-z", 2, 3)
     ada.answered("neuron", "predict-z", "-0.25", True, attempt=1)
-    bob.reached("self-attention", "tokens", 1, 9, title="Self-attention on three tokens")
-    bob.answered("self-attention", "predict-score", "3", False, attempt=1)
+    ada.reached("neuron", "predict-a", 3, 3)  # the last step: not done, a question is open
+    bob.reached("neuron", "predict-z", 2, 3, title="One neuron")
+    bob.answered("neuron", "predict-z", "3", False, attempt=1)
+    bob.hint("neuron", "predict-z", 1)
+    bob.answered("neuron", "predict-z", "-0.25", True, attempt=2, hints_used=1)
+    bob.reached("neuron", "predict-a", 3, 3)
+    bob.gave_up("neuron", "predict-a", attempt=1, hints_used=0)
     return store
 
 
@@ -36,34 +52,135 @@ def tutor(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_plain_and_csv(tmp_path: Path) -> None:
+def event(kind: str, correct: bool | None = None, hints: int = 0) -> Event:
+    return Event("ada", "l", "q", kind, 1, "1", correct, hints, 0.0)
+
+
+def test_a_question_is_graded_by_its_first_right_answer() -> None:
+    assert outcome([event("answer", True)]) == FIRST_TRY
+    assert outcome([event("hint"), event("answer", True, 1)]) == AFTER_HELP
+    assert outcome([event("answer", False), event("answer", True)]) == AFTER_HELP
+    assert outcome([event("answer", False), event("give-up")]) == GAVE_UP
+    assert outcome([event("answer", False)]) == OPEN
+    assert outcome([event("answer", True), event("give-up")]) == FIRST_TRY
+
+
+def test_a_lesson_is_done_when_every_question_is_answered_or_given_up() -> None:
+    right = Event("ada", "l", "q1", "answer", 1, "1", True, 0, 0.0)
+    skipped = grade("ada", "l", "L", ["q1", "q2"], [right], completed=True, last_activity=0)
+    assert not skipped.done and skipped.open == 1 and skipped.score == 50.0
+    gave = Event("ada", "l", "q2", "give-up", 1, None, False, 0, 0.0)
+    full = grade("ada", "l", "L", ["q1", "q2"], [right, gave], completed=False, last_activity=0)
+    assert full.done and (full.first_try, full.gave_up, full.score) == (1, 1, 50.0)
+    plain = grade("ada", "l", "L", [], [], completed=True, last_activity=0)
+    assert plain.done and plain.score is None
+
+
+def test_the_roster_lists_everyone_before_anyone_comes(tmp_path: Path) -> None:
+    store = classroom(tmp_path)
+    rows = {r.learner: r for r in store.overview()}
+    assert set(rows) == {"ada", "bob", "cy"}
+    assert rows["cy"].state == "never came" and rows["cy"].group == "tue"
+    assert rows["ada"].state == "gone" and rows["ada"].step_title == "Predict a"
+    store.session_opened("ada")
+    assert store.overview()[0].state == "connected"
+    assert store.overview(now=time.time() + 3600)[0].state == "idle"
+    store.session_closed("ada")
+    assert store.overview()[0].state == "gone"
+
+
+def test_stuck_after_several_wrong_tries(tmp_path: Path) -> None:
+    store = classroom(tmp_path)
+    cy = store.learner("cy")
+    cy.reached("neuron", "predict-z", 2, 3, title="One neuron")
+    for attempt in (1, 2, 3):
+        cy.answered("neuron", "predict-z", str(attempt), False, attempt=attempt)
+    store.session_opened("cy")
+    row = next(r for r in store.overview() if r.learner == "cy")
+    assert row.stuck and row.tries == 3
+
+
+def test_plain_csv_questions_and_history(tmp_path: Path) -> None:
     classroom(tmp_path)
     out = tutor("class", "--data", str(tmp_path), "--plain")
     assert out.returncode == 0, out.stderr
-    ada = next(line for line in out.stdout.splitlines() if "ada" in line)
-    assert "One neuron" in ada and "3/6" in ada
-    assert "2 students" in out.stdout
+    assert "3 students, 0 connected" in out.stdout
+    assert "never came" in next(line for line in out.stdout.splitlines() if "cy" in line)
     target = tmp_path / "class.csv"
     assert tutor("class", "--data", str(tmp_path), "--csv", str(target)).returncode == 0
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert [(r["student"], r["lesson_id"], r["step"], r["right"], r["wrong"]) for r in rows] == [
-        ("ada", "neuron", "3", "1", "0"),
-        ("bob", "self-attention", "1", "0", "1"),
+    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
+    got = [
+        (
+            r["student"],
+            r["group"],
+            r["lesson_id"],
+            r["right_first_try"],
+            r["right_after_help"],
+            r["gave_up"],
+            r["done"],
+            r["score"],
+        )
+        for r in rows
     ]
+    assert got == [
+        ("ada", "mon", "neuron", "1", "0", "0", "no", "50"),
+        ("bob", "mon", "neuron", "0", "1", "1", "yes", "25"),
+        ("cy", "tue", "", "", "", "", "", ""),
+    ]
+    questions = tutor("class", "--data", str(tmp_path), "--questions")
+    assert "Predict z" in questions.stdout and "3 ×1" in questions.stdout
+    history = tutor("class", "--data", str(tmp_path), "--history", "bob")
+    assert "wrong" in history.stdout and "gave up" in history.stdout
 
 
 def test_no_classroom_is_a_usage_error(tmp_path: Path) -> None:
     assert tutor("class", "--data", str(tmp_path / "none"), "--plain").returncode == 2
 
 
-async def test_the_live_table_follows_the_store(tmp_path: Path) -> None:
-    store = classroom(tmp_path)
+async def test_the_table_keeps_its_cursor_across_refreshes_with_60_students(
+    tmp_path: Path,
+) -> None:
+    store = ProgressStore(tmp_path)
+    names = [f"s{n:02d}" for n in range(60)]
+    store.set_roster(dict.fromkeys(names, ""))
     app = ClassApp(ProgressStore(tmp_path))
-    async with app.run_test(size=(110, 20)) as pilot:
-        table = app.query_one(DataTable)
-        assert table.row_count == 2
-        store.learner("cy").reached("neuron", "inputs", 1, 6, title="One neuron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one("#class", DataTable)
+        assert table.row_count == 60
+        for _ in range(40):
+            await pilot.press("down")
+        await pilot.pause()
+        assert app.selected() == "s40"
+        scrolled = table.scroll_y
+        assert scrolled > 0
+        for name in names[::3]:  # the class moves on between refreshes
+            store.learner(name).reached("neuron", "inputs", 1, 6, title="One neuron")
+        store.session_opened("s05")
         await pilot.press("r")
         await pilot.pause()
-        assert table.row_count == 3
-        assert [str(c) for c in table.get_row("ada")][:3] == ["ada", "One neuron", "3/6"]
+        assert app.selected() == "s40" and table.scroll_y == scrolled
+        assert table.get_row("s05")[2].plain == "connected"
+        await pilot.press("s")  # sort by the next column, state: the connected student first
+        await pilot.pause()
+        assert app.sort_column == "state"
+        assert app.selected() == "s40"
+        assert table.coordinate_to_cell_key((0, 0)).row_key.value == "s05"
+        await pilot.press("slash", *"s4", "enter")
+        await pilot.pause()
+        assert table.row_count == 10  # s04, s40..s49
+        await pilot.press("escape")
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert table.row_count == 60
+
+
+async def test_enter_opens_a_students_history(tmp_path: Path) -> None:
+    classroom(tmp_path)
+    app = ClassApp(ProgressStore(tmp_path))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("down", "enter")  # bob
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen) and app.screen.learner == "bob"
+        table = app.screen.query_one(DataTable)
+        answers = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
+        assert "3" in answers and "-0.25" in answers

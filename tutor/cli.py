@@ -116,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="hashed passwords, written by `tutor password`",
     )
-    p_serve.add_argument("--lessons", type=Path, default=BUNDLED, help="lessons to offer")
+    p_serve.add_argument(
+        "--lessons",
+        type=Path,
+        default=BUNDLED,
+        help="lessons to offer: a folder, or one lesson file (students open it directly)",
+    )
     p_serve.add_argument(
         "--data",
         type=Path,
@@ -150,9 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_serve.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS")
     p_serve.add_argument(
+        "--keepalive",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="SSH keepalive interval; a client silent for 3 of them is gone (0: none)",
+    )
+    p_serve.add_argument(
+        "--no-check", action="store_true", help="do not run `tutor check` on the lessons at start"
+    )
+    p_serve.add_argument(
         "--lang",
-        help="language of the lessons (default: each student's "
-        "LANG is not forwarded by ssh, so English)",
+        help="default language of the lessons, for students whose ssh sends no LANG "
+        "(`SendEnv LANG`); default: this server's locale",
     )
 
     p_class = sub.add_parser("class", help="the teacher's view: where every student is")
@@ -163,11 +178,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="the classroom's data folder (as given to `tutor serve`)",
     )
     p_class.add_argument("--plain", action="store_true", help="print the table once")
-    p_class.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV")
+    p_class.add_argument(
+        "--csv", type=Path, metavar="FILE", help="write grades as CSV: a row per student and lesson"
+    )
+    p_class.add_argument("--questions", action="store_true", help="print questions most wrong")
+    p_class.add_argument("--history", metavar="NAME", help="print one student's answers")
+    p_class.add_argument("--message", metavar="TEXT", help="show TEXT in students' sessions")
+    p_class.add_argument("--send", metavar="LESSON", help="open lesson LESSON in their sessions")
+    p_class.add_argument("--end", action="store_true", help="end the --to students' sessions")
+    p_class.add_argument(
+        "--to", action="append", metavar="NAME", help="whom --message/--send/--end reach"
+    )
+    p_class.add_argument("--unblock", metavar="ADDRESS", help="forget failed logins from ADDRESS")
+    p_class.add_argument("--reload", action="store_true", help="re-read keys and passwords")
 
     p_password = sub.add_parser("password", help="add or change a student's password")
     p_password.add_argument("file", type=Path, help="the password file (created if missing)")
-    p_password.add_argument("name", help="the student's user name")
+    p_password.add_argument("name", nargs="?", help="the student's user name")
+    p_password.add_argument(
+        "--from",
+        dest="names",
+        type=Path,
+        metavar="NAMES",
+        help="make a password for each name in this file (a name, and a group, a line); "
+        "printed once, stored hashed",
+    )
 
     sub.add_parser("schema", help="print the lesson format as JSON Schema")
 

@@ -35,8 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for path in (args.authorized_keys, args.password_file):
         if path is not None and not path.is_file():
             return _usage(f"no such file: {path}")
-    if not args.lessons.is_dir():
-        return _usage(f"no lessons folder {args.lessons}")
+    if not args.lessons.exists():
+        return _usage(f"no lessons at {args.lessons} (give a folder or a lesson file)")
     config = ServeConfig(
         host=args.host,
         port=args.port,
@@ -50,6 +50,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         login_grace_time=args.login_grace_time,
         session_wait=args.session_wait,
         idle_timeout=args.idle_timeout,
+        keepalive=args.keepalive,
+        check=not args.no_check,
         lang=args.lang,
     )
     try:
@@ -61,25 +63,67 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_class(args: argparse.Namespace) -> int:
-    from tutor.classroom.teacher import ClassApp, export_csv, print_class
+    from tutor.classroom.teacher import (
+        ClassApp,
+        ask_server,
+        export_csv,
+        print_class,
+        print_history,
+        print_questions,
+    )
     from tutor.progress import ProgressStore
 
     if not args.data.is_dir():
         return _usage(f"no classroom data in {args.data} (give the --data of `tutor serve`)")
+    request = _class_request(args)
+    if request is not None:
+        if isinstance(request, str):
+            return _usage(request)
+        reply = ask_server(args.data, request)
+        if "error" in reply:
+            print(f"tutor class: {reply['error']}", file=sys.stderr)
+            return EXIT_FAIL
+        print(", ".join(f"{k}: {v}" for k, v in reply.items()))
+        return EXIT_OK
     store = ProgressStore(args.data)
     if args.csv is not None:
-        export_csv(store, args.csv)
-        print(f"wrote {len(store.class_rows())} students to {args.csv}")
+        rows = export_csv(store, args.csv)
+        print(f"wrote {rows} rows (a student and lesson each) to {args.csv}")
         return EXIT_OK
+    if args.questions:
+        return print_questions(store)
+    if args.history:
+        return print_history(store, args.history)
     if args.plain or not sys.stdout.isatty():
         return print_class(store)
     ClassApp(store).run()
     return EXIT_OK
 
 
+def _class_request(args: argparse.Namespace) -> dict[str, object] | str | None:
+    """The request to the running server that `tutor class`'s options ask for, a usage error,
+    or None (just look)."""
+    to = {"to": args.to} if args.to else {}
+    if args.message is not None:
+        return {"do": "message", "text": args.message, **to}
+    if args.send is not None:
+        return {"do": "send", "lesson": args.send, **to}
+    if args.end:
+        return {"do": "end", **to} if to else "--end needs --to NAME"
+    if args.unblock is not None:
+        return {"do": "unblock", "address": args.unblock}
+    if args.reload:
+        return {"do": "reload"}
+    return None
+
+
 def cmd_password(args: argparse.Namespace) -> int:
     from tutor.classroom.auth import set_password, valid_name
 
+    if args.names is not None:
+        return _passwords_for(args.file, args.names)
+    if args.name is None:
+        return _usage("give a NAME, or --from NAMES for a whole list")
     if not valid_name(args.name):
         return _usage(f"'{args.name}' cannot be a user name: letters, digits, '.', '_', '-'")
     if sys.stdin.isatty():
@@ -92,6 +136,40 @@ def cmd_password(args: argparse.Namespace) -> int:
         return _usage("a password needs at least 8 characters")
     set_password(args.file, args.name, password)
     print(f"{args.name}'s password is set in {args.file} (hashed with scrypt)")
+    return EXIT_OK
+
+
+def _passwords_for(file: Path, names: Path) -> int:
+    """A fresh password for every name in `names` (`ada` or `ada monday`: name and group),
+    printed once for the teacher to hand out, stored only as hashes."""
+    import secrets
+
+    from tutor.classroom.auth import set_passwords, valid_name
+
+    if not names.is_file():
+        return _usage(f"no such file: {names}")
+    passwords: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for number, line in enumerate(names.read_text(encoding="utf-8").splitlines(), start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if not valid_name(words[0]):
+            return _usage(f"{names}:{number}: '{words[0]}' cannot be a user name")
+        alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to misread: no 0/o, 1/l/i
+        passwords[words[0]] = "-".join(
+            "".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)
+        )
+        groups[words[0]] = words[1] if len(words) > 1 else ""
+    if not passwords:
+        return _usage(f"{names} names nobody")
+    set_passwords(file, passwords, groups)
+    for name, password in passwords.items():
+        print(f"{name}\t{password}")
+    print(
+        f"{len(passwords)} passwords stored hashed in {file}; this is the only time they are shown",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -87,6 +87,7 @@ class AuthorizedKey:
     number: int
     name: str | None  # the one student it admits, or None: a guest key
     options: tuple[str, ...] = ()
+    group: str = ""  # `group=NAME` in the comment: the class the student is in
 
 
 def _split_options(line: str) -> tuple[tuple[str, ...], str]:
@@ -131,9 +132,19 @@ def read_authorized_keys(path: Path) -> list[AuthorizedKey]:
                 raise ValueError(
                     f"{where}: the option {option} is not supported ({why}); remove it"
                 )
-        comment = parts[2].strip() if len(parts) > 2 else ""
-        keys.append(AuthorizedKey(line, number, None if comment in ("", "*") else comment, options))
+        name, group = _comment(parts[2] if len(parts) > 2 else "")
+        keys.append(AuthorizedKey(line, number, name, options, group))
     return keys
+
+
+def _comment(comment: str) -> tuple[str | None, str]:
+    """`ada`, `ada group=monday` or `*`: the student's name (None for a guest key) and group.
+    Only the first word is the name, so `ada laptop` is still ada's key."""
+    words = comment.split()
+    group = next((w.partition("=")[2] for w in words[1:] if w.startswith("group=")), "")
+    if not words or words[0] == "*":
+        return None, group
+    return words[0], group
 
 
 def keys_by_name(
@@ -188,14 +199,33 @@ def read_password_file(path: Path) -> dict[str, str]:
                 f"{path}:{number}: not a hashed password; add students with "
                 "`tutor password FILE NAME`"
             )
-        users[name] = stored
+        users[name] = stored.partition(":")[0]
     return users
 
 
-def set_password(path: Path, name: str, password: str) -> None:
+def read_password_groups(path: Path) -> dict[str, str]:
+    """Each name's group: an optional third field, `name:scrypt$...:monday`."""
+    groups: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, rest = line.strip().partition(":")
+        if sep and not name.startswith("#") and rest.startswith("scrypt$"):
+            groups[name] = rest.partition(":")[2].strip()
+    return groups
+
+
+def set_password(path: Path, name: str, password: str, group: str = "") -> None:
+    set_passwords(path, {name: password}, {name: group} if group else None)
+
+
+def set_passwords(
+    path: Path, passwords: dict[str, str], groups: dict[str, str] | None = None
+) -> None:
+    """Store each name's password hashed (replacing its old line), in one write."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    lines = [line for line in lines if line.partition(":")[0] != name]
-    lines.append(f"{name}:{hash_password(password)}")
+    lines = [line for line in lines if line.partition(":")[0] not in passwords]
+    for name, password in passwords.items():
+        group = (groups or {}).get(name, "")
+        lines.append(f"{name}:{hash_password(password)}" + (f":{group}" if group else ""))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -225,6 +255,13 @@ class LoginLimiter:
         if not times:
             del self.failures[(address, name[:64])]
         return times
+
+    def unblock(self, address: str) -> int:
+        """Forget the failed logins from `address` (the teacher's call); returns names cleared."""
+        pairs = [pair for pair in self.failures if pair[0] == address]
+        for pair in pairs:
+            del self.failures[pair]
+        return len(pairs)
 
     def blocked(self, address: str, name: str) -> bool:
         return len(self._recent(address, name)) >= self.max_failures

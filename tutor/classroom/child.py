@@ -7,14 +7,25 @@ here ends this student's session only.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import os
 import resource
 import signal
 import sys
 import termios
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.classroom.zygote import Spawn
+
+if TYPE_CHECKING:
+    from tutor.app import TutorApp
+
+MESSAGE_SECONDS = 30.0  # a teacher's message stays on the student's screen this long
 
 TRUECOLOR_HINTS = ("truecolor", "24bit", "-direct", "256color", "kitty", "alacritty", "wezterm")
 
@@ -35,13 +46,16 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
 
         config = AppConfig(
             folder=Path(spec.lessons),
+            lesson=Path(spec.lesson) if spec.lesson else None,
             lang=spec.lang,
             device=spec.device,
             learner=spec.learner,
             data=Path(spec.data),
             classroom=True,
         )
-        TutorApp(config).run()
+        app = TutorApp(config)
+        _take_messages(app, Path(spec.data) / "inbox")
+        app.run()
         code = 0
     except BaseException as e:
         try:
@@ -97,3 +111,45 @@ def _mapped_bytes() -> int:
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _take_messages(app: TutorApp, inbox: Path) -> None:
+    """The teacher's messages and "open this lesson" (server.py `_deliver`): SIGUSR1 says the
+    inbox has something, and a thread hands it to the running app through its public API
+    (`notify`, `open_path`), so it shows over whatever the student is doing, which stays."""
+    lock = threading.Lock()
+
+    def deliver() -> None:
+        for _ in range(300):  # a message sent while the app starts waits for it (30 s at most)
+            if app.is_running:
+                break
+            time.sleep(0.1)
+        with lock:
+            for path in sorted(inbox.glob(f"{os.getpid()}-*.json")):
+                try:
+                    item = json.loads(path.read_text(encoding="utf-8"))
+                    path.unlink()
+                except (OSError, ValueError):
+                    continue
+                with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+                    if item.get("kind") == "message":
+                        app.call_from_thread(
+                            app.notify,
+                            str(item.get("text", "")),
+                            title="from your teacher",
+                            timeout=MESSAGE_SECONDS,
+                            markup=False,
+                        )
+                    elif item.get("kind") == "open":
+                        app.call_from_thread(_open_lesson, app, Path(str(item.get("lesson"))))
+
+    def wake(_signum: int, _frame: object) -> None:
+        threading.Thread(target=deliver, daemon=True).start()
+
+    signal.signal(signal.SIGUSR1, wake)
+    wake(signal.SIGUSR1, None)  # anything sent before this handler was in place
+
+
+def _open_lesson(app: TutorApp, path: Path) -> None:
+    app.start_engine()
+    app.open_path(path)

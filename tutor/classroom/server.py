@@ -18,6 +18,7 @@ cap per student), window sizes (clamped), and log lines (every client-sent field
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import fcntl
 import gc
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,11 +47,14 @@ from tutor.classroom.auth import (
     keys_by_name,
     read_authorized_keys,
     read_password_file,
+    read_password_groups,
     valid_name,
 )
 from tutor.classroom.turns import Turn, Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
 from tutor.lesson.clean import clean_line
+from tutor.progress import ProgressStore
+from tutor.progress.grades import StepInfo
 
 log = logging.getLogger("tutor.classroom")
 
@@ -60,6 +65,35 @@ DEFAULT_SIZE = (80, 24)  # for a client that says 0 (size unknown)
 TERM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 FALLBACK_TERM = "xterm-256color"
 FIELD = 120  # characters of a client-sent field in a log line
+LOCALE = re.compile(
+    r"^[A-Za-z]{1,8}(?:[_-][A-Za-z0-9]{1,8})?(?:\.[A-Za-z0-9-]{1,16})?(?:@[A-Za-z0-9]{1,16})?$"
+)
+KEEPALIVE_COUNT = 3
+"""Unanswered keepalives before a connection is dropped: with `keepalive` at 15 s, a student
+whose Wi-Fi went is seen gone within a minute, not at the idle time-out."""
+PRESENCE_EVERY = 20.0  # seconds between "still typing" notes to the store, per session
+FILE_CHECK = 2.0  # seconds between looks at the keys and password files
+CONTROL_SOCKET = "control.sock"  # the teacher's requests (`tutor class`), 0600
+CONTROL_WAIT = 10.0
+MAX_MESSAGE_TEXT = 500
+CHECK_TIME = 600.0  # the lesson check at start gives up after this
+MAX_CHECK_LINES = 40
+CLOSE_WAIT = 3.0  # for the client to take the notice before the channel is dropped
+STOP_WAIT = 8.0  # for every session to take its notice when the server stops
+RESTORE_TERMINAL = (
+    b"\x18"  # cancel an escape sequence the app was cut off in the middle of
+    b"\x1b[?2026l\x1b[0m"  # end a synchronized frame; plain colours
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l"  # mouse reporting off
+    b"\x1b[?1004l\x1b[?2004l\x1b[?2048l"  # focus events, bracketed paste, in-band resize off
+    b"\x1b[?1049l\x1b[?25h"  # back from the alternate screen, cursor shown
+)
+"""What a session's end sends the student's terminal, whoever ended it: the modes Textual
+switches on, switched off, so the terminal is usable without `reset`."""
+NOTICES = {
+    "idle": "the session closed after being idle; your progress is saved.",
+    "teacher": "your teacher ended this session; your progress is saved.",
+    "server": "the classroom server is stopping; your progress is saved.",
+}
 
 
 def field_text(value: object) -> str:
@@ -81,6 +115,8 @@ class ServeConfig:
     login_grace_time: float = 30.0
     session_wait: float = 10.0  # a logged-in connection with no session is closed after this
     idle_timeout: float = 1800.0
+    keepalive: float = 15.0  # seconds between SSH keepalives (0: none)
+    check: bool = True  # run `tutor check` on the lessons at start
     cpu_seconds: int = 3600
     memory_bytes: int = 2 * 1024**3
     lang: str | None = None
@@ -97,13 +133,34 @@ class Classroom:
     named_keys: dict[str, asyncssh.SSHAuthorizedKeys | None] = field(default_factory=dict)
     guest_keys: asyncssh.SSHAuthorizedKeys | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
-    sessions: dict[int, str] = field(default_factory=dict)  # child pid → learner
+    live: dict[int, Live] = field(default_factory=dict)  # child pid → running session
     admitted: dict[str, int] = field(default_factory=dict)  # learner → slots held
     waiting: int = 0  # connections not yet logged in
     turned_away: int = 0  # connections refused for `waiting`, not yet logged
     owners: dict[asyncssh.SSHServerConnection, _Server] = field(default_factory=dict)
     spawner: Spawner | None = None
     turns: Turns = field(default_factory=Turns)  # keys handed to the apps in turn
+    store: ProgressStore = field(init=False)
+    writer: concurrent.futures.ThreadPoolExecutor = field(
+        default_factory=lambda: concurrent.futures.ThreadPoolExecutor(1, "presence")
+    )
+    stamps: tuple[float, ...] = ()  # the keys and password files as last read
+    lesson_paths: dict[str, Path] = field(default_factory=dict)  # lesson id → file
+    delivered: int = 0  # messages handed to sessions
+    stopping: bool = False
+
+    def record(self, write: Callable[..., None], *args: object) -> None:
+        """A write to the store off the event loop, in order (one thread): a busy database
+        must not pause every student's keys."""
+
+        def run() -> None:
+            try:
+                write(*args)
+            except Exception as e:  # the store is the teacher's view, not the class: go on
+                log.warning("progress store: %s", e)
+
+        with contextlib.suppress(RuntimeError):  # the server has stopped writing
+            self.writer.submit(run)
 
     def admit(self, user: str) -> str | None:
         """Take a session slot now, before anything awaits, so that a burst of sessions cannot
@@ -332,6 +389,22 @@ async def _session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -
             owner.session_closed()
 
 
+def client_lang(env: Mapping[str | bytes, str | bytes]) -> str | None:
+    """The language the student's ssh sent (`SendEnv LANG`, or LC_ALL/LC_MESSAGES), when it
+    reads as a locale name; anything else is ignored, never passed on."""
+    values = {
+        (k.decode(errors="replace") if isinstance(k, bytes) else k): (
+            v.decode(errors="replace") if isinstance(v, bytes) else v
+        )
+        for k, v in env.items()
+    }
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = values.get(name, "")
+        if LOCALE.match(value) and value != "POSIX" and value.split(".")[0] != "C":
+            return value
+    return None
+
+
 async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -> None:
     user = str(process.get_extra_info("username"))
     cfg = room.config
@@ -355,6 +428,9 @@ async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[
             process, "the tutor needs a terminal; connect without -T (or with -t).", "no terminal"
         )
         return
+    if room.stopping:
+        _refuse(process, "the classroom server is stopping.", "server stopping")
+        return
     refusal = room.admit(user)  # no await between this check and the slot it takes
     if refusal is not None:
         _refuse(process, f"{refusal}; please try again in a few minutes.", refusal)
@@ -365,6 +441,21 @@ async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[
         await _run_session(room, process, user, term, size)
     finally:
         room.release(user)
+
+
+@dataclass
+class Live:
+    """A running session, as the rest of the server may end it: the teacher, the server's own
+    stop, or the idle watch resolve `done` with the reason."""
+
+    user: str
+    pid: int
+    done: asyncio.Future[str]
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def end(self, reason: str) -> None:
+        if not self.done.done():
+            self.done.set_result(reason)
 
 
 async def _run_session(
@@ -378,16 +469,18 @@ async def _run_session(
     path, so a session that fails to start leaks nothing."""
     cfg = room.config
     assert room.spawner is not None
+    lang = client_lang(process.env) or cfg.lang
     master, slave = os.openpty()
     spec = Spawn(
         learner=user,
         term=term,
-        lessons=str(cfg.lessons),
+        lessons=str(cfg.lessons if cfg.lessons.is_dir() else cfg.lessons.parent),
         data=str(cfg.data),
-        lang=cfg.lang,
+        lang=lang,
         device=cfg.device,
         cpu_seconds=cfg.cpu_seconds,
         memory_bytes=cfg.memory_bytes,
+        lesson=None if cfg.lessons.is_dir() else str(cfg.lessons),
     )
     try:
         _set_size(master, size)
@@ -401,24 +494,45 @@ async def _run_session(
         raise
     finally:
         os.close(slave)
-    room.sessions[pid] = user
+    live = Live(user, pid, asyncio.get_running_loop().create_future())
+    room.live[pid] = live
+    try:
+        await _live_session(room, process, master, live, lang, size)
+    finally:
+        live.closed.set()
+
+
+async def _live_session(
+    room: Classroom,
+    process: asyncssh.SSHServerProcess[bytes],
+    master: int,
+    live: Live,
+    lang: str | None,
+    size: tuple[int, int, int, int],
+) -> None:
+    """From a started app to the session's end: the notice and a restored terminal for every
+    ending but a dropped connection (nobody is there to read them)."""
+    user, pid = live.user, live.pid
+    room.record(room.store.session_opened, user)
     started = time.monotonic()
     log.info(
-        "session start: %s pid %d (%s, %dx%d)",
+        "session start: %s pid %d (%s, %dx%d) · language %s",
         user,
         pid,
         field_text(process.term_type),
         *size[:2],
+        field_text(lang or "default"),
     )
     reason = "disconnected"
     try:
-        reason = await _pump(process, master, cfg.idle_timeout, room.turns)
+        reason = await _pump(process, master, room, live)
     finally:  # also when asyncssh cancels the session because the connection dropped
-        if reason != "ended":  # the student left or idled out: end the app (progress is saved)
+        if reason != "ended":  # the student left or was ended: stop the app (progress is saved)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGHUP)
         os.close(master)
-        room.sessions.pop(pid, None)
+        room.live.pop(pid, None)
+        room.record(room.store.session_closed, user)
         log.info(
             "session end: %s pid %d after %.0f s (%s)",
             user,
@@ -426,27 +540,32 @@ async def _run_session(
             time.monotonic() - started,
             reason,
         )
-    with contextlib.suppress(OSError, asyncssh.Error):
-        if reason == "idle":
-            process.stdout.write(
-                b"\r\ntutor: session closed after being idle; your progress is saved.\r\n"
-            )
-        process.exit(0)
+    if reason != "disconnected":
+        with contextlib.suppress(OSError, asyncssh.Error):
+            # The app was stopped mid-frame (or exited): whatever it left switched on in the
+            # student's terminal is switched off here, so nobody has to type `reset` blind.
+            process.stdout.write(RESTORE_TERMINAL)
+            notice = NOTICES.get(reason)
+            if notice:
+                process.stdout.write(f"\r\ntutor: {notice}\r\n".encode())
+            process.exit(0)
+        with contextlib.suppress(asyncio.TimeoutError, asyncssh.Error, OSError):
+            await asyncio.wait_for(process.wait_closed(), CLOSE_WAIT)
 
 
 async def _pump(
-    process: asyncssh.SSHServerProcess[bytes], master: int, idle_timeout: float, turns: Turns
+    process: asyncssh.SSHServerProcess[bytes], master: int, room: Classroom, live: Live
 ) -> str:
-    """Bytes both ways until the app exits, the student leaves, or the session idles out.
-    Keys wait for a turn (turns.py); the app's next output ends it."""
+    """Bytes both ways until the app exits, the student leaves, the session idles out, or
+    something else ends it (`live.end`). Keys wait for a turn (turns.py); the app's next
+    output ends it."""
     loop = asyncio.get_running_loop()
-    done: asyncio.Future[str] = loop.create_future()
+    done = live.done
+    idle_timeout = room.config.idle_timeout
     last_input = time.monotonic()
+    last_noted = 0.0
     turn: Turn | None = None
-
-    def finish(reason: str) -> None:
-        if not done.done():
-            done.set_result(reason)
+    finish = live.end
 
     def readable() -> None:
         try:
@@ -466,7 +585,7 @@ async def _pump(
     loop.add_reader(master, readable)
 
     async def from_client() -> None:
-        nonlocal last_input, turn
+        nonlocal last_input, last_noted, turn
         while True:
             try:
                 data = await process.stdin.read(65536)
@@ -484,10 +603,15 @@ async def _pump(
                 finish("disconnected")
                 return
             last_input = time.monotonic()
+            if last_input - last_noted > PRESENCE_EVERY:  # the teacher's "idle" needs no more
+                last_noted = last_input
+                room.record(room.store.session_input, live.user, time.time())
             if turn is None or turn.ended:
                 turn = await turns.take()
             with contextlib.suppress(OSError):
                 os.write(master, data)
+
+    turns = room.turns
 
     async def watch_idle() -> None:
         while not done.done():
@@ -543,33 +667,228 @@ def _setup_logging(data: Path) -> None:
     log.setLevel(logging.INFO)
 
 
-async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None:
-    room = Classroom(config)
-    if config.authorized_keys:
-        room.keys = read_authorized_keys(config.authorized_keys)
-    if config.password_file:
-        room.passwords = read_password_file(config.password_file)
-    if not room.keys and not room.passwords:
+def _load_people(room: Classroom) -> None:
+    """Read the keys and password files (at start, on SIGHUP, when they change): who may log
+    in, and the roster the teacher sees. A file that fails to read raises, and at a reload the
+    people already loaded stay."""
+    cfg = room.config
+    keys = read_authorized_keys(cfg.authorized_keys) if cfg.authorized_keys else []
+    passwords = read_password_file(cfg.password_file) if cfg.password_file else {}
+    groups = read_password_groups(cfg.password_file) if cfg.password_file else {}
+    if not keys and not passwords:
         raise ValueError("nobody could log in: give --authorized-keys FILE or --password-file FILE")
-    room.named_keys, room.guest_keys = keys_by_name(room.keys, room.passwords)
-    _private(config.data)
-    _setup_logging(config.data)
-    for key in room.keys:
+    room.named_keys, room.guest_keys = keys_by_name(keys, passwords)
+    room.keys, room.passwords = keys, passwords
+    roster = dict(groups)
+    for key in keys:
         if key.name is None:
             log.warning(
                 "%s:%d: a key without a student name as its comment is a guest key: it admits "
                 "any name that has no key or password of its own",
-                config.authorized_keys,
+                cfg.authorized_keys,
                 key.number,
             )
+        elif not valid_name(key.name):
+            log.warning(
+                "%s:%d: the comment %s names no student (a name is letters, digits, '.', '_', "
+                "'-'), so this key lets nobody in: write the student's name as its comment",
+                cfg.authorized_keys,
+                key.number,
+                field_text(repr(key.name)),
+            )
+        else:
+            roster.setdefault(key.name, key.group)
+    roster = {name: group for name, group in roster.items() if valid_name(name)}
+    room.record(room.store.set_roster, roster)
+    room.stamps = _stamps(cfg)
+    log.info(
+        "the class: %d students (%d keys, %d passwords)", len(roster), len(keys), len(passwords)
+    )
+
+
+def _stamps(cfg: ServeConfig) -> tuple[float, ...]:
+    """The files' modification times (and sizes): a change is a reason to read them again."""
+    stamps: list[float] = []
+    for path in (cfg.authorized_keys, cfg.password_file):
+        if path is not None:
+            try:
+                info = path.stat()
+                stamps += [info.st_mtime, info.st_size]
+            except OSError:
+                stamps += [-1.0, -1.0]
+    return tuple(stamps)
+
+
+def _reload(room: Classroom, why: str) -> dict[str, object]:
+    try:
+        _load_people(room)
+    except (ValueError, OSError) as e:
+        room.stamps = _stamps(room.config)  # not again until the file changes again
+        log.warning("re-reading the keys and passwords (%s) failed, keeping the last: %s", why, e)
+        return {"error": str(e)}
+    log.info("re-read the keys and passwords (%s)", why)
+    return {"keys": len(room.keys), "passwords": len(room.passwords)}
+
+
+async def _watch_files(room: Classroom, stop: asyncio.Future[str]) -> None:
+    while not stop.done():
+        await asyncio.sleep(FILE_CHECK)
+        if _stamps(room.config) != room.stamps:
+            _reload(room, "a file changed")
+
+
+def _served_steps(lessons: Path) -> tuple[list[StepInfo], dict[str, Path]]:
+    """Every step of the lessons served (which are questions, their titles) and each lesson's
+    file by id: what grades are counted against, and where `send` sends students."""
+    from tutor.lesson import LessonError, find_lessons, load_lesson, pick
+
+    steps: list[StepInfo] = []
+    paths: dict[str, Path] = {}
+    for path in [lessons] if lessons.is_file() else find_lessons(lessons):
+        try:
+            lesson = load_lesson(path).lesson
+        except LessonError:
+            continue  # the check at start says what is wrong with it
+        paths[lesson.id] = path
+        title = pick(lesson.title, "en")
+        for i, step in enumerate(lesson.steps):
+            question = any(getattr(step, k, None) is not None for k in ("ask", "choose", "write"))
+            steps.append(
+                StepInfo(
+                    lesson.id, lesson.step_id(i), i + 1, pick(step.title, "en"), question, title
+                )
+            )
+    return steps, paths
+
+
+async def _check_lessons(room: Classroom) -> None:
+    """`tutor check` of the lessons served, in its own process, logged: a broken lesson is
+    found at start, not by the first student who opens it."""
+    cfg = room.config
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tutor.cli",
+            "check",
+            str(cfg.lessons),
+            "--device",
+            "cpu",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(proc.communicate(), CHECK_TIME)
+    except (OSError, asyncio.TimeoutError) as e:
+        log.warning("tutor check %s: did not finish (%s)", cfg.lessons, e)
+        return
+    lines = [clean_line(line, 200) for line in out.decode(errors="replace").splitlines() if line]
+    level = logging.INFO if proc.returncode == 0 else logging.WARNING
+    for line in lines[-MAX_CHECK_LINES:]:
+        log.log(level, "tutor check: %s", line)
+
+
+def _deliver(room: Classroom, live: Live, item: dict[str, str]) -> None:
+    """Hand one message to a running app: a file in the inbox, then SIGUSR1; the child shows
+    it over whatever screen the student is on (child.py)."""
+    folder = room.config.data / "inbox"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    room.delivered += 1
+    path = folder / f"{live.pid}-{room.delivered:08d}.json"
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(item, handle)
+    os.replace(temporary, path)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(live.pid, signal.SIGUSR1)
+
+
+def command(room: Classroom, request: dict[str, object]) -> dict[str, object]:
+    """One request from the teacher (`tutor class`), over the control socket."""
+    what = request.get("do")
+    to = request.get("to")
+    names = {str(n) for n in to} if isinstance(to, list) else None
+    targets = [live for live in room.live.values() if names is None or live.user in names]
+    reached = sorted({live.user for live in targets})
+    if what == "message":
+        text = clean_line(str(request.get("text", "")), MAX_MESSAGE_TEXT)
+        if not text:
+            return {"error": "an empty message"}
+        for live in targets:
+            _deliver(room, live, {"kind": "message", "text": text})
+        log.info("teacher: message to %d sessions: %s", len(targets), text)
+        return {"sessions": len(targets), "students": reached}
+    if what == "send":
+        lesson = str(request.get("lesson", ""))
+        path = room.lesson_paths.get(lesson)
+        if path is None:
+            known = ", ".join(sorted(room.lesson_paths)) or "none"
+            return {"error": f"no lesson {lesson!r} is served (served: {known})"}
+        for live in targets:
+            _deliver(room, live, {"kind": "open", "lesson": str(path)})
+        log.info("teacher: sent %d sessions to %s", len(targets), field_text(lesson))
+        return {"sessions": len(targets), "students": reached}
+    if what == "end":
+        if names is None:
+            return {"error": "say whose session to end"}
+        for live in targets:
+            live.end("teacher")
+        log.info("teacher: ended %d sessions of %s", len(targets), field_text(sorted(names)))
+        return {"sessions": len(targets), "students": reached}
+    if what == "unblock":
+        address = str(request.get("address", ""))
+        cleared = room.limiter.unblock(address)
+        log.info("teacher: unblocked %s (%d names)", field_text(address), cleared)
+        return {"names": cleared}
+    if what == "reload":
+        return _reload(room, "asked by the teacher")
+    if what == "who":
+        return {"sessions": [[live.user, live.pid] for live in room.live.values()]}
+    return {"error": f"unknown request {field_text(what)}"}
+
+
+async def _control(
+    room: Classroom, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    try:
+        line = await asyncio.wait_for(reader.readline(), CONTROL_WAIT)
+        request = json.loads(line)
+        reply = command(room, request) if isinstance(request, dict) else {"error": "not a request"}
+    except (ValueError, OSError, asyncio.TimeoutError) as e:
+        reply = {"error": f"unreadable request: {e}"}
+    with contextlib.suppress(OSError):
+        writer.write(json.dumps(reply).encode() + b"\n")
+        await writer.drain()
+    writer.close()
+
+
+def _has_terminal() -> bool:
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
+async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None:
+    room = Classroom(config)
+    _private(config.data)
+    _setup_logging(config.data)
+    room.store = ProgressStore(config.data)
+    room.store.sessions_cleared()  # a server that crashed left students "connected"
+    _load_people(room)
+    key = host_key(config.data)
     room.spawner = Spawner()
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, room.spawner.wait_ready)
+    steps, room.lesson_paths = await loop.run_in_executor(None, _served_steps, config.lessons)
+    room.record(room.store.set_steps, steps)
     server = await asyncssh.create_server(
         lambda: _Server(room),
         config.host,
         config.port,
-        server_host_keys=[host_key(config.data)],
+        server_host_keys=[key],
         process_factory=lambda p: _session(room, p),
         encoding=None,
         line_editor=False,
@@ -578,10 +897,16 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         agent_forwarding=False,
         x11_forwarding=False,
         login_timeout=config.login_grace_time,
+        keepalive_interval=config.keepalive,
+        keepalive_count_max=KEEPALIVE_COUNT,
     )
+    control_path = config.data / CONTROL_SOCKET
+    control_path.unlink(missing_ok=True)
+    control = await asyncio.start_unix_server(lambda r, w: _control(room, r, w), str(control_path))
+    os.chmod(control_path, 0o600)
     log.info(
         "tutor serve: listening on %s:%d · lessons %s · data %s · keys in turn, %d at a time"
-        " · sessions %d (%d a student) · %d waiting to log in, %g s each",
+        " · sessions %d (%d a student) · %d waiting to log in, %g s each · keepalive %g s",
         config.host,
         config.port,
         config.lessons,
@@ -591,22 +916,66 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         config.max_per_student,
         config.max_startups,
         config.login_grace_time,
+        config.keepalive,
     )
+    shown_host = config.host if config.host not in ("0.0.0.0", "::", "") else socket.gethostname()
+    log.info(
+        "host key %s: students see it the first time they connect; read it out to compare",
+        key.get_fingerprint("sha256"),
+    )
+    log.info("students connect with: ssh -p %d NAME@%s", config.port, shown_host)
+    checking = asyncio.create_task(_check_lessons(room)) if config.check else None
     # What the server holds from here on (modules, keys, the listener) is never garbage, but a
     # full collection would scan it all, pausing every student's session at once.
     gc.collect()
     gc.freeze()
     if ready is not None:
         ready.set()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop: asyncio.Future[str] = loop.create_future()
+
+    def stop_on(reason: str) -> None:
+        if not stop.done():
+            stop.set_result(reason)
+
+    had_terminal = _has_terminal()
+
+    def hang_up() -> None:
+        """SIGHUP means "your terminal closed" when it did; otherwise (nohup, a service
+        manager, `kill -HUP`) it means "read the files again", as for sshd."""
+        if had_terminal and not _has_terminal():
+            stop_on("SIGHUP (the terminal closed)")
+        else:
+            _reload(room, "SIGHUP")
+
+    loop.add_signal_handler(signal.SIGINT, stop_on, "SIGINT (Ctrl-C)")
+    loop.add_signal_handler(signal.SIGTERM, stop_on, "SIGTERM")
+    loop.add_signal_handler(signal.SIGHUP, hang_up)
+    watcher = asyncio.create_task(_watch_files(room, stop))
+    reason = "the server task was cancelled"
     try:
-        await stop.wait()
+        reason = await stop
     finally:
-        log.info("tutor serve: stopping (%d sessions open)", len(room.sessions))
+        room.stopping = True
+        log.info("tutor serve: stopping on %s (%d sessions open)", reason, len(room.live))
         server.close()
-        for pid in list(room.sessions):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGHUP)
+        control.close()
+        watcher.cancel()
+        if checking is not None:
+            checking.cancel()
+        lives = list(room.live.values())
+        for live in lives:
+            live.end("server")
+        if lives:
+            await asyncio.wait(
+                [asyncio.create_task(live.closed.wait()) for live in lives], timeout=STOP_WAIT
+            )
+        for conn in list(room.owners):
+            conn.close()
+        control_path.unlink(missing_ok=True)
         room.spawner.close()
+        room.writer.shutdown(wait=True)
+        room.store.sessions_cleared()
+        room.store.close()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+        log.info("tutor serve: stopped (%s)", reason)

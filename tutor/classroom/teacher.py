@@ -1,8 +1,16 @@
-"""`tutor class`: where every student is, live in a table, as text, or as CSV."""
+"""`tutor class`: the whole class, live in a table, as text, or as CSV; and the teacher's
+requests to a running `tutor serve` (messages, sending to a lesson, ending a session,
+unblocking an address, re-reading the files) over its control socket.
+
+The roster, presence, grades and the "stuck" rule come from `tutor.progress.grades`, so every
+view counts the same way.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
+import socket
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,30 +22,45 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tutor.lesson.clean import clean_line
-from tutor.progress import ClassRow, ProgressStore
+from tutor.progress import ProgressStore
+from tutor.progress.grades import StudentRow
 
-COLUMNS = ("student", "lesson", "step", "right", "wrong", "lessons done", "last activity")
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    # key, label, width: the first eight fit 80 columns; the rest scroll in
+    ("stuck", "!", 1),
+    ("student", "student", 10),
+    ("state", "state", 10),
+    ("step", "step", 19),
+    ("on", "on step", 7),
+    ("tries", "tries", 5),
+    ("hints", "hints", 5),
+    ("up", "gave up", 7),
+    ("lesson", "lesson", 22),
+    ("done", "done", 4),
+    ("group", "group", 8),
+    ("last", "last activity", 14),
+)
 REFRESH_SECONDS = 2.0
+CONTROL_SOCKET = "control.sock"  # as server.py
+CONTROL_TIMEOUT = 10.0
 
 
-def row_values(row: ClassRow, now: float | None = None) -> tuple[str, ...]:
-    """A row as the teacher's terminal shows it: a lesson's title is the author's text, so it
-    is cleaned (no escape codes) and cut like any field that reaches a terminal."""
-    return (
-        clean_line(row.learner, 64),
-        clean_line(row.title or row.lesson_id, 80),
-        f"{row.step_index}/{row.total_steps}",
-        str(row.right),
-        str(row.wrong),
-        str(row.completed_lessons),
-        ago(row.last_activity, now),
-    )
+def duration(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
 
 
 def ago(moment: float, now: float | None = None) -> str:
+    if not moment:
+        return ""
     seconds = max(0, int((now or time.time()) - moment))
     if seconds < 60:
         return f"{seconds} s ago"
@@ -46,69 +69,216 @@ def ago(moment: float, now: float | None = None) -> str:
     return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def class_table(rows: Sequence[ClassRow]) -> Table:
-    table = Table(title=f"{len(rows)} students", title_justify="left")
-    for column in COLUMNS:
-        table.add_column(
-            column,
-            justify="right" if column in ("step", "right", "wrong", "lessons done") else "left",
-        )
+def row_values(row: StudentRow, now: float | None = None) -> dict[str, str]:
+    """A student as the teacher's terminal shows them: names and titles are text from
+    students and authors, so they are cleaned (no escape codes) and cut."""
+    step = f"{row.step} {row.step_title}" if row.step else ""
+    here = row.state in ("connected", "idle") and row.step
+    return {
+        "stuck": "!" if row.stuck else "",
+        "student": clean_line(row.learner, 64),
+        "state": row.state,
+        "step": clean_line(step, 80),
+        "on": duration(row.on_step) if here else "",
+        "tries": str(row.tries) if row.step else "",
+        "hints": str(row.hints) if row.step else "",
+        "up": str(row.gave_up) if row.step else "",
+        "lesson": clean_line(row.lesson, 80),
+        "done": str(row.done),
+        "group": clean_line(row.group, 32),
+        "last": ago(row.last_activity, now),
+    }
+
+
+def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
+    """What a column sorts by: numbers as numbers, the stuck first, then by name."""
+    values: dict[str, object] = {
+        "stuck": not row.stuck,
+        "state": ("connected", "idle", "gone", "never came").index(row.state),
+        "on": -row.on_step,
+        "tries": -row.tries,
+        "hints": -row.hints,
+        "up": -row.gave_up,
+        "done": -row.done,
+        "last": -row.last_activity,
+        "step": (row.lesson, row.step),
+        "lesson": row.lesson,
+        "group": row.group,
+    }
+    return (values.get(column, ""), row.learner)
+
+
+def class_table(rows: Sequence[StudentRow]) -> Table:
+    present = sum(1 for r in rows if r.state in ("connected", "idle"))
+    table = Table(title=f"{len(rows)} students, {present} connected", title_justify="left")
+    for _key, label, _width in COLUMNS:
+        table.add_column(label)
     now = time.time()
     for row in rows:
-        table.add_row(*(Text(value) for value in row_values(row, now)))  # text, not markup
+        table.add_row(*(Text(value) for value in row_values(row, now).values()))  # not markup
     return table
 
 
 def print_class(store: ProgressStore, console: Console | None = None) -> int:
-    (console or Console(highlight=False)).print(class_table(store.class_rows()))
+    (console or Console(highlight=False, width=160)).print(class_table(store.overview()))
     return 0
+
+
+def print_questions(store: ProgressStore, console: Console | None = None) -> int:
+    table = Table(title="questions, most often wrong first", title_justify="left")
+    for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
+        table.add_column(label)
+    for q in store.question_stats():
+        common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
+        table.add_row(
+            *(
+                Text(v)
+                for v in (
+                    clean_line(q.lesson_id, 30),
+                    clean_line(q.title, 40),
+                    f"{q.share_wrong:.0%}",
+                    str(q.students),
+                    str(q.gave_up),
+                    common,
+                )
+            )
+        )
+    (console or Console(highlight=False, width=160)).print(table)
+    return 0
+
+
+def print_history(store: ProgressStore, learner: str, console: Console | None = None) -> int:
+    table = Table(title=f"{clean_line(learner, 64)}: every answer", title_justify="left")
+    for label in ("lesson", "question", "did", "answer", "hints", "when"):
+        table.add_column(label)
+    for values in history_rows(store, learner):
+        table.add_row(*(Text(v) for v in values))
+    (console or Console(highlight=False, width=160)).print(table)
+    return 0
+
+
+def history_rows(store: ProgressStore, learner: str) -> list[tuple[str, ...]]:
+    """Every answer, hint and give-up of one student, oldest first, as cleaned text."""
+    titles = {(s.lesson_id, s.step_id): s.title for s in store.steps()}
+    rows = []
+    for e in store.events(learner):
+        if e.kind not in ("answer", "give-up", "hint"):
+            continue
+        did = {"hint": "hint", "give-up": "gave up"}.get(e.kind, "right" if e.correct else "wrong")
+        rows.append(
+            (
+                clean_line(e.lesson_id, 40),
+                clean_line(titles.get((e.lesson_id, e.step_id), e.step_id), 40),
+                did,
+                clean_line(e.answer or "", 60) if e.kind == "answer" else "",
+                str(e.hints_used),
+                datetime.fromtimestamp(e.at).strftime("%H:%M:%S"),
+            )
+        )
+    return rows
+
+
+CSV_FIELDS = (
+    "student",
+    "group",
+    "lesson_id",
+    "lesson",
+    "questions",
+    "right_first_try",
+    "right_after_help",
+    "gave_up",
+    "unanswered",
+    "done",
+    "score",
+    "last_activity",
+)
 
 
 def export_csv(store: ProgressStore, path: Path) -> int:
+    """One row per student and lesson, as a spreadsheet opens it: a header row, plain values,
+    the score a number (blank for a lesson without questions), times in ISO 8601. A student
+    who never started is one row with the lesson left blank, so nobody goes missing."""
+    rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "student",
-                "lesson_id",
-                "lesson",
-                "step",
-                "total_steps",
-                "right",
-                "wrong",
-                "lessons_done",
-                "last_activity",
-            ]
-        )
-        for r in store.class_rows():
-            writer.writerow(
-                [
-                    r.learner,
-                    r.lesson_id,
-                    r.title,
-                    r.step_index,
-                    r.total_steps,
-                    r.right,
-                    r.wrong,
-                    r.completed_lessons,
-                    datetime.fromtimestamp(r.last_activity).isoformat(timespec="seconds"),
-                ]
-            )
-    return 0
+        writer.writerow(CSV_FIELDS)
+        for student in store.overview():
+            if not student.grades:
+                writer.writerow([student.learner, student.group, *[""] * 10])
+                rows += 1
+            for g in student.grades:
+                writer.writerow(
+                    [
+                        g.learner,
+                        student.group,
+                        g.lesson_id,
+                        g.title,
+                        g.questions,
+                        g.first_try,
+                        g.after_help,
+                        g.gave_up,
+                        g.open,
+                        "yes" if g.done else "no",
+                        "" if g.score is None else f"{g.score:.0f}",
+                        datetime.fromtimestamp(g.last_activity).isoformat(timespec="seconds"),
+                    ]
+                )
+                rows += 1
+    return rows
 
 
-class ClassApp(App[None]):
-    """The teacher's live view: the table refreshes every two seconds."""
+def ask_server(data: Path, request: dict[str, object]) -> dict[str, object]:
+    """One request to the running `tutor serve` of this data folder, and its reply."""
+    path = data / CONTROL_SOCKET
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(CONTROL_TIMEOUT)
+        try:
+            sock.connect(str(path))
+        except OSError as e:
+            return {"error": f"no classroom server is running for {data} ({e.strerror})"}
+        sock.sendall(json.dumps(request).encode() + b"\n")
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    try:
+        answer = json.loads(reply or b"{}")
+    except ValueError:
+        return {"error": "the server's reply was unreadable"}
+    return answer if isinstance(answer, dict) else {"error": "the server's reply was unreadable"}
 
-    TITLE = "tutor · class"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("r", "refresh", "Refresh now"),
-    ]
-    DEFAULT_CSS = """
-    #summary { padding: 0 1; color: $text-muted; }
-    DataTable { height: 1fr; }
-    """
+
+class HistoryScreen(Screen[None]):
+    """One student's history: every question they met, with each answer they typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+
+    def __init__(self, store: ProgressStore, learner: str) -> None:
+        super().__init__()
+        self.store = store
+        self.learner = learner
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"{clean_line(self.learner, 64)}: every answer, oldest first", id="summary")
+        yield DataTable(zebra_stripes=True, cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("lesson", "question", "did", "answer", "hints", "when"):
+            table.add_column(label)
+        for values in history_rows(self.store, self.learner):
+            table.add_row(*(Text(v) for v in values))
+
+
+class QuestionsScreen(Screen[None]):
+    """Per lesson, its questions by share of students wrong, with the wrong answers most given:
+    what to explain again to the whole class."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
 
     def __init__(self, store: ProgressStore) -> None:
         super().__init__()
@@ -116,25 +286,201 @@ class ClassApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="summary")
+        yield Static("questions, most often wrong first, per lesson", id="summary")
         yield DataTable(zebra_stripes=True, cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
+        for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
+            table.add_column(label)
+        for q in self.store.question_stats():
+            common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
+            table.add_row(
+                Text(clean_line(q.lesson_id, 30)),
+                Text(clean_line(q.title, 40)),
+                Text(f"{q.share_wrong:.0%}"),
+                Text(str(q.students)),
+                Text(str(q.gave_up)),
+                Text(common),
+            )
+
+
+class ClassApp(App[None]):
+    """The teacher's live view. A refresh changes cells in place and adds or removes only the
+    rows that changed, so the cursor stays on its student and the scroll where it was."""
+
+    TITLE = "tutor · class"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("slash", "prompt('filter')", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("v", "questions", "Questions"),
+        Binding("m", "prompt('message')", "Message all"),
+        Binding("o", "prompt('send')", "Send all to"),
+        Binding("e", "end", "End session"),
+        Binding("u", "prompt('unblock')", "Unblock"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("escape", "close_prompt", "Close", show=False),
+    ]
+    DEFAULT_CSS = """
+    #summary { padding: 0 1; color: $text-muted; height: 1; }
+    DataTable { height: 1fr; }
+    #prompt { dock: bottom; display: none; }
+    #prompt.open { display: block; }
+    """
+    PROMPTS: ClassVar[dict[str, str]] = {
+        "filter": "show students whose row contains…",
+        "message": "message to every student (Enter sends)",
+        "send": "lesson id to send every student to",
+        "unblock": "address to unblock (failed logins forgotten)",
+    }
+
+    def __init__(self, store: ProgressStore) -> None:
+        super().__init__()
+        self.store = store
+        self.rows: dict[str, StudentRow] = {}
+        self.filter = ""
+        self.sort_column = "student"
+        self.prompt_kind = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary")
+        yield DataTable(id="class", zebra_stripes=True, cursor_type="row")
+        yield Input(id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#class", DataTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         self.action_refresh()
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
 
+    def shown(self, row: StudentRow) -> bool:
+        if not self.filter:
+            return True
+        values = row_values(row).values()
+        return any(self.filter.lower() in value.lower() for value in values)
+
     def action_refresh(self) -> None:
-        rows = self.store.class_rows()
-        table = self.query_one(DataTable)
-        table.clear()
+        table = self.query_one("#class", DataTable)
         now = time.time()
-        for row in rows:
-            table.add_row(*(Text(value) for value in row_values(row, now)), key=row.learner)
-        active = sum(1 for r in rows if now - r.last_activity < 300)
+        everyone = self.store.overview(now)
+        self.rows = {row.learner: row for row in everyone}
+        wanted = {row.learner: row for row in everyone if self.shown(row)}
+        current = table.cursor_row
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        for key in [k.value for k in table.rows if k.value not in wanted]:
+            table.remove_row(key)
+        existing = {k.value for k in table.rows}
+        order_changed = False
+        for learner, row in wanted.items():
+            values = row_values(row, now)
+            if learner in existing:
+                old = [str(cell) for cell in table.get_row(learner)]
+                for (key, _label, _width), value, before in zip(
+                    COLUMNS, values.values(), old, strict=True
+                ):
+                    if value != before:
+                        table.update_cell(learner, key, Text(value))
+                        order_changed |= key == self.sort_column
+            else:
+                table.add_row(*(Text(v) for v in values.values()), key=learner)
+                order_changed = True
+        if order_changed:
+            self.sort_rows(keep, current)
+        present = sum(1 for r in everyone if r.state in ("connected", "idle"))
+        stuck = sum(1 for r in everyone if r.stuck)
+        shown = f" · showing {len(wanted)} with {self.filter!r}" if self.filter else ""
         self.query_one("#summary", Static).update(
-            f"{len(rows)} students · {active} active in the last 5 minutes · {self.store.path}"
+            Text(
+                f"{len(everyone)} students · {present} connected · {stuck} stuck"
+                f" · sorted by {self.sort_column}{shown}"
+            )
         )
+
+    def sort_rows(self, keep: str | None, fallback: int) -> None:
+        """Sort, then put the cursor back on the student it was on (sorting moves rows, not
+        the cursor)."""
+        table = self.query_one("#class", DataTable)
+        by_shown = {clean_line(learner, 64): row for learner, row in self.rows.items()}
+        table.sort("student", key=lambda name: sort_value(by_shown[str(name)], self.sort_column))
+        if keep is not None and keep in self.rows and self.shown(self.rows[keep]):
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        elif table.row_count:
+            table.move_cursor(row=min(fallback, table.row_count - 1), animate=False)
+
+    def selected(self) -> str | None:
+        table = self.query_one("#class", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_sort(self) -> None:
+        keys = [key for key, _label, _width in COLUMNS]
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.sort_rows(self.selected(), self.query_one("#class", DataTable).cursor_row)
+        self.action_refresh()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_column = str(event.column_key.value)
+        self.sort_rows(self.selected(), self.query_one("#class", DataTable).cursor_row)
+        self.action_refresh()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "class" and event.row_key.value in self.rows:
+            self.push_screen(HistoryScreen(self.store, str(event.row_key.value)))
+
+    def action_questions(self) -> None:
+        self.push_screen(QuestionsScreen(self.store))
+
+    def action_prompt(self, kind: str) -> None:
+        self.prompt_kind = kind
+        prompt = self.query_one("#prompt", Input)
+        prompt.placeholder = self.PROMPTS[kind]
+        prompt.value = self.filter if kind == "filter" else ""
+        prompt.add_class("open")
+        prompt.focus()
+
+    def action_close_prompt(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        if self.prompt_kind == "filter":
+            self.filter = ""
+            self.action_refresh()
+        prompt.remove_class("open")
+        self.prompt_kind = ""
+        self.query_one("#class", DataTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.prompt_kind == "filter":
+            self.filter = event.value.strip()
+            self.action_refresh()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        kind, text = self.prompt_kind, event.value.strip()
+        event.input.remove_class("open")
+        self.prompt_kind = ""
+        self.query_one("#class", DataTable).focus()
+        if kind == "filter" or not text:
+            return
+        request: dict[str, object] = {
+            "message": {"do": "message", "text": text},
+            "send": {"do": "send", "lesson": text},
+            "unblock": {"do": "unblock", "address": text},
+        }[kind]
+        self.report(ask_server(self.store.data_dir, request))
+
+    def action_end(self) -> None:
+        learner = self.selected()
+        if learner is not None:
+            self.report(ask_server(self.store.data_dir, {"do": "end", "to": [learner]}))
+
+    def report(self, reply: dict[str, object]) -> None:
+        if "error" in reply:
+            self.notify(str(reply["error"]), severity="error", markup=False)
+        else:
+            self.notify(", ".join(f"{k}: {v}" for k, v in reply.items()), markup=False)

@@ -36,6 +36,7 @@ class Spawn:
     device: str | None = None
     cpu_seconds: int = 3600
     memory_bytes: int = 0  # address-space limit over what the zygote already maps; 0: none
+    lesson: str | None = None  # one lesson file served: the session opens it directly
 
     def encode(self) -> bytes:
         return json.dumps(asdict(self)).encode()
@@ -79,6 +80,9 @@ def warm_up() -> None:
 def serve(sock: socket.socket) -> None:
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # (a closed terminal: the server decides)
+    # a child inherits this until it can take a teacher's message (child.py)
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     while True:
         try:
             data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 1)

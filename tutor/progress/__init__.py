@@ -3,6 +3,15 @@
 No torch, no Textual: a store that any front-end (or the teacher's view) can open.
 """
 
+from tutor.progress.grades import (
+    THRESHOLDS,
+    Grade,
+    QuestionStats,
+    StepInfo,
+    StudentRow,
+    Thresholds,
+    grade,
+)
 from tutor.progress.store import (
     ClassRow,
     Event,
@@ -14,11 +23,18 @@ from tutor.progress.store import (
 )
 
 __all__ = [
+    "THRESHOLDS",
     "ClassRow",
     "Event",
+    "Grade",
     "LearnerProgress",
     "LessonProgress",
     "ProgressStore",
+    "QuestionStats",
+    "StepInfo",
+    "StudentRow",
+    "Thresholds",
     "default_data_dir",
+    "grade",
     "local_learner",
 ]

@@ -48,4 +48,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_by_learner ON events (learner, lesson_id, at);
     """,
+    # 2: the classroom: who is in the class, who is connected, the served lessons' steps (which
+    # are questions, for grades),
+    # and when the learner came to the step they are on
+    """
+    CREATE TABLE roster (
+        learner TEXT PRIMARY KEY,
+        grp TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE presence (
+        learner TEXT PRIMARY KEY,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        since REAL NOT NULL,
+        last_input REAL NOT NULL
+    );
+    CREATE TABLE lesson_steps (
+        lesson_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        question INTEGER NOT NULL DEFAULT 0,
+        lesson_title TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (lesson_id, step_id)
+    );
+    ALTER TABLE lessons ADD COLUMN step_since REAL NOT NULL DEFAULT 0;
+    """,
 )

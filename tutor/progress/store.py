@@ -20,6 +20,18 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from tutor.progress.grades import (
+    THRESHOLDS,
+    Grade,
+    LessonRow,
+    Presence,
+    QuestionStats,
+    StepInfo,
+    StudentRow,
+    Thresholds,
+    class_overview,
+    question_stats,
+)
 from tutor.progress.schema import MIGRATIONS
 
 DB_NAME = "progress.db"
@@ -193,6 +205,110 @@ class ProgressStore:
             for r in rows
         ]
 
+    # -- the classroom: roster, presence, the served lessons' steps
+
+    def set_roster(self, roster: dict[str, str]) -> None:
+        """The class (name → group) as the keys and password files say now, replacing the last."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM roster")
+            db.executemany("INSERT INTO roster VALUES (?, ?)", sorted(roster.items()))
+
+    def roster(self) -> dict[str, str]:
+        return {str(r[0]): str(r[1]) for r in self._query("SELECT learner, grp FROM roster")}
+
+    def set_steps(self, steps: list[StepInfo]) -> None:
+        """The steps of the lessons served, recorded by the server at start: which are
+        questions is what makes a lesson done, and step titles what the teacher reads."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO lesson_steps VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (s.lesson_id, s.step_id, s.position, s.title, int(s.question), s.lesson_title)
+                    for s in steps
+                ],
+            )
+
+    def steps(self) -> list[StepInfo]:
+        return [
+            StepInfo(str(r[0]), str(r[1]), int(r[2]), str(r[3]), bool(r[4]), str(r[5]))  # type: ignore[arg-type]
+            for r in self._query("SELECT * FROM lesson_steps ORDER BY lesson_id, position")
+        ]
+
+    def session_opened(self, learner: str) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO presence VALUES (?, 1, ?, ?) ON CONFLICT (learner) DO UPDATE SET "
+                "sessions = sessions + 1, since = CASE WHEN sessions = 0 THEN excluded.since "
+                "ELSE since END, last_input = excluded.last_input",
+                (learner, now, now),
+            )
+
+    def session_input(self, learner: str, at: float | None = None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE presence SET last_input = ? WHERE learner = ?",
+                (at or time.time(), learner),
+            )
+
+    def session_closed(self, learner: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE presence SET sessions = MAX(sessions - 1, 0), since = ? WHERE learner = ?",
+                (time.time(), learner),
+            )
+
+    def sessions_cleared(self) -> None:
+        """Nobody is connected: the server starts, or stops (even after a crash, at next start)."""
+        with self._transaction() as db:
+            db.execute("UPDATE presence SET sessions = 0 WHERE sessions > 0")
+
+    def presence(self) -> dict[str, Presence]:
+        return {
+            str(r[0]): Presence(str(r[0]), int(r[1]), float(r[2]), float(r[3]))  # type: ignore[arg-type]
+            for r in self._query("SELECT learner, sessions, since, last_input FROM presence")
+        }
+
+    def lesson_rows(self) -> list[LessonRow]:
+        return [
+            LessonRow(
+                str(r[0]),
+                str(r[1]),
+                str(r[2]),
+                int(r[3]),  # type: ignore[arg-type]
+                str(r[4]),
+                int(r[5]),  # type: ignore[arg-type]
+                r[6] is not None,
+                float(r[7]),  # type: ignore[arg-type]
+                float(r[8]),  # type: ignore[arg-type]
+            )
+            for r in self._query(
+                "SELECT learner, lesson_id, title, last_index, last_step, total_steps, "
+                "completed_at, updated_at, step_since FROM lessons ORDER BY learner, lesson_id"
+            )
+        ]
+
+    def overview(
+        self, now: float | None = None, thresholds: Thresholds = THRESHOLDS
+    ) -> list[StudentRow]:
+        """Every student of the class with presence, place, tries and grades."""
+        return class_overview(
+            self.roster(),
+            self.presence(),
+            self.lesson_rows(),
+            self.events(),
+            self.steps(),
+            time.time() if now is None else now,
+            thresholds,
+        )
+
+    def grades(self) -> list[Grade]:
+        """One grade per student and lesson touched, by student then lesson."""
+        return [g for row in self.overview() for g in row.grades]
+
+    def question_stats(self) -> list[QuestionStats]:
+        return question_stats(self.events(), self.steps())
+
     def events(self, learner: str | None = None, lesson_id: str | None = None) -> list[Event]:
         sql = (
             "SELECT learner, lesson_id, step_id, kind, attempt, answer, correct, hints_used,"
@@ -293,6 +409,11 @@ class LearnerProgress:
                 "INSERT OR IGNORE INTO steps VALUES (?, ?, ?, ?, ?)",
                 (self.name, lesson_id, step_id, index, time.time()),
             ).rowcount
+            db.execute(
+                "UPDATE lessons SET step_since = ? WHERE learner = ? AND lesson_id = ? "
+                "AND (last_step != ? OR step_since = 0)",
+                (time.time(), self.name, lesson_id, step_id),
+            )
             db.execute(
                 "UPDATE lessons SET last_index = ?, last_step = ? WHERE learner = ? "
                 "AND lesson_id = ?",
