@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -23,7 +24,7 @@ from tutor.engine.run import Run
 from tutor.lesson import LessonError, learner_language, load_lesson
 from tutor.lesson.clean import clean_line
 from tutor.progress import LearnerProgress
-from tutor.render import StepPanel
+from tutor.render import StepPanel, render_view
 from tutor.render.prose import Prose, inline_markdown
 from tutor.session import LessonSession, Recorder
 
@@ -35,13 +36,19 @@ def make_console(file: TextIO | None = None) -> Console:
 
 
 def print_check(
-    files: Sequence[Path], *, device: str | None, lang: str | None, console: Console | None = None
+    files: Sequence[Path],
+    *,
+    device: str | None,
+    lang: str | None,
+    console: Console | None = None,
+    sets: Sequence[str] = (),
 ) -> int:
     console = console or make_console()
     failed = 0
     total = 0.0
+    params = dict(parse_assignment(s) for s in sets)
     for path in files:
-        result = check_lesson(path, device=device, lang=learner_language(lang))
+        result = check_lesson(path, device=device, lang=learner_language(lang), params=params)
         if lang:
             _print_missing(console, path, result.path, lang)
         total += result.seconds
@@ -54,6 +61,8 @@ def print_check(
                     f" on {result.device}" if result.device else "",
                 )
             )
+            for skipped in result.skipped:
+                console.print(Text(f"  – skipped: {skipped}", style="dim"), soft_wrap=True)
         else:
             failed += 1
             console.print(Text.assemble(("✗ ", "red"), result.problem), soft_wrap=True)
@@ -115,9 +124,16 @@ def run_plain(
     session = LessonSession(run, recorder.save if recorder is not None else None)
     while session.forward():
         console.print()
-        console.print(StepPanel(run.view()))
+        question = session.question()
+        writes = question is not None and question.kind == "write" and not run.blocked
+        view = run.view()
+        # a write step's values are the reference's: drawn once it is passed or given up
+        console.print(StepPanel(replace(view, views=(), expects=()) if writes else view))
         if not run.blocked:
             _ask(console, stdin, session)
+        if writes:
+            for shown in view.views:
+                console.print(render_view(shown))
     if recorder is not None and recorder.problem:
         print(f"tutor: {recorder.problem}", file=sys.stderr)
     if run.blocked:
@@ -140,6 +156,8 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
     if question is None:
         return
     prompt = question.prompt
+    if question.kind == "write":
+        prompt += "\n(write it on one line; ';' between statements)"
     if question.kind == "choose":
         prompt += "\n" + "\n".join(f"  {n}. {o}" for n, o in enumerate(question.options, start=1))
     console.print(Text.assemble(("? ", "bold cyan"), inline_markdown(prompt)))
@@ -147,12 +165,20 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
         line = stdin.readline()
         if not line:
             session.give_up()
-            console.print(Text("(no answer: the question is skipped, unanswered)", style="yellow"))
+            if question.kind == "write":
+                console.print(Text("(no answer: the reference is run, unanswered)", style="yellow"))
+                _reference(console, question.reference)
+            else:
+                console.print(
+                    Text("(no answer: the question is skipped, unanswered)", style="yellow")
+                )
             return
         text = line.strip()
         console.print(Text(f"> {text}", style="dim"))
         hints_before = session.attempt().hints_shown
         attempt = session.reply(text)
+        if attempt.error is not None:  # a line written that did not parse, or broke
+            console.print(Text(attempt.error.caret(), style="red"))
         if attempt.correct is None:  # unreadable: say what to type, and ask again
             console.print(Text(f"✗ {attempt.feedback}", style="red"))
         elif attempt.correct:
@@ -166,6 +192,12 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
                 console.print(Text.assemble(("hint: ", "bold yellow"), hint))
             else:
                 console.print(Text("Try again.", style="yellow"))
+
+
+def _reference(console: Console, reference: str) -> None:
+    console.print(Text("reference:", style="bold"))
+    for line in reference.splitlines():
+        console.print(Text(f"  {line}", style="green"))
 
 
 def print_progress(learner: LearnerProgress, console: Console | None = None) -> int:

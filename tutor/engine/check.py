@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tutor.engine.run import Run
 from tutor.lesson import LessonError, load_lesson, pick
 from tutor.lesson.clean import clean_line
 from tutor.lesson.errors import Pos, Problem
+from tutor.lesson.load import unassigned_checks
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class CheckResult:
     seconds: float
     device: str = ""
     title: str = ""
+    skipped: tuple[str, ...] = ()  # `expect`s a turned knob made not apply: "step 10, w (lr)"
 
 
 def _unexpected(name: str, error: BaseException) -> Problem:
@@ -46,15 +49,29 @@ def check_lesson(
     device: str | None = None,
     lang: str = "en",
     seconds: float | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> CheckResult:
-    """Load, run every step (questions are not waited for) and verify every `expect`.
+    """Load, run every step (questions are not waited for; a write step runs its reference)
+    and verify every `expect`, after refusing a write step whose `check` names a value its
+    reference never assigns.
     Never raises: a lesson that breaks the tutor fails with a sentence. `seconds` is the time
-    budget of one step (default `limits.STEP_SECONDS`)."""
+    budget of one step (default `limits.STEP_SECONDS`). `params` turns the knobs the lesson
+    has (`check --set`); the checks that depend on a turned knob are reported skipped."""
     name = display or str(path)
     started = time.perf_counter()
     try:
         lesson = load_lesson(path, name)
-        run = Run(lesson, device=device, lang=lang, **({"seconds": seconds} if seconds else {}))
+        unchecked = unassigned_checks(lesson)  # a write step that would pass anything
+        if unchecked:
+            return CheckResult(name, False, str(unchecked[0]), 0, time.perf_counter() - started)
+        turned = {k: v for k, v in (params or {}).items() if k in lesson.lesson.params}
+        run = Run(
+            lesson,
+            device=device,
+            lang=lang,
+            params=turned,
+            **({"seconds": seconds} if seconds else {}),
+        )
         outcomes = run.run_all()
     except LessonError as e:
         return CheckResult(name, False, str(e.first), 0, time.perf_counter() - started)
@@ -69,6 +86,12 @@ def check_lesson(
             return CheckResult(
                 name, False, str(outcome.expect_errors[0].first), len(outcomes), elapsed, label
             )
+    skipped = tuple(
+        f"step {k}, {e.name} ({e.skipped} turned)"
+        for k, outcome in enumerate(outcomes, 1)
+        for e in outcome.expects
+        if e.skipped
+    )
     return CheckResult(
-        name, True, "", len(outcomes), elapsed, label, pick(lesson.lesson.title, lang)
+        name, True, "", len(outcomes), elapsed, label, pick(lesson.lesson.title, lang), skipped
     )

@@ -44,12 +44,25 @@ from tutor.engine.limits import (
     check_state,
     state_bytes,
 )
+from tutor.engine.live import format_value
 from tutor.engine.params import coerce_param
+from tutor.engine.scratch import WriteCheck, check_write, inspect
 from tutor.engine.tensors import build_tensor
-from tutor.engine.views import ExpectResult, PlotView, StepView, View
-from tutor.lesson import Code, LessonError, LessonFile, ShowCode, pick
+from tutor.engine.views import (
+    ExpectResult,
+    LineError,
+    PlotView,
+    StepView,
+    SweepView,
+    TensorView,
+    View,
+)
+from tutor.lesson import Code, LessonError, LessonFile, ShowCode, flow, pick
 from tutor.lesson.answers import AnswerError, read_answer
+from tutor.lesson.expressions import assigned
+from tutor.lesson.live import fill
 from tutor.lesson.models import Param
+from tutor.lesson.text import TextValue
 from tutor.lesson.tolerance import ASK_TOLERANCE, EXPECT_TOLERANCE, close_enough
 
 # called after each iteration of a `repeat` with (iteration, series so far); False stops it
@@ -89,6 +102,7 @@ class StepOutcome:
     series: dict[str, list[float]] = field(default_factory=dict)
     iterations: int = 0  # of a repeat; fewer than asked when stopped
     seconds: float = 0.0
+    filled: dict[str, str] = field(default_factory=dict)  # each `{{ … }}` of the step's text
 
     @property
     def ok(self) -> bool:
@@ -101,6 +115,16 @@ class AnswerCheck:
     expected: float
     given: float | None
     message: str = ""  # why the answer could not be read, when it could not
+
+
+@dataclass(frozen=True)
+class _SweepRun:
+    """One value's run of a `sweep` step: what it recorded and showed."""
+
+    label: str  # "lr = 0.005"
+    series: dict[str, list[float]]
+    xs: list[float]
+    shown: tuple[View, ...]
 
 
 @dataclass
@@ -149,7 +173,9 @@ class Run:
         self.generator = torch.Generator(device="cpu")
         self.functions = make_functions(FunctionContext(self.device, self.dtype, self.generator))
         self.evaluator = Evaluator(self.functions, self.params)
-        self.labels = {name: _labels(spec.labels) for name, spec in self.lesson.tensors.items()}
+        self.labels = {
+            name: _labels(spec.labels, lang) for name, spec in self.lesson.tensors.items()
+        }
         self.position = 0
         self._frames: list[_Frame | None] = [None] * (self.total + 1)
         self._live: dict[str, Any] = {}
@@ -255,7 +281,7 @@ class Run:
         if self.params.get(name) == value:
             return 0
         self.params[name] = value
-        first = next((k + 1 for k, code in enumerate(self.file.code) if name in code.reads), 0)
+        first = next(iter(flow.readers(self.file.code, name)), 0)
         if not first:
             return 0
         for k in range(first, self.total + 1):
@@ -268,7 +294,11 @@ class Run:
         return first
 
     def readers(self, name: str) -> list[int]:
-        return [k + 1 for k, code in enumerate(self.file.code) if name in code.reads]
+        return flow.readers(self.file.code, name)
+
+    def at_default(self, name: str) -> bool:
+        """Whether knob `name` stands at the lesson's own value (its `expect`s apply)."""
+        return self.params[name] == self._coerce(name, self.lesson.params[name].value)
 
     def _coerce(self, name: str, value: Any) -> Any:
         spec: Param | None = self.lesson.params.get(name)
@@ -301,7 +331,40 @@ class Run:
             raise ValueError(f"step {k} has no multiple-choice question")
         return index == choose.answer
 
+    # ------------------------------------------------------------------ the learner's lines
+
+    def copy_at(self, k: int) -> tuple[dict[str, Any], torch.Tensor]:
+        """A copy of the values after step k and the random generator's state there: what a
+        learner's line runs on (tutor.engine.scratch), so nothing it does reaches the lesson.
+        Values are copied, autograd graphs are not (a kept frame holds none)."""
+        frame = self._frames[k]
+        if frame is None:
+            raise IndexError(f"step {k} has not been run")
+        return _restore(frame.values), frame.rng.clone()
+
+    def state_names(self, k: int | None = None) -> list[str]:
+        """The names the state holds after step k (default: where the learner stands)."""
+        frame = self._frames[self.position if k is None else k]
+        return list(frame.values) if frame is not None else []
+
+    @_cancellable
+    def check_write(self, k: int, text: str) -> WriteCheck:
+        """The learner's statements for write step k, against its reference (see
+        tutor.engine.scratch); `cancel()` stops them like a step."""
+        return check_write(self, k, text, self._cancel)
+
+    @_cancellable
+    def inspect(self, text: str, k: int | None = None) -> TensorView | LineError:
+        """One expression on a copy of the state after step k (default: the current one)."""
+        return inspect(self, text, self.position if k is None else k, self._cancel)
+
     # ------------------------------------------------------------------ what to draw
+
+    def text(self, k: int, value: TextValue | None) -> str:
+        """A text of step k in the learner's language, its `{{ … }}` filled with the values of
+        step k as last computed: the same sentence changes when a knob re-runs the step."""
+        filled = self.outcome(k).filled if self.done(k) else {}
+        return fill(pick(value, self.lang), filled)
 
     def view(self, k: int | None = None) -> StepView:
         k = self.position if k is None else k
@@ -318,7 +381,7 @@ class Run:
             index=k,
             total=self.total,
             title=pick(step.title, self.lang),
-            text=pick(step.text, self.lang),
+            text=self.text(k, step.text),
             code="\n".join(s.strip("\n") for s in step.statements),
             backward=step.backward or "",
             repeat=step.repeat or 0,
@@ -430,24 +493,12 @@ class Run:
         code = self.file.code[k - 1]
         started = time.perf_counter()
         series: dict[str, list[float]] = {c.text: [] for c in code.plot}
+        xs: list[float] = []
         iterations = 0
         try:
-            if step.repeat:
-                for i in range(step.repeat):
-                    state["i"] = i
-                    for c in code.run:
-                        self._exec(c, state, k)
-                    for c in code.plot:
-                        series[c.text].append(self._plotted(c, state, k))
-                    iterations = i + 1
-                    if progress is not None and progress(i, series) is False:
-                        break
-            else:
-                for c in code.run:
-                    self._exec(c, state, k)
-            if code.backward is not None:
-                self._backward(code.backward, state, k)
-            views = self._views(k, state, series)
+            runs = self._sweep(k, state) if step.sweep else []
+            iterations = self._body(k, state, progress, series, xs)
+            views = self._views(k, state, series, xs, runs)
             expects, located = self._expects(k, state)
             answer = None
             if code.answer is not None:
@@ -456,6 +507,12 @@ class Run:
                     k,
                     lambda: _scalar(self.evaluator.eval(code.answer.tree, state), "the answer"),
                 )  # type: ignore[union-attr]
+            filled = {
+                p.key: self._located(
+                    p.code, k, lambda p=p: format_value(self._eval(p.code, state, k), p.spec)
+                )
+                for p in code.texts
+            }
         except LessonError as error:
             return StepOutcome(
                 error=error,
@@ -466,8 +523,82 @@ class Run:
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         return StepOutcome(
-            views, expects, None, located, answer, series, iterations, time.perf_counter() - started
+            views,
+            expects,
+            None,
+            located,
+            answer,
+            series,
+            iterations,
+            time.perf_counter() - started,
+            filled,
         )
+
+    def _body(
+        self,
+        k: int,
+        state: dict[str, Any],
+        progress: Progress | None,
+        series: dict[str, list[float]],
+        xs: list[float],
+    ) -> int:
+        """The step's statements (`repeat` times, recording what `plot` draws), then its
+        `backward`; returns the iterations run."""
+        step = self.lesson.steps[k - 1]
+        code = self.file.code[k - 1]
+        iterations = 0
+        if step.repeat:
+            for i in range(step.repeat):
+                state["i"] = i
+                for c in code.run:
+                    self._exec(c, state, k)
+                for c in code.plot:
+                    series[c.text].append(self._plotted(c, state, k))
+                if code.plot_x is not None:
+                    xs.append(self._plotted(code.plot_x, state, k))
+                iterations = i + 1
+                if progress is not None and progress(i, series) is False:
+                    break
+        else:
+            for c in (*code.run, *code.write):  # a write step computes its reference
+                self._exec(c, state, k)
+        if code.backward is not None:
+            self._backward(code.backward, state, k)
+        return iterations
+
+    def _sweep(self, k: int, state: dict[str, Any]) -> list[_SweepRun]:
+        """A `sweep` step's runs, one per value, each on a copy of the state before the step and
+        from the same random state; the live state is left before the step, for the run at the
+        knob's current value (the state after the step)."""
+        sweep = self.lesson.steps[k - 1].sweep
+        assert sweep is not None
+        code = self.file.code[k - 1]
+        before = self._snapshot(state, None, None).values
+        rng = self.generator.get_state()
+        current = self.params[sweep.param]
+        runs = []
+        try:
+            for raw in sweep.values:
+                value = self._located_knob(k, sweep.param, raw)
+                copy = _restore(before)
+                self.generator.set_state(rng)
+                self.params[sweep.param] = value
+                series: dict[str, list[float]] = {c.text: [] for c in code.plot}
+                xs: list[float] = []
+                self._body(k, copy, None, series, xs)
+                shown = tuple(self._show(s, copy, k) for s in code.show)
+                runs.append(_SweepRun(f"{sweep.param} = {raw}", series, xs, shown))
+        finally:
+            self.params[sweep.param] = current
+            self.generator.set_state(rng)
+        return runs
+
+    def _located_knob(self, k: int, name: str, value: Any) -> Any:
+        try:
+            return self._coerce(name, value)
+        except LessonRuntimeError as e:
+            where = self.file.where("steps", k - 1, "sweep", "values")
+            raise self.file.problem(where, f"in step {k}, {e.message}") from None
 
     def _exec(self, code: Code, state: dict[str, Any], k: int) -> None:
         for statement in code.statements:
@@ -480,7 +611,7 @@ class Run:
         self.evaluator.statement(statement, state)
         # the whole state is counted once what the statements assigned adds up to 16 MB:
         # counting every tensor after every statement cost more than the lessons' arithmetic
-        names = [t.id for t in _targets(statement)]
+        names = [t.id for t in assigned(statement)]
         self._grown += state_bytes(state[n] for n in names if n in state)
         if self._grown > _RECOUNT_BYTES:
             self._grown = 0
@@ -539,10 +670,20 @@ class Run:
         self._located(code, k, run)
 
     def _views(
-        self, k: int, state: dict[str, Any], series: dict[str, list[float]]
+        self,
+        k: int,
+        state: dict[str, Any],
+        series: dict[str, list[float]],
+        xs: list[float],
+        runs: list[_SweepRun],
     ) -> tuple[View, ...]:
         code = self.file.code[k - 1]
-        views: list[View] = [self._show(s, state, k) for s in code.show]
+        views: list[View] = [
+            SweepView(s.label, tuple(r.label for r in runs), tuple(r.shown[n] for r in runs))
+            if runs
+            else self._show(s, state, k)
+            for n, s in enumerate(code.show)
+        ]
         if code.compare:
             left, right = (
                 self._located(
@@ -556,8 +697,29 @@ class Run:
             )
             views.append(compare_view(left, right))
         if code.plot:
+            if runs:  # one curve per value (and per name, when several are plotted)
+                several = len(code.plot) > 1
+                series = {
+                    f"{name} · {r.label}" if several else r.label: values
+                    for r in runs
+                    for name, values in r.series.items()
+                }
+                x = {
+                    f"{name} · {r.label}" if several else r.label: r.xs
+                    for r in runs
+                    for name in r.series
+                }
+            else:
+                x = {name: xs for name in series}
+            spec = self.lesson.steps[k - 1].plot
             views.append(
-                PlotView(dict(series), title=pick(self.lesson.steps[k - 1].title, self.lang))
+                PlotView(
+                    dict(series),
+                    title=pick(self.lesson.steps[k - 1].title, self.lang),
+                    x=x if code.plot_x is not None else {},
+                    x_name=code.plot_x.text if code.plot_x is not None else "",
+                    log=bool(spec and spec.log),
+                )
             )
         return tuple(views)
 
@@ -569,8 +731,12 @@ class Run:
             spec = show.spec
             if show.kind == "name":
                 return tensor_view(show.label, value(show.code), self._labels_of(show.code))
-            if show.kind == "heatmap":
-                return heatmap_view(show.label, value(show.code), self._labels_of(show.code))
+            if show.kind in ("tensor", "heatmap"):
+                own = self._labels_of(show.code)
+                rows = self._label_list(spec.rows if spec else None, 0) or own[0]
+                cols = self._label_list(spec.cols if spec else None, 1) or own[1]
+                make = tensor_view if show.kind == "tensor" else heatmap_view
+                return make(show.label, value(show.code), (rows, cols))
             if show.kind == "attention":
                 rows = self._label_list(spec.rows if spec else None, 0)
                 cols = self._label_list(spec.cols if spec else None, 1)
@@ -593,11 +759,13 @@ class Run:
             return self.labels[tree.id]
         return None, None
 
-    def _label_list(self, given: str | list[str] | None, axis: int) -> tuple[str, ...] | None:
+    def _label_list(
+        self, given: str | list[str] | dict[str, list[str]] | None, axis: int
+    ) -> tuple[str, ...] | None:
         if given is None:
             return None
-        if isinstance(given, list):
-            return tuple(given)
+        if not isinstance(given, str):
+            return _in_language(given, self.lang)
         if given in self.labels:
             rows, cols = self.labels[given]
             return rows or cols
@@ -612,7 +780,13 @@ class Run:
         step = self.lesson.steps[k - 1]
         tolerance = step.tolerance or EXPECT_TOLERANCE
         results, located = [], []
-        for code, expected in self.file.code[k - 1].expect:
+        step_code = self.file.code[k - 1]
+        for n, (code, expected) in enumerate(step_code.expect):
+            knobs = step_code.expect_knobs[n] if n < len(step_code.expect_knobs) else ()
+            turned = [p for p in sorted(knobs) if not self.at_default(p)]
+            if turned:  # the author's check of the defaults: it does not apply
+                results.append(ExpectResult(code.text, True, "", ", ".join(turned)))
+                continue
             actual = self._eval(code, state, k)
             ok, message = _matches(actual, expected, tolerance)
             results.append(ExpectResult(code.text, ok, message))
@@ -646,31 +820,28 @@ class Run:
 _RECOUNT_BYTES = 16 * 2**20
 
 
-def _targets(statement: ast.stmt) -> list[ast.Name]:
-    """The names a statement assigns (in `a, b = ...` both), to size what it added."""
-    if isinstance(statement, ast.Assign):
-        found: list[ast.Name] = []
-        stack: list[ast.AST] = list(statement.targets)
-        while stack:
-            t = stack.pop()
-            if isinstance(t, ast.Name):
-                found.append(t)
-            elif isinstance(t, ast.Tuple):
-                stack.extend(t.elts)
-            elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
-                found.append(t.value)
-        return found
-    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-        return [statement.target]
-    return []
-
-
-def _labels(spec: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+def _labels(spec: Any, lang: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """A tensor spec's labels as (rows, cols), in the learner's language."""
     if spec is None:
         return None, None
-    if isinstance(spec, list):
-        return tuple(spec), tuple(spec)
-    return (tuple(spec.rows) if spec.rows else None, tuple(spec.cols) if spec.cols else None)
+    if isinstance(spec, list | dict):
+        names = _in_language(spec, lang)
+        return names, names
+    return _in_language(spec.rows, lang), _in_language(spec.cols, lang)
+
+
+def _in_language(
+    labels: list[str] | dict[str, list[str]] | None, lang: str
+) -> tuple[str, ...] | None:
+    """A list of labels, or the list of a per-language map in `lang` (as `pick` chooses text)."""
+    if labels is None:
+        return None
+    if isinstance(labels, dict):
+        for code in (lang, "en"):
+            if code in labels:
+                return tuple(labels[code])
+        return tuple(next(iter(labels.values()), []))
+    return tuple(labels)
 
 
 def _version(value: Any) -> tuple[int, ...]:

@@ -224,6 +224,35 @@ def _names(tree: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(reads), frozenset(writes)
 
 
+def assigned(statement: ast.AST) -> list[ast.Name]:
+    """The names a statement assigns: `a, b = ...` both, `x[0] = ...` and `W -= ...` their
+    name. What a write step's `check` defaults to, and what a statement added to the state."""
+    if isinstance(statement, ast.Assign):
+        found: list[ast.Name] = []
+        stack: list[ast.AST] = list(reversed(statement.targets))
+        while stack:  # a stack, not recursion: in the order written
+            t = stack.pop()
+            if isinstance(t, ast.Name):
+                found.append(t)
+            elif isinstance(t, ast.Tuple):
+                stack.extend(reversed(t.elts))
+            elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                found.append(t.value)
+        return found
+    if isinstance(statement, ast.AugAssign):
+        target = statement.target
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        return [target] if isinstance(target, ast.Name) else []
+    return []
+
+
+def assigned_names(codes: list[Code]) -> list[str]:
+    """Every name the statements of `codes` assign, in order, each once."""
+    names = [n.id for c in codes for s in c.statements for n in assigned(s)]
+    return list(dict.fromkeys(names))
+
+
 def _check(code: Code, context: str) -> None:
     for statement in code.statements or [code.tree]:
         for node in ast.walk(statement):

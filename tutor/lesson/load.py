@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tutor.lesson.errors import LessonError, Pos, Problem
-from tutor.lesson.expressions import Code, parse_code
+from tutor.lesson.expressions import Code, assigned_names, parse_code
+from tutor.lesson.flow import expect_knobs
+from tutor.lesson.live import Placeholder, placeholders
 from tutor.lesson.models import (
     FORMAT_VERSION,
     Choose,
@@ -21,8 +23,10 @@ from tutor.lesson.models import (
     Labels,
     Lesson,
     Param,
+    PlotSpec,
     ShowView,
     Step,
+    Sweep,
     TensorSpec,
     describe_value,
 )
@@ -55,14 +59,22 @@ class StepCode:
     plot: list[Code]
     expect: list[tuple[Code, Any]]
     predicts: int | None = None  # of an `ask`: the later step that computes its value
+    write: list[Code] = field(default_factory=list)  # a write step's reference statements
+    check: list[Code] = field(default_factory=list)  # what it compares: given, or all assigned
+    texts: tuple[Placeholder, ...] = ()  # every `{{ … }}` of the step's text, all languages
+    sweep: str | None = None  # the knob a `sweep` step varies
+    plot_x: Code | None = None  # what a plot is drawn against; None: the iteration
+    expect_knobs: tuple[frozenset[str], ...] = ()  # per `expect`: the knobs it depends on
 
     @property
     def reads(self) -> frozenset[str]:
-        codes = [*self.run, *self.compare, *self.plot, *(c for c, _ in self.expect)]
-        codes += [c for c in (self.backward, self.answer) if c is not None]
+        codes = [*self.run, *self.write, *self.compare, *self.plot, *(c for c, _ in self.expect)]
+        codes += [c for c in (self.backward, self.answer, self.plot_x) if c is not None]
+        codes += [p.code for p in self.texts]
         for show in self.show:
             codes += [show.code, *show.extra.values()]
-        return frozenset().union(*(c.reads for c in codes))
+        knob = frozenset([self.sweep]) if self.sweep else frozenset()
+        return knob.union(*(c.reads for c in codes))
 
 
 @dataclass(frozen=True)
@@ -101,11 +113,17 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
         lesson = Lesson.model_validate(source.data)
     except ValidationError as e:
         raise LessonError(_translate(e, source)) from None
-    problems = [*_check_ids(lesson, source), *_check_csv(lesson, source, path)]
+    problems = [
+        *_check_ids(lesson, source),
+        *_check_csv(lesson, source, path),
+        *_check_sweeps(lesson, source),
+    ]
     if problems:
         raise LessonError(problems)
     code = [_compile_step(lesson, source, i) for i in range(len(lesson.steps))]
-    return LessonFile(lesson, path, source, with_predictions(code))
+    repeats = [bool(step.repeat) for step in lesson.steps]
+    code = expect_knobs(with_predictions(code), lesson.params, repeats)
+    return LessonFile(lesson, path, source, code)
 
 
 def find_lessons(folder: Path) -> list[Path]:
@@ -123,12 +141,13 @@ def find_lessons(folder: Path) -> list[Path]:
 
 def _check_format(source: Source) -> None:
     version = source.data.get("format")
-    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+    newer = isinstance(version, int | float) and not isinstance(version, bool)
+    if newer and version > FORMAT_VERSION:
         raise LessonError.at(
             source.file,
             source.value_pos(("format",)),
-            f"this lesson is written to format {version}, and this tutor "
-            f"reads format {FORMAT_VERSION}: this lesson needs a newer tutor",
+            f"this lesson is written to format {version:g}, and this tutor "
+            f"reads format {FORMAT_VERSION:g}: this lesson needs a newer tutor",
         )
 
 
@@ -148,6 +167,23 @@ def _check_ids(lesson: Lesson, source: Source) -> list[Problem]:
                 )
             )
         seen.setdefault(sid, i)
+    return problems
+
+
+def _check_sweeps(lesson: Lesson, source: Source) -> list[Problem]:
+    """A `sweep` varies one of the lesson's own knobs."""
+    problems = []
+    for i, step in enumerate(lesson.steps):
+        if step.sweep is not None and step.sweep.param not in lesson.params:
+            known = ", ".join(lesson.params) or "none"
+            problems.append(
+                Problem(
+                    source.file,
+                    source.value_pos(("steps", i, "sweep", "param")),
+                    f"step {i + 1} sweeps '{step.sweep.param}', which is not one of the "
+                    f"lesson's params ({known})",
+                )
+            )
     return problems
 
 
@@ -203,6 +239,7 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
         for key, value in (step.expect or {}).items()
     ]
     _key_positions(source, ("steps", i, "expect"), expect)
+    write, check = _write(code, source, i, step)
     return StepCode(
         run=run,
         backward=code(("steps", i, "backward"), step.backward) if step.backward else None,
@@ -212,16 +249,101 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
         show=show,
         compare=[code(("steps", i, "compare", k), s) for k, s in enumerate(step.compare or [])],
         plot=[
-            code(
-                ("steps", i, "plot", k)
-                if isinstance(source.data["steps"][i]["plot"], list)
-                else ("steps", i, "plot"),
-                s,
-            )
-            for k, s in enumerate(step.plot or [])
+            code(_plot_path(source, i, k), s)
+            for k, s in enumerate(step.plot.y if step.plot else [])
         ],
+        plot_x=code(("steps", i, "plot", "x"), step.plot.x) if step.plot and step.plot.x else None,
+        texts=tuple(_texts(source, i, step)),
+        sweep=step.sweep.param if step.sweep else None,
         expect=expect,
+        write=write,
+        check=check,
     )
+
+
+def _write(code: Any, source: Source, i: int, step: Step) -> tuple[list[Code], list[Code]]:
+    """A write step's reference and the names compared: the `check` given, else every name the
+    reference assigns (located at the reference, where the author will look)."""
+    if step.write is None:
+        return [], []
+    base = ("steps", i, "write")
+    if isinstance(step.write, list):
+        write = [code((*base, k), s, "exec") for k, s in enumerate(step.write)]
+    else:
+        write = [code(base, step.write, "exec")]
+    if step.check is None:
+        names = assigned_names(write)
+        if not names:
+            raise LessonError.at(
+                source.file,
+                source.value_pos(base),
+                f"step {i + 1}: the 'write' reference assigns no name, so nothing would be "
+                "compared; name the values to compare in 'check'",
+            )
+        return write, [code(base, name) for name in names]
+    listed = isinstance(source.data["steps"][i].get("check"), list)
+    return write, [
+        code(("steps", i, "check", k) if listed else ("steps", i, "check"), name)
+        for k, name in enumerate(step.check)
+    ]
+
+
+def unassigned_checks(file: LessonFile) -> list[Problem]:
+    """Write steps whose `check` names a value the reference never assigns: the learner's
+    statements could not change it, so the comparison would pass whatever they wrote."""
+    problems = []
+    for k, code in enumerate(file.code, start=1):
+        assigned = set(assigned_names(code.write))
+        for c in code.check:
+            if not c.reads & assigned:
+                problems.append(
+                    file.problem(
+                        c.origin,
+                        f"in step {k}, 'check' names '{c.text}', which the 'write' reference "
+                        f"never assigns (it assigns {', '.join(sorted(assigned)) or 'nothing'})",
+                    )
+                )
+    return problems
+
+
+def _plot_path(source: Source, i: int, k: int) -> YamlPath:
+    """Where the k-th plotted name sits: `plot: loss`, `plot: [a, b]` or `plot: {y: ...}`."""
+    raw = source.data["steps"][i]["plot"]
+    base: YamlPath = ("steps", i, "plot")
+    if isinstance(raw, dict):
+        base, raw = (*base, "y"), raw.get("y")
+    return (*base, k) if isinstance(raw, list) else base
+
+
+TEXT_FIELDS = ("text", "ask", "prompt", "hint", "explain")
+LIST_FIELDS = ("hints",)
+
+
+def _texts(source: Source, i: int, step: Step) -> list[Placeholder]:
+    """The placeholders of every text of step i that the learner reads, in every language."""
+    fields: list[tuple[YamlPath, Any]] = []
+    data = step.model_dump()
+    for name in TEXT_FIELDS:
+        fields.append((("steps", i, name), data.get(name)))
+    fields += [(("steps", i, "hints", k), t) for k, t in enumerate(data.get("hints") or [])]
+    choose = data.get("choose")
+    if choose:
+        base = ("steps", i, "choose")
+        fields += [((*base, "question"), choose["question"]), ((*base, "hint"), choose["hint"])]
+        fields += [((*base, "options", k), t) for k, t in enumerate(choose["options"])]
+        fields += [((*base, "hints", k), t) for k, t in enumerate(choose["hints"] or [])]
+    found: list[Placeholder] = []
+    for path, value in fields:
+        texts = value.items() if isinstance(value, dict) else [(None, value)]
+        for lang, text in texts:
+            if not isinstance(text, str) or "{{" not in text:
+                continue
+            where = (*path, lang) if lang else path
+            origin, block = _origin(source, where)
+            found += placeholders(
+                text, file=source.file, origin=origin, block=block, context=f"step {i + 1}"
+            )
+    return found
 
 
 def _key_positions(source: Source, path: YamlPath, expect: list[tuple[Code, Any]]) -> None:
@@ -237,6 +359,10 @@ def _show(code: Any, i: int, k: int, spec: ShowView) -> ShowCode:
     kind = spec.kind
     if kind == "name":
         return ShowCode("name", spec.name or "", code(base, spec.name), spec=spec)
+    if kind == "tensor":
+        return ShowCode(
+            "tensor", spec.tensor or "", code((*base, "tensor"), spec.tensor), spec=spec
+        )
     if kind == "confusion":
         conf: ConfusionSpec = spec.confusion  # type: ignore[assignment]
         pred = code((*base, "confusion", "pred"), conf.pred)
@@ -286,6 +412,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "ShowView": ShowView,
     "ConfusionSpec": ConfusionSpec,
     "Labels": Labels,
+    "PlotSpec": PlotSpec,
+    "Sweep": Sweep,
 }
 
 
@@ -409,6 +537,8 @@ def _model_at(loc: YamlPath) -> type[BaseModel] | None:
             return Step
         if len(rest) == 2 and rest[1] == "choose":
             return Choose
+        if len(rest) == 2 and rest[1] in ("plot", "sweep"):
+            return PlotSpec if rest[1] == "plot" else Sweep
         if len(rest) == 3 and rest[1] == "show":
             return ShowView
         if len(rest) == 4 and rest[1] == "show" and rest[3] == "confusion":

@@ -26,13 +26,16 @@ from pydantic_core import PydanticCustomError
 from tutor.lesson.clean import clean
 from tutor.lesson.text import LANG_CODE
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1.1
+"""The newest version of LESSON-FORMAT.md this tutor reads; a file without `format` is this."""
+FORMATS = (1, 1.1)  # every version read: a file keeps meaning what its version says
 MAX_ELEMENTS = 10_000_000  # per tensor, the same cap the engine applies to computed ones
 MAX_REPEAT = 100_000
 MAX_SEED = 2**63 - 1  # the largest seed torch's generator takes
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-VIEW_KINDS = ("name", "confusion", "attention", "graph", "heatmap")
+VIEW_KINDS = ("name", "tensor", "confusion", "attention", "graph", "heatmap")
+LABELLED_KINDS = ("tensor", "attention", "heatmap")  # the views that take `rows`/`cols`
 SOURCES = ("value", "zeros", "ones", "randn", "rand", "arange", "eye", "csv")
 
 
@@ -90,13 +93,20 @@ def describe_value(value: Any) -> str:
 
 
 def _labels(value: Any) -> Any:
+    """Labels: a list, a map of language to list (format 1.1), or `{rows, cols}` of either."""
     if isinstance(value, str):
         return clean(value)
+    if isinstance(value, dict) and value and set(value) <= {"rows", "cols"}:
+        return {k: _labels(items) for k, items in value.items()}
     if isinstance(value, dict):
-        return {
-            k: [clean(str(v)) for v in items] if isinstance(items, list) else items
-            for k, items in value.items()
-        }
+        if not value:
+            raise fail("these labels have no language in them; write a list or {en: [...]}")
+        for code, items in value.items():
+            if not isinstance(code, str) or not LANG_CODE.match(code):
+                raise fail(f"'{code}' is not a language code (en, zh ...) nor rows/cols")
+            if not isinstance(items, list):
+                raise fail(f"the '{code}' labels are a list of names, not {describe_value(items)}")
+        return {code: [clean(str(v)) for v in items] for code, items in value.items()}
     if value is None:
         return value
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
@@ -104,8 +114,16 @@ def _labels(value: Any) -> Any:
     raise fail(f"labels are a list of names, not {describe_value(value)}")
 
 
-LabelList = Annotated[list[str] | None, BeforeValidator(_labels)]
-RowsCols = Annotated[str | list[str] | None, BeforeValidator(_labels)]
+LabelList = Annotated[
+    list[str] | dict[str, list[str]] | None,
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_labels),
+]
+RowsCols = Annotated[
+    str | list[str] | dict[str, list[str]] | None,
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_labels),
+]
 
 
 class Strict(BaseModel):
@@ -141,8 +159,8 @@ def _shape(value: Any, source: str) -> tuple[int, ...]:
 
 
 class Labels(Strict):
-    rows: list[str] | None = None
-    cols: list[str] | None = None
+    rows: LabelList = None
+    cols: LabelList = None
 
 
 class TensorSpec(Strict):
@@ -176,10 +194,15 @@ class TensorSpec(Strict):
     scale: float | None = Field(
         None, description="Multiply every value by this.", examples=[0.0625]
     )
-    labels: Annotated[list[str] | Labels | None, BeforeValidator(_labels)] = Field(
+    labels: Annotated[
+        list[str] | Labels | dict[str, list[str]] | None,
+        Field(union_mode="left_to_right"),
+        BeforeValidator(_labels),
+    ] = Field(
         None,
-        description="Names of the rows or columns, shown with the tensor.",
-        examples=[["I", "love", "AI"]],
+        description="Names of the rows or columns, shown with the tensor: a list, a map of "
+        "language to list, or {rows, cols} of either.",
+        examples=[["I", "love", "AI"], {"en": ["I", "love", "tea"], "zh": ["我", "爱", "茶"]}],
     )
 
     @model_validator(mode="before")
@@ -325,6 +348,9 @@ class ShowView(Strict):
     """One thing in `show`: a name, or exactly one of confusion, attention, graph, heatmap."""
 
     name: str | None = Field(None, description="A value to draw: a name, W.grad, x[0] ...")
+    tensor: str | None = Field(
+        None, description="A value to draw with labels: {tensor: Q, rows: [...], cols: [...]}."
+    )
     confusion: ConfusionSpec | None = None
     attention: str | None = None
     rows: RowsCols = None
@@ -337,11 +363,12 @@ class ShowView(Strict):
         kinds = [k for k in VIEW_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise fail(
-                "a thing in 'show' is a name, or one of {confusion: ...}, "
+                "a thing in 'show' is a name, or one of {tensor: Q, rows: ..., cols: ...}, "
+                "{confusion: ...}, "
                 "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}"
             )
-        if kinds[0] != "attention" and (self.rows is not None or self.cols is not None):
-            raise fail("'rows' and 'cols' go with 'attention'")
+        if kinds[0] not in LABELLED_KINDS and (self.rows is not None or self.cols is not None):
+            raise fail("'rows' and 'cols' go with 'tensor', 'attention' and 'heatmap'")
         return self
 
     @property
@@ -363,6 +390,34 @@ def _show_item(value: Any) -> Any:
 ShowItem = Annotated[ShowView, BeforeValidator(_show_item, json_schema_input_type=str | ShowView)]
 
 
+def _plot(value: Any) -> Any:
+    """`plot: loss`, `plot: [a, b]` and `plot: {y: ..., x: ..., log: ...}` as one shape."""
+    if isinstance(value, str | list):
+        value = {"y": value}
+    if isinstance(value, dict) and isinstance(value.get("y"), str):
+        value = {**value, "y": [value["y"]]}
+    if isinstance(value, dict) and isinstance(value.get("y"), list):
+        value = {**value, "y": [clean(v) if isinstance(v, str) else v for v in value["y"]]}
+    return value
+
+
+class PlotSpec(Strict):
+    """What a `repeat` records and draws: `y` against the iteration, or against `x`."""
+
+    y: list[str] = Field(min_length=1, description="Scalars to record and draw.")
+    x: str | None = Field(None, description="A scalar recorded alongside, for the x axis.")
+    log: bool = Field(False, description="Draw y on a log scale.")
+
+
+class Sweep(Strict):
+    """An experiment: the step runs once per value of a knob, each from the state before it."""
+
+    param: str = Field(description="The knob to vary: one of the lesson's params.")
+    values: Annotated[list[float | int | str | bool], BeforeValidator(_options)] = Field(
+        min_length=1, description="The values to run the step with.", examples=[[0.005, 0.05]]
+    )
+
+
 class Choose(Strict):
     question: Text
     options: list[Text] = Field(min_length=2)
@@ -382,17 +437,21 @@ class Choose(Strict):
         return self
 
 
-def _statements(value: Any) -> Any:
+def _statements(value: Any, field: str = "run") -> Any:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [clean(v) for v in value]
     if isinstance(value, str):
         if not value.strip():
-            raise fail("'run' is empty")
+            raise fail(f"'{field}' is empty")
         return clean(value)
     raise fail(
-        f"'run' takes statements: a string (use '|' for several lines) or a list of "
+        f"'{field}' takes statements: a string (use '|' for several lines) or a list of "
         f"strings, not {describe_value(value)}"
     )
+
+
+def _write_statements(value: Any) -> Any:
+    return _statements(value, "write")
 
 
 def _names(value: Any) -> Any:
@@ -427,9 +486,16 @@ class Step(Strict):
     show: list[ShowItem] | None = None
     compare: list[str] | None = Field(None, min_length=2, max_length=2)
     plot: Annotated[
-        list[str] | None, BeforeValidator(_names, json_schema_input_type=str | list[str] | None)
+        PlotSpec | None,
+        BeforeValidator(_plot, json_schema_input_type=str | list[str] | PlotSpec | None),
     ] = Field(
-        None, description="Scalars to record at each iteration of 'repeat'.", examples=["loss"]
+        None,
+        description="Scalars to record at each iteration of 'repeat': a name, a list, or "
+        "{y: ..., x: ..., log: true} (format 1.1).",
+        examples=["loss", {"y": "loss_w", "x": "w_i"}],
+    )
+    sweep: Sweep | None = Field(
+        None, description="Run the step once per value of a knob (format 1.1)."
     )
     expect: dict[str, Any] | None = None
     tolerance: float | None = Field(None, gt=0)
@@ -442,6 +508,25 @@ class Step(Strict):
         examples=["mse(y_hat, y)"],
     )
     choose: Choose | None = None
+    prompt: Text | None = Field(
+        None,
+        description="What a write step asks the learner to write (format 1.1).",
+        examples=[{"en": "Move W one step against its gradient.", "zh": "让 W 沿梯度反方向走一步。"}],
+    )
+    write: Annotated[str | list[str] | None, BeforeValidator(_write_statements)] = Field(
+        None,
+        description="A write step's reference statements: run once the learner passes or "
+        "gives up, never shown first (format 1.1).",
+        examples=["W -= lr * W.grad"],
+    )
+    check: Annotated[
+        list[str] | None, BeforeValidator(_names, json_schema_input_type=str | list[str] | None)
+    ] = Field(
+        None,
+        description="Names a write step compares with the reference's; default: every name "
+        "the reference assigns.",
+        examples=[["W"]],
+    )
     hint: Text | None = None
     hints: list[Text] | None = None
     explain: Text | None = None
@@ -472,30 +557,62 @@ class Step(Strict):
             raise fail("a step asks one question: 'ask' or 'choose', not both", "choose")
         if self.repeat is not None and self.run is None:
             raise fail("'repeat' repeats the 'run' block, but this step has no 'run'", "repeat")
+        if self.sweep is not None and self.run is None:
+            raise fail("'sweep' runs the step's 'run' once per value; add 'run'", "sweep")
         if self.plot is not None and self.repeat is None:
             raise fail(
                 "'plot' draws values recorded at each iteration of 'repeat'; "
                 "add 'repeat' or use 'show'",
                 "plot",
             )
+        self._write_fields()
         if (
             (self.hint is not None or self.hints is not None or self.explain is not None)
             and self.ask is None
             and self.choose is None
+            and self.write is None
         ):
             given = next(f for f in ("hint", "hints", "explain") if getattr(self, f) is not None)
             raise fail(
-                "'hint', 'hints' and 'explain' go with a question ('ask' or 'choose')", given
+                "'hint', 'hints' and 'explain' go with a question ('ask', 'choose' or 'write')",
+                given,
             )
         if self.hint is not None and self.hints is not None:
             raise fail("use 'hint' or 'hints', not both", "hints")
         return self
+
+    def _write_fields(self) -> None:
+        """A write step is its own kind of question: the reference is the step's computation,
+        so it takes no other statements or question beside it."""
+        if self.write is None:
+            for given in ("prompt", "check"):
+                if getattr(self, given) is not None:
+                    raise fail(f"'{given}' goes with 'write' (a write step)", given)
+            return
+        if self.prompt is None:
+            raise fail("a write step needs a 'prompt': what the learner is to write", "write")
+        for other in ("run", "repeat", "backward", "ask", "choose", "plot"):
+            if getattr(self, other) is not None:
+                raise fail(
+                    f"a write step's computation is its 'write' reference; put '{other}' "
+                    "in a step of its own",
+                    other,
+                )
+        if self.check is not None and not self.check:
+            raise fail("'check' is empty; leave it out to compare every name assigned", "check")
 
     @property
     def statements(self) -> list[str]:
         if self.run is None:
             return []
         return self.run if isinstance(self.run, list) else [self.run]
+
+    @property
+    def reference(self) -> list[str]:
+        """A write step's reference statements (the learner never sees them first)."""
+        if self.write is None:
+            return []
+        return self.write if isinstance(self.write, list) else [self.write]
 
     def hint_list(self) -> list[Any]:
         inner = self.choose
@@ -516,7 +633,7 @@ class Step(Strict):
 class Lesson(Strict):
     """A lesson file, validated. `load_lesson` also attaches where it came from."""
 
-    format: int = Field(FORMAT_VERSION, description="Version of the lesson format.")
+    format: float = Field(FORMAT_VERSION, description="Version of the lesson format.")
     id: str = Field(
         description="Unique id: lowercase a-z, 0-9 and '-'.", examples=["one-layer-backprop"]
     )
@@ -534,15 +651,32 @@ class Lesson(Strict):
 
     @field_validator("format")
     @classmethod
-    def _format(cls, v: int) -> int:
+    def _format(cls, v: float) -> float:
         if v > FORMAT_VERSION:
             raise fail(
-                f"this lesson is written to format {v}; this tutor reads format "
-                f"{FORMAT_VERSION}. This lesson needs a newer tutor"
+                f"this lesson is written to format {v:g}; this tutor reads format "
+                f"{FORMAT_VERSION:g}. This lesson needs a newer tutor"
             )
         if v < 1:
             raise fail("'format' starts at 1")
+        if v not in FORMATS:
+            raise fail(f"'format' is one of {', '.join(f'{f:g}' for f in FORMATS)}, not {v:g}")
         return v
+
+    @model_validator(mode="after")
+    def _additions(self) -> Lesson:
+        """A file that says `format: 1` keeps meaning what it did: 1.1's fields need 1.1."""
+        if self.format >= 1.1:
+            return self
+        for step in self.steps:
+            if step.write is not None:
+                raise fail(
+                    "write steps are an addition of format 1.1; say 'format: 1.1' "
+                    "(or leave 'format' out)",
+                    "format",
+                    "value",
+                )
+        return self
 
     @field_validator("id")
     @classmethod

@@ -6,21 +6,27 @@ the renderers can name these without leaning on torch.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # a plain record of the engine's views: named, never imported here
+    from tutor.engine.views import LineError
 
 
 @dataclass(frozen=True)
 class Question:
-    """A step's question, in the learner's language."""
+    """A step's question, in the learner's language. A "write" step's `prompt` says what to
+    write and `reference` holds the statements that pass: draw it only once the attempt is
+    finished (solved or given up), never before."""
 
-    kind: Literal["ask", "choose"]
+    kind: Literal["ask", "choose", "write"]
     prompt: str
     options: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     explain: str = ""
     correct_option: int | None = None  # of a `choose`, from 0
     predicts: int | None = None  # the later step that computes an `ask`'s value, if any
+    reference: str = ""  # of a `write`: its reference statements, one per line
 
 
 @dataclass
@@ -36,6 +42,9 @@ class Attempt:
     picked: int | None = None  # the last option chosen (choose)
     expected: float | None = None  # the right number, once solved or given up (ask)
     first_given: float | None = None  # the first number tried: the prediction (ask)
+    error: LineError | None = None  # of the last line written: what broke, with its column
+    lines: list[str] = field(default_factory=list)  # every line written, oldest first (↑)
+    reference: str = ""  # of a `write`: the reference, once solved or given up
 
     @property
     def finished(self) -> bool:
@@ -46,12 +55,12 @@ class Attempt:
 class Report:
     """One thing worth saving: a step reached, or an answer given."""
 
-    kind: Literal["step", "answer", "hint", "gave-up", "knob"]
+    kind: Literal["step", "answer", "write", "hint", "gave-up", "knob"]
     lesson_id: str
     step_id: str
     index: int
     correct: bool | None = None
-    given: str = ""  # the answer as typed, the option's index, or a knob's new value
+    given: str = ""  # the answer as typed, the option's index, the line written, a knob's value
     tries: int = 0
     hints: int = 0  # hints shown so far
     total: int = 0  # steps in the lesson (a step report)

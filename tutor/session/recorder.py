@@ -87,7 +87,7 @@ class Recorder:
                 learner.reached(lesson, step, report.index, report.total, report.title)
                 if report.total and report.index >= report.total:
                     learner.completed(lesson, step)
-            elif report.kind == "answer":
+            elif report.kind in ("answer", "write"):  # a line written is saved as an answer
                 learner.answered(
                     lesson,
                     step,

@@ -9,6 +9,8 @@ torch at import time: the Run is handed in.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -20,7 +22,7 @@ from tutor.session.questions import Attempt, Question, Report, Reporter, Reveal
 
 if TYPE_CHECKING:
     from tutor.engine.run import Progress, Run
-    from tutor.engine.views import StepView
+    from tutor.engine.views import LineError, StepView, TensorView
     from tutor.session.resume import ResumePoint
 
 
@@ -95,7 +97,11 @@ class LessonSession:
     @property
     def questions(self) -> int:
         """How many questions the lesson has."""
-        return sum(1 for s in self.run.lesson.steps if s.ask is not None or s.choose is not None)
+        return sum(
+            1
+            for s in self.run.lesson.steps
+            if s.ask is not None or s.choose is not None or s.write is not None
+        )
 
     def back(self) -> bool:
         return self.run.back()
@@ -122,7 +128,7 @@ class LessonSession:
                 question = self.question(k)
                 if question is not None:
                     restored = replace(saved, feedback="", correct=None)
-                    if question.kind == "choose":  # the saved answer is an option's index
+                    if question.kind != "ask":  # the saved answer is no prediction
                         restored.first_given = None
                     self.attempts[k] = restored
 
@@ -148,16 +154,19 @@ class LessonSession:
         if k == 0:
             return None
         step = self.run.lesson.steps[k - 1]
-        lang = self.run.lang
-        hints = tuple(pick(h, lang) for h in step.hint_list())
-        explain = pick(step.explain, lang)
+        text = functools.partial(self.run.text, k)  # the language picked, `{{ … }}` filled
+        hints = tuple(text(h) for h in step.hint_list())
+        explain = text(step.explain)
         if step.ask is not None:
             predicts = self.run.file.code[k - 1].predicts
-            return Question("ask", pick(step.ask, lang), (), hints, explain, None, predicts)
+            return Question("ask", text(step.ask), (), hints, explain, None, predicts)
         if step.choose is not None:
-            options = tuple(pick(o, lang) for o in step.choose.options)
-            prompt = pick(step.choose.question, lang)
+            options = tuple(text(o) for o in step.choose.options)
+            prompt = text(step.choose.question)
             return Question("choose", prompt, options, hints, explain, step.choose.answer)
+        if step.write is not None:
+            reference = "\n".join(s.strip("\n") for s in step.reference)
+            return Question("write", text(step.prompt), (), hints, explain, reference=reference)
         return None
 
     def attempt(self, k: int | None = None) -> Attempt:
@@ -169,6 +178,8 @@ class LessonSession:
         an `ask`, an option's number from 1 for a `choose`. One that cannot be read counts as
         no try: `correct` is None and `feedback` says what to type."""
         question = self.question()
+        if question is not None and question.kind == "write":
+            return self.write(text)
         if question is not None and question.kind == "choose":
             try:
                 number = int(text.strip())
@@ -229,6 +240,69 @@ class LessonSession:
         self._report(Report("answer", *self._ids(), k, correct, str(index), attempt.tries, hints))
         return attempt
 
+    def write(self, text: str) -> Attempt:
+        """Check the learner's statements (one line, `;` between statements) for the current
+        write step: run on a copy of the state before it, with their own random generator,
+        and passed when every checked name matches the reference within the tolerance.
+
+        A line that does not parse or that the safe subset refuses is no try: `correct` is
+        None and `error` (a `LineError`: message, line, column) says where. A line that breaks
+        when run, or leaves a checked value wrong, is a wrong try: `feedback` says which name
+        differs and where (`W[0, 1] is 0.52; it should be 0.48`) and the next hint is revealed.
+        Either way the lesson's values and random numbers are untouched; once solved (or given
+        up) the step's values are the reference's and `attempt.reference` holds it."""
+        k = self.run.position
+        attempt = self.attempt(k)
+        if attempt.finished:
+            return attempt
+        line = text.strip()
+        if line:
+            attempt.lines.append(line)
+        check = self.run.check_write(k, line)
+        attempt.error = check.error
+        if not check.ran:
+            attempt.correct = None
+            attempt.feedback = check.error.message if check.error else ""
+            return attempt
+        attempt.tries += 1
+        attempt.correct = check.passed
+        hints = attempt.hints_shown
+        if check.passed:
+            attempt.solved = True
+            attempt.reference = self._reference(k)
+            attempt.feedback = "right: every value checked matches"
+        else:
+            attempt.feedback = check.error.message if check.error else check.message
+            self._wrong(k, attempt)
+        self._report(Report("write", *self._ids(), k, check.passed, line, attempt.tries, hints))
+        return attempt
+
+    def inspect(self, text: str) -> TensorView | LineError:
+        """Evaluate one expression of the safe subset (`W.grad.norm()`, `A @ V`) on a copy of
+        the current step's state, with its own random generator and under the budgets; the
+        lesson is unchanged. A `TensorView` to draw with the lesson's renderers, or a
+        `LineError` (message, line, column: `.caret()` draws it) when it cannot be
+        evaluated. Nothing is recorded. Computes (within the step's time budget): a UI may
+        call it from a worker, and `run.cancel()` stops it."""
+        return self.run.inspect(text)
+
+    def names(self) -> list[str]:
+        """The names a line typed at the current step may use, sorted, for Tab completion:
+        the state's values, the knobs, the tutor's functions and constants."""
+        from tutor.engine.scratch import names_in_scope
+
+        return names_in_scope(self.run, self.run.position)
+
+    def completions(self, text: str) -> list[str]:
+        """What may complete the last word of `text`: a tensor attribute after `name.`, else
+        a name in scope (see `names`); each a whole word, to replace the last one with."""
+        from tutor.engine.scratch import attributes
+
+        word = re.search(r"(\.?)([A-Za-z_][A-Za-z0-9_]*)?$", text)
+        dot, stem = (word.group(1), word.group(2) or "") if word else ("", "")
+        pool = attributes() if dot else self.names()
+        return [n for n in pool if n.startswith(stem)]
+
     def hint(self) -> Attempt:
         """Reveal the next hint; once all are out, give up and show the answer."""
         k = self.run.position
@@ -253,6 +327,8 @@ class LessonSession:
         attempt.gave_up = True
         if question.kind == "ask":
             attempt.expected = self.run.outcome(k).answer
+        if question.kind == "write":  # shown, and already run: the step's values are its own
+            attempt.reference = question.reference
         self._report(
             Report("gave-up", *self._ids(), k, False, "", attempt.tries, attempt.hints_shown)
         )
@@ -288,6 +364,8 @@ class LessonSession:
         if question.correct_option is not None:
             index = question.correct_option
             return f"{index + 1}. {question.options[index]}"
+        if question.kind == "write":
+            return question.reference
         expected = self.run.outcome(k).answer
         return f"{expected:.6g}" if expected is not None else ""
 
@@ -305,6 +383,8 @@ class LessonSession:
             return
         if question.kind == "ask":
             attempt.expected = self.run.outcome(k).answer
+        if question.kind == "write":
+            attempt.reference = question.reference
         if attempt.solved:
             attempt.correct = True
             if question.correct_option is not None:
@@ -312,6 +392,10 @@ class LessonSession:
                 attempt.feedback = f"right: {question.options[question.correct_option]}"
             else:
                 attempt.feedback = f"right: {self.answer_text(k)}"
+
+    def _reference(self, k: int) -> str:
+        question = self.question(k)
+        return question.reference if question is not None else ""
 
     def _ids(self) -> tuple[str, str]:
         k = max(self.run.position, 1)
