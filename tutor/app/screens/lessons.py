@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
     from tutor.app.catalog import CatalogEntry
     from tutor.progress import LessonProgress
+
+
+LIST_KEYS = {"up", "down", "pageup", "pagedown", "home", "end", "enter"}
+"""Keys that move in the list or open a lesson."""
 
 
 class LessonListScreen(Screen[None]):
@@ -45,6 +49,7 @@ class LessonListScreen(Screen[None]):
         super().__init__()
         self.folder = folder
         self.loaded = False
+        self.early: list[str] = []  # list keys pressed while the files were being read
 
     @property
     def tutor(self) -> TutorApp:
@@ -58,8 +63,15 @@ class LessonListScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(LessonList).focus()
         self.call_after_refresh(self.read_lessons)  # the first frame before any file is read
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys for the list pressed before it is whole are kept, and pressed again once every
+        lesson is in it: ↓ ↓ ⏎ typed at once opens the third lesson, not the one read last."""
+        if not self.loaded and event.key in LIST_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.early.append(event.key)
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def read_lessons(self) -> None:
@@ -85,6 +97,10 @@ class LessonListScreen(Screen[None]):
 
     def _done(self, count: int) -> None:
         self.loaded = True
+        self.query_one(LessonList).focus()
+        for key in self.early:
+            self.app.simulate_key(key)
+        self.early.clear()
         self.tutor.start_engine()
         entries = self.query_one(LessonList).entries
         broken = sum(not e.ok for e in entries)
