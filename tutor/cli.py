@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("paths", nargs="+", help="lesson files or folders")
     p_check.add_argument("--device", help="auto (default), cpu, cuda or mps")
     p_check.add_argument("--lang", help="language to report missing translations of")
+    p_check.add_argument(
+        "--set",
+        action="append",
+        default=argparse.SUPPRESS,  # as `lesson_options`: `tutor --set lr=1 check` keeps it
+        metavar="NAME=VALUE",
+        help="turn a knob of the lessons that have it; the checks that depend on it are skipped",
+    )
 
     p_progress = sub.add_parser("progress", help="what you have done so far")
     p_progress.add_argument(
@@ -319,7 +326,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     device = _device(args.device)
     from tutor.plain import print_check
 
-    return print_check(files, device=device, lang=args.lang)
+    return print_check(files, device=device, lang=args.lang, sets=args.set)
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -106,6 +106,16 @@ FIELD_DOCS: dict[tuple[str, str], tuple[str, Any]] = {
         True,
     ),
     ("TensorSpec", "grad"): ("Track gradients: backward fills .grad.", True),
+    ("PlotSpec", "y"): ("Scalars to record and draw (format 1.1).", ["loss_w"]),
+    ("PlotSpec", "x"): ("A scalar recorded alongside, the x axis (format 1.1).", "w_i"),
+    ("PlotSpec", "log"): ("Draw y on a log scale (format 1.1).", True),
+    ("Step", "sweep"): (
+        "Run the step once per value of a knob (format 1.1).",
+        {"param": "lr", "values": [0.005, 0.05, 0.11]},
+    ),
+    ("Sweep", "param"): ("The knob to vary: one of the lesson's params.", "lr"),
+    ("Sweep", "values"): ("The values to run the step with, one run each.", [0.005, 0.05, 0.11]),
+    ("ShowView", "tensor"): ("A value to draw with labels (format 1.1).", "Q"),
     ("TensorSpec", "dtype"): ("float32, float64, long or bool.", "long"),
 }
 
