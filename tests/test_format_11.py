@@ -221,3 +221,11 @@ def test_plain_transcript_with_set_changes_the_sentences() -> None:
     assert "w has reached 2.07 and b 0.59" in turned
     assert "differ by at most 0.091" in turned and "differ by at most 0.091" not in default
     assert "✗" not in turned and "✓ w" not in default  # the author's checks stay the author's
+
+
+def test_a_sweep_after_a_backward_runs_from_values_without_their_graph() -> None:
+    from tutor.engine.check import check_lesson
+
+    template = HERE.parent / "tutor" / "templates" / "training.yaml"
+    result = check_lesson(template, device="cpu")  # its sweep follows `backward: loss`
+    assert result.ok, result.problem

@@ -574,6 +574,9 @@ class Run:
         assert sweep is not None
         code = self.file.code[k - 1]
         before = self._snapshot(state, None, None).values
+        # a value computed with a graph is kept without it: restored as a plain value, not as a
+        # leaf that asks for gradients (an assignment to such a leaf would update it in place)
+        graphs = [n for n, v in state.items() if isinstance(v, torch.Tensor) and v.grad_fn]
         rng = self.generator.get_state()
         current = self.params[sweep.param]
         runs = []
@@ -581,6 +584,7 @@ class Run:
             for raw in sweep.values:
                 value = self._located_knob(k, sweep.param, raw)
                 copy = _restore(before)
+                copy.update({n: copy[n].detach() for n in graphs})
                 self.generator.set_state(rng)
                 self.params[sweep.param] = value
                 series: dict[str, list[float]] = {c.text: [] for c in code.plot}
