@@ -253,7 +253,8 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
             for k, s in enumerate(step.plot.y if step.plot else [])
         ],
         plot_x=code(("steps", i, "plot", "x"), step.plot.x) if step.plot and step.plot.x else None,
-        texts=tuple(_texts(source, i, step)),
+        # a format-1 file keeps meaning what it did: `{{` in its text stays text
+        texts=tuple(_texts(source, i, step)) if lesson.format > 1 else (),
         sweep=step.sweep.param if step.sweep else None,
         expect=expect,
         write=write,
