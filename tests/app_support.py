@@ -87,6 +87,21 @@ async def wait_list(pilot: Pilot, *, engine: bool = True) -> LessonListScreen:
     return screen
 
 
+async def settle(pilot: Pilot) -> LessonScreen:
+    """Wait until the lesson has done every key pressed so far (a step's first visit runs in
+    a worker; keys pressed meanwhile are kept and done after it)."""
+    screen = lesson_screen(pilot.app)  # type: ignore[arg-type]
+    await wait_for(pilot, lambda: not screen.busy and not screen.queued, "the keys to be done")
+    await pilot.pause()
+    return screen
+
+
+async def press(pilot: Pilot, *keys: str) -> LessonScreen:
+    """Press keys on the lesson, then wait until they are done."""
+    await pilot.press(*keys)
+    return await settle(pilot)
+
+
 async def goto(pilot: Pilot, k: int) -> LessonScreen:
     """Press → until step k is shown (waiting out steps that run in a worker)."""
     screen = lesson_screen(pilot.app)  # type: ignore[arg-type]

@@ -39,7 +39,7 @@ async def test_forward_draws_each_step_with_its_numbers() -> None:
         await goto(pilot, 4)
         text = screen_text(app)
         assert "W.grad" in text and "⎡ -2.5000 ⎤" in text  # the gradient beside W
-        assert "✓ W.grad = [[-2.5], [-3.5]]" in text
+        assert "✓ W.grad" not in text  # a passing author check is never shown to a learner
 
 
 async def test_back_restores_exactly_the_values_seen_before() -> None:
@@ -95,7 +95,7 @@ async def test_a_repeat_runs_in_a_worker_and_draws_its_plot() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await wait_started(pilot)
         await goto(pilot, 7)
-        assert screen.may_be_slow()
+        assert screen.needs_computing()
         await goto(pilot, 8)
         text = screen_text(app)
         assert "Train for a while" in text and "30 iterations" in text

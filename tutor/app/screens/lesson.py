@@ -48,6 +48,8 @@ WAITING = (
 )
 ANSWER_START = "0123456789-.(+"
 """Typing one of these on a step with an open `ask` starts an answer."""
+SAY_BUSY_AFTER = 0.15
+"""Seconds of work before the bar says the lesson is busy."""
 QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code"}
 """Actions kept while the lesson is busy, and done in order once it is not."""
 
@@ -304,24 +306,33 @@ class LessonScreen(Screen[None]):
         if session.run.blocked:
             self.app.bell()
             return
-        if self.may_be_slow():
-            k = session.position + 1
-            self.busy = f"running step {k}…"
-            self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+        if self.needs_computing():
+            self.begin(f"running step {session.position + 1}…")
             self.runner.forward(session)
             return
-        session.forward()
+        session.forward()  # a step computed before: restored, no torch work
         self.redraw("current")
 
-    def may_be_slow(self) -> bool:
-        """A step not run yet that repeats, or would replay one that did: a worker's job."""
+    def begin(self, busy: str) -> None:
+        """Work starts in a worker: keys are kept meanwhile; the bar says so only if the work
+        takes a while (most steps take milliseconds, and a flash of a note would be noise)."""
+        self.busy = busy
+        self.set_timer(SAY_BUSY_AFTER, self.say_busy)
+
+    def say_busy(self) -> None:
+        session = self.session
+        if self.busy and session is not None and not self.busy.startswith("training"):
+            self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+
+    def needs_computing(self) -> bool:
+        """Whether the next step runs torch (its first visit, or a replay): a worker's job,
+        so that `q` and the screen answer whatever the step costs (a step may take up to its
+        time budget)."""
         run = self.session.run if self.session else None
         if run is None:
             return False
         k = run.position + 1
-        if k > run.total:
-            return False
-        return any(run.lesson.steps[j - 1].repeat for j in run.to_compute(k))
+        return k <= run.total and bool(run.to_compute(k))
 
     def action_back(self) -> None:
         if not self.check_busy("back") and self.session is not None and self.session.back():
@@ -442,8 +453,7 @@ class LessonScreen(Screen[None]):
             session.restore(point)
             self.redraw()
             return
-        self.busy = f"resuming at step {point.step}…"
-        self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+        self.begin(f"resuming at step {point.step}…")
         self.runner.resume(session, point)
 
     # ------------------------------------------------------------------ questions
@@ -577,8 +587,7 @@ class LessonScreen(Screen[None]):
         if session is None or not self.pending:
             return
         changes, self.pending = dict(self.pending), {}
-        self.busy = f"re-running with the new {', '.join(changes)}…"
-        self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
+        self.begin(f"re-running with the new {', '.join(changes)}…")
         self.runner.turn(session, changes)
 
 
