@@ -159,3 +159,16 @@ def test_a_question_is_answered_under_the_values_it_asks_about(tmux: Callable[[s
     term.wait_for(lambda s: "your answer" in s, "the answer line")
     term.keys("Enter")
     text = term.wait_for(lambda s: "not 1" in s or "right" in s, "the verdict")
+
+
+def test_a_statement_typed_in_a_write_step_is_checked(tmux: Callable[[str], Tmux]) -> None:
+    lesson = ROOT / "tests" / "write_lessons" / "update.yaml"
+    term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
+    term.wait_for(lambda s: "step 0/3" in s, "the lesson to open")
+    term.keys("Right", "Right")
+    term.wait_for(lambda s: "step 2/3" in s and "write it" in s, "the write step")
+    term.keys("Enter")
+    term.wait_for(lambda s: "your line" in s, "the line to write in")
+    term.keys("W -= lr * W.grad", "Enter")
+    text = term.wait_for(lambda s: "the reference was:" in s, "the line checked")
+    assert "✓" in text

@@ -17,7 +17,8 @@ from rich.text import Text
 from textual.cache import LRUCache
 
 from tutor.app.widgets.document import Part
-from tutor.render import StepPanel
+from tutor.engine.views import LineError, TensorView
+from tutor.render import StepPanel, render_view
 from tutor.render import question as q
 from tutor.render.intro import intro_renderable
 
@@ -131,3 +132,9 @@ def live_part(view: StepView, plot: RenderableType) -> Part:
 
 def done(line: str) -> RenderableType:
     return Group(Text(), q.Barred(Text(line, style="bold"), "green"))
+
+
+def inspected_part(cache: PartCache, expression: str, result: TensorView | LineError) -> Part:
+    """An expression of the inspect line and what it is, drawn as the lesson draws values."""
+    shown = result if isinstance(result, LineError) else render_view(result)
+    return cache.get(("inspected", expression, id(result)), lambda: q.inspected(expression, shown))

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax
 from rich.text import Text
 
+from tutor.engine.views import LineError
 from tutor.render.prose import Prose, inline_markdown
 
 if TYPE_CHECKING:
@@ -43,7 +45,24 @@ def heading(question: Question) -> str:
     """What kind of question it is, above its prompt."""
     if question.kind == "choose":
         return "choose one"
+    if question.kind == "write":
+        return "write it"
     return "predict" if question.predicts else "question"
+
+
+def code(statements: str) -> Syntax:
+    """Statements as the lesson's code is drawn: Python, highlighted."""
+    return Syntax(
+        statements.strip("\n"), "python", theme="ansi_dark", background_color="default"
+    )
+
+
+def line_error(error: LineError) -> RenderableType:
+    """A line the learner typed that broke: the line, a caret under the column, the message."""
+    caret = " " * (max(error.col, 1) - 1) + "^"
+    return Group(
+        Text(error.line, style="bold"), Text(caret, style="bold red"), Text(error.message)
+    )
 
 
 def prompt(question: Question) -> Text:
@@ -87,6 +106,14 @@ def feedback(attempt: Attempt) -> Text | None:
     return Text.assemble(("? ", "bold yellow"), attempt.feedback)
 
 
+def verdict(attempt: Attempt) -> RenderableType | None:
+    """The verdict on the last try; a line that broke is drawn with its caret."""
+    if attempt.error is not None and not attempt.finished:
+        mark = "✗ " if attempt.correct is False else "? "
+        return Group(Text(mark + "your line:", style="bold red"), line_error(attempt.error))
+    return feedback(attempt)
+
+
 def hints(question: Question, attempt: Attempt) -> list[Text]:
     return [
         Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), inline_markdown(hint))
@@ -103,7 +130,11 @@ def explanation(
     parts: list[RenderableType] = []
     if reveal is not None and (attempt.gave_up or attempt.tries > 1):
         parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
-    if attempt.gave_up:
+    if question.kind == "write":
+        reference = attempt.reference or question.reference
+        parts += [Text("the reference:" if attempt.gave_up else "the reference was:", "dim")]
+        parts.append(code(reference))
+    elif attempt.gave_up:
         parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
     if question.explain:
         parts.append(Prose(question.explain))
@@ -114,11 +145,12 @@ def keys_line(question: Question, attempt: Attempt) -> Text:
     """What the learner can do now."""
     if attempt.finished:
         return Text("→ next step", style="dim")
-    how = (
-        "type a number, ⏎ to check"
-        if question.kind == "ask"
-        else f"press 1–{len(question.options)} or click an option"
-    )
+    if question.kind == "ask":
+        how = "type a number, ⏎ to check"
+    elif question.kind == "write":
+        how = "⏎ to write the line (Tab completes a name, ↑ an earlier try)"
+    else:
+        how = f"press 1–{len(question.options)} or click an option"
     left = len(question.hints) - attempt.hints_shown
     hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
     if question.predicts and not attempt.tries:
@@ -131,9 +163,17 @@ def notes(
 ) -> RenderableType:
     """Everything under the prompt and options: verdict, hints, explanation, keys."""
     parts: Iterable[RenderableType | None] = (
-        feedback(attempt),
+        verdict(attempt),
         *hints(question, attempt),
         *explanation(question, attempt, answer, reveal),
         keys_line(question, attempt),
     )
     return Group(*(part for part in parts if part is not None))
+
+
+def inspected(expression: str, result: RenderableType | LineError) -> RenderableType:
+    """`: W.grad.norm()` and what it is, under the current step (the inspect line)."""
+    head = Text.assemble((": ", "bold cyan"), (expression, "bold"))
+    if isinstance(result, LineError):
+        return Barred(Group(head, line_error(result)), "red")
+    return Barred(Group(head, result), "cyan")

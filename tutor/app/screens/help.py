@@ -18,12 +18,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "In a lesson",
         (
-            ("→  n  space", "next step"),
+            ("→  n  space", "next step; while training: finish it now"),
             ("←  p", "step back: the earlier numbers, exactly"),
             ("home", "back to the start"),
             ("e", "show or hide the statements"),
             ("s  esc", "stop a training run where it is"),
-            ("↑ ↓  pgup pgdn", "scroll the step"),
+            ("↑ ↓  pgup pgdn end", "scroll the lesson"),
+            (":", "inspect: evaluate any expression on this step's values"),
             ("q", "back to the list of lessons"),
         ),
     ),
@@ -31,8 +32,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Questions",
         (
             ("0-9  -  .", "start typing an answer"),
-            ("⏎", "check the answer"),
-            ("esc", "leave the answer box"),
+            ("⏎", "open the line (a number, or a write step's statements); check it"),
+            ("tab  ↑ ↓", "in a code line: complete a name; earlier lines"),
+            ("esc", "leave the line"),
             ("1-9", "pick an option"),
             ("h", "a hint; after the last, the answer"),
             ("g", "give up: show the answer"),

@@ -22,7 +22,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tutor.app.document_parts import Drawing, PartCache, lesson_parts, live_part
+from tutor.app.document_parts import (
+    Drawing,
+    PartCache,
+    inspected_part,
+    lesson_parts,
+    live_part,
+)
 from tutor.app.knob import Knob, Value
 from tutor.app.screens.resume import ResumeScreen
 from tutor.app.widgets.answer_line import AnswerLine
@@ -33,7 +39,7 @@ from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
-from tutor.engine.views import StepView
+from tutor.engine.views import LineError, StepView, TensorView
 from tutor.lesson import LessonError, LessonFile, pick
 from tutor.render.live_plot import LivePlot
 from tutor.session import LessonSession, Report, ResumePoint, resume_point
@@ -48,9 +54,11 @@ WAITING = (
 )
 ANSWER_START = "0123456789-.(+"
 """Typing one of these on a step with an open `ask` starts an answer."""
+KEPT_INSPECTIONS = 5
+"""Inspected expressions shown under the current step, the newest last."""
 SAY_BUSY_AFTER = 0.15
 """Seconds of work before the bar says the lesson is busy."""
-QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code"}
+QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code", "inspect"}
 """Actions kept while the lesson is busy, and done in order once it is not."""
 
 
@@ -66,6 +74,7 @@ class LessonScreen(Screen[None]):
         Binding("g", "give_up", "give up", show=False),
         Binding("e", "toggle_code", "code"),
         Binding("k", "knobs", "knobs"),
+        Binding("colon", "inspect", "inspect", key_display=":"),
         Binding("s,escape", "stop", "stop", show=False),
         Binding("enter", "answer", "answer", show=False),
         Binding("q", "close", "lessons"),
@@ -109,6 +118,7 @@ class LessonScreen(Screen[None]):
         self.offered = False  # the resume prompt was shown (once per screen)
         self.stopped: dict[int, str] = {}  # repeats stopped early: their notes
         self.parts = PartCache()
+        self.inspected: list[tuple[int, str, TensorView | LineError]] = []  # step, line, result
 
     @property
     def tutor(self) -> TutorApp:
@@ -230,12 +240,17 @@ class LessonScreen(Screen[None]):
             self.device, self.show_code, self.done_line(), self.stopped.get, self.author
         )
         parts, current = lesson_parts(session, self.parts, drawing)
+        parts += [
+            inspected_part(self.parts, expression, result)
+            for k, expression, result in self.inspected
+            if k == session.position
+        ]
         if follow == "current" and self.ends_in_focus():
             follow = "end"
         self.document.show(parts, current, follow)
-        asked = session.question() if not session.run.blocked else None
-        if asked is None or asked.kind != "ask" or session.attempt().finished:
-            self.close_answer()
+        line = self.query_one(AnswerLine)
+        if line.mode != "inspect" and self.open_question() != line.mode:
+            self.close_answer()  # the question it was for is settled, or another step is on
         busy, score = self.busy, session.score()
         self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
 
@@ -478,16 +493,51 @@ class LessonScreen(Screen[None]):
             self.redraw("current")
 
     def action_answer(self) -> None:
+        """⏎: open the line for the current question (a number, or a write step's line)."""
         if self.check_busy("answer"):
             return
-        if self.open_ask():
+        kind = self.open_question()
+        session = self.session
+        if kind == "ask":
             self.query_one(AnswerLine).begin()
+        elif kind == "write" and session is not None:
+            line = self.query_one(AnswerLine)
+            line.begin(mode="write", history=session.attempt().lines, complete=session.completions)
+
+    def open_question(self) -> str:
+        """The kind of the current step's question while it is not settled, else ""."""
+        session = self.session
+        asked = session.question() if session and not session.run.blocked else None
+        if session is None or asked is None or session.attempt().finished:
+            return ""
+        return asked.kind
 
     def open_ask(self) -> bool:
         """Whether the current step asks for a number not yet settled."""
+        return self.open_question() == "ask"
+
+    def action_inspect(self) -> None:
+        """`:`: a line for any expression, evaluated on a copy of the current step's state."""
+        if self.check_busy("inspect"):
+            return
         session = self.session
-        asked = session.question() if session and not session.run.blocked else None
-        return bool(session and asked and asked.kind == "ask" and not session.attempt().finished)
+        if session is not None:
+            history = [expression for _k, expression, _result in self.inspected]
+            self.query_one(AnswerLine).begin(
+                mode="inspect", history=history, complete=session.completions
+            )
+
+    def on_runner_inspected(self, event: Runner.Inspected) -> None:
+        self.busy = ""
+        if self.session is not None:
+            position = self.session.position
+            shown = [entry for entry in self.inspected if entry[0] == position]
+            self.inspected = [
+                *shown[-(KEPT_INSPECTIONS - 1) :],
+                (position, event.expression, event.result),
+            ]
+            self.redraw("end")
+        self.replay()
 
     def on_key(self, event: events.Key) -> None:
         """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
@@ -515,6 +565,17 @@ class LessonScreen(Screen[None]):
         event.stop()
         session = self.session
         if session is None or self.busy:
+            return
+        line = event.input
+        if line.mode == "inspect":
+            if event.value.strip():
+                line.value = ""
+                self.begin("inspecting…")
+                self.runner.inspect(session, event.value)
+            return
+        if line.mode == "write":
+            self.begin("checking your line…")
+            self.runner.write(session, event.value)
             return
         attempt = session.answer(event.value)
         if attempt.correct is not None:  # judged: the keys are the lesson's again

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tutor.app.engine import StartError
-from tutor.engine.views import StepView
+from tutor.engine.views import LineError, StepView, TensorView
 from tutor.lesson import LessonError, LessonFile, load_lesson
 from tutor.render import StepPanel
 
@@ -171,6 +171,36 @@ class Runner(Widget):
                 self.app.call_from_thread(self.notify, message, title=name, severity="error")
         if not worker.is_cancelled:
             self.post_message(self.Done("", moved=False))
+
+    class Inspected(Message):
+        """What the inspect line's expression is (a view to draw, or a located error)."""
+
+        def __init__(self, expression: str, result: TensorView | LineError) -> None:
+            super().__init__()
+            self.expression, self.result = expression, result
+
+    def write(self, session: LessonSession, text: str) -> None:
+        """Check the learner's line for the current write step (it runs their statements)."""
+        self._begin()
+        self._write(session, text)
+
+    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
+    def _write(self, session: LessonSession, text: str) -> None:
+        self._finish(lambda: session.write(text), False)
+
+    def inspect(self, session: LessonSession, text: str) -> None:
+        """Evaluate the inspect line's expression on a copy of the current step's state."""
+        self._begin()
+        self._inspect(session, text)
+
+    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
+    def _inspect(self, session: LessonSession, text: str) -> None:
+        try:
+            result: TensorView | LineError = session.inspect(text)
+        except Exception as error:  # never a traceback: said as the line's error
+            result = LineError(f"{type(error).__name__}: {error}", text, 1)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Inspected(text, result))
 
     def resume(self, session: LessonSession, point: ResumePoint) -> None:
         """Go back to where the learner was (the steps on the way are computed)."""
