@@ -116,10 +116,11 @@ def step_parts(session: LessonSession, cache: PartCache, drawing: Drawing, k: in
             )
         )
     fields = repr(attempt)  # every field, lists (a write step's tries) included
+    current = k == session.position
     parts.append(
         cache.get(
-            ("notes", k, repr(question), fields, answer, reveal),
-            lambda: q.Barred(q.notes(question, attempt, answer, reveal)),
+            ("notes", k, repr(question), fields, answer, reveal, current),
+            lambda: q.Barred(q.notes(question, attempt, answer, reveal, current=current)),
         )
     )
     return parts

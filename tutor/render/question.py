@@ -159,14 +159,24 @@ def keys_line(question: Question, attempt: Attempt) -> Text:
 
 
 def notes(
-    question: Question, attempt: Attempt, answer: str, reveal: Reveal | None
+    question: Question,
+    attempt: Attempt,
+    answer: str,
+    reveal: Reveal | None,
+    *,
+    current: bool = True,
 ) -> RenderableType:
-    """Everything under the prompt and options: verdict, hints, explanation, keys."""
+    """Everything under the prompt and options: verdict, hints, explanation, and the keys
+    (on the current step; an earlier question left open says so instead)."""
+    if current:
+        last: RenderableType = keys_line(question, attempt)
+    else:
+        last = Text("" if attempt.finished else "not answered", style="dim")
     parts: Iterable[RenderableType | None] = (
         verdict(attempt),
         *hints(question, attempt),
         *explanation(question, attempt, answer, reveal),
-        keys_line(question, attempt),
+        last,
     )
     return Group(*(part for part in parts if part is not None))
 
