@@ -184,3 +184,20 @@ async def test_enter_opens_a_students_history(tmp_path: Path) -> None:
         table = app.screen.query_one(DataTable)
         answers = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
         assert "3" in answers and "-0.25" in answers
+
+
+def test_passwords_for_a_list_are_printed_once_and_stored_hashed(tmp_path: Path) -> None:
+    from tutor.classroom.auth import check_password, read_password_file, read_password_groups
+
+    names = tmp_path / "names.txt"
+    names.write_text("ada monday\nbob\n# a comment\n", encoding="utf-8")
+    file = tmp_path / "class.passwords"
+    out = tutor("password", str(file), "--from", str(names))
+    assert out.returncode == 0, out.stderr
+    printed = dict(line.split("\t") for line in out.stdout.splitlines())
+    assert set(printed) == {"ada", "bob"}
+    stored = read_password_file(file)
+    assert printed["ada"] not in file.read_text(encoding="utf-8")
+    assert check_password(printed["ada"], stored["ada"])
+    assert read_password_groups(file) == {"ada": "monday", "bob": ""}
+    assert file.stat().st_mode & 0o777 == 0o600
