@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which u
 
 from tests.screen import Student, Unanswered  # noqa: E402
 
-LESSON = ROOT / "lessons" / "13-self-attention.yaml"
+LESSON = ROOT / "tutor" / "lessons" / "13-self-attention.yaml"
 PACE = 3.0
 """Seconds between two keys when the whole class presses together."""
 
@@ -235,9 +235,9 @@ def serve_and_drive(
     folder = Path(tempfile.mkdtemp(prefix="tutor-load-"))
     # the bundled lessons as a class would have them (the list's memory counts); another
     # lesson alone in a folder of its own
-    bundled = sorted(p.resolve() for p in (ROOT / "lessons").glob("*.yaml"))
+    bundled = sorted(p.resolve() for p in (ROOT / "tutor" / "lessons").glob("*.yaml"))
     if lesson.resolve() in bundled:
-        served, row = ROOT / "lessons", bundled.index(lesson.resolve())
+        served, row = ROOT / "tutor" / "lessons", bundled.index(lesson.resolve())
     else:
         served, row = folder / "lessons", 0
         served.mkdir()

@@ -1,4 +1,4 @@
-"""Engine figures: `tutor check lessons/` end to end, and one step once torch is loaded.
+"""Engine figures: `tutor check tutor/lessons/` end to end, and one step once torch is loaded.
 
     python benchmarks/engine.py [--device cpu|cuda] [--runs 5]
 
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ROOT / "lessons"
+LESSONS = ROOT / "tutor" / "lessons"
 
 
 def check_wall(runs: int, device: str | None) -> list[float]:
@@ -70,7 +70,7 @@ def main() -> None:
     )
     wall = check_wall(args.runs, args.device)
     print(
-        f"tutor check lessons/   median {statistics.median(wall):.2f} s "
+        f"tutor check tutor/lessons/ median {statistics.median(wall):.2f} s "
         f"(min {min(wall):.2f}, max {max(wall):.2f}, {args.runs} runs, includes start-up)"
     )
     fresh, repeat, back = step_times(args.device, args.runs)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
-ANSWER_LESSON = ROOT / "lessons" / "05-backprop.yaml"  # step 2 asks for the loss (0.25)
+ANSWER_LESSON = ROOT / "tutor" / "lessons" / "05-backprop.yaml"  # step 2 asks for the loss (0.25)
 
 sys.path.insert(0, str(ROOT))
 

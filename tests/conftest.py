@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ROOT / "lessons"
+LESSONS = ROOT / "tutor" / "lessons"
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def tutor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_schema_prints_the_committed_schema() -> None:
     out = tutor("schema")
     assert out.returncode == 0
-    assert out.stdout == schema_text() == (ROOT / "schema" / "lesson.schema.json").read_text()
+    assert out.stdout == schema_text() == (ROOT / "tutor" / "schema" / "lesson.schema.json").read_text()
     assert json.loads(out.stdout)["additionalProperties"] is False
 
 

@@ -210,7 +210,7 @@ def test_closing_the_teachers_terminal_stops_the_server_cleanly(tmp_path: Path) 
             "--port",
             str(room.port),
             "--lessons",
-            str(ROOT / "lessons"),
+            str(ROOT / "tutor" / "lessons"),
             "--data",
             str(data),
             "--authorized-keys",

@@ -43,7 +43,7 @@ from tutor.lesson.models import Lesson, Step
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = (ROOT / "docs" / "authoring.md", ROOT / "docs" / "authoring.zh.md")
-DATA = ROOT / "lessons" / "data"
+DATA = ROOT / "tutor" / "lessons" / "data"
 
 FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 BROKEN = re.compile(r"^\s*#\s*broken:\s*expect\s+(.+?)\s*$", re.MULTILINE)

@@ -20,7 +20,7 @@ from tutor.session import LessonSession
 
 HERE = Path(__file__).parent
 LESSON = HERE / "format_11" / "experiments.yaml"
-LESSON_01 = HERE.parent / "lessons" / "01-least-squares.yaml"
+LESSON_01 = HERE.parent / "tutor" / "lessons" / "01-least-squares.yaml"
 
 
 def render(renderable: object, width: int = 100) -> str:

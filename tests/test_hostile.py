@@ -161,7 +161,7 @@ def test_lesson_text_reaches_nothing_raw() -> None:
 
 
 def test_a_knob_set_to_nan_is_refused() -> None:
-    lesson = load_lesson(ROOT / "lessons" / "05-backprop.yaml")
+    lesson = load_lesson(ROOT / "tutor" / "lessons" / "05-backprop.yaml")
     knob = next(iter(lesson.lesson.params), None)
     if knob is None:
         pytest.skip("the lesson has no knob")
@@ -174,7 +174,7 @@ def test_check_goes_on_whatever_a_lesson_does(monkeypatch: pytest.MonkeyPatch) -
         raise RuntimeError("something no check foresaw")
 
     monkeypatch.setattr("tutor.engine.check.Run", broken)
-    result = check_lesson(ROOT / "lessons" / "02-neuron.yaml", display="n.yaml")
+    result = check_lesson(ROOT / "tutor" / "lessons" / "02-neuron.yaml", display="n.yaml")
     assert not result.ok and result.problem.startswith("n.yaml:1:1: the tutor could not run")
 
 

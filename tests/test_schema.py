@@ -13,7 +13,7 @@ from tutor.lesson.schema import lesson_schema, schema_text
 
 from .conftest import LESSONS, ROOT
 
-SCHEMA_FILE = ROOT / "schema" / "lesson.schema.json"
+SCHEMA_FILE = ROOT / "tutor" / "schema" / "lesson.schema.json"
 
 
 def test_the_committed_schema_is_the_models_schema() -> None:

@@ -133,7 +133,7 @@ def test_what_each_key_draws_is_what_a_full_repaint_draws(tmux: Callable[[str], 
     """The app sends only what changed: after steps of every height, and scrolling, the
     terminal must show what drawing the whole screen again shows, cell for cell and colour
     for colour."""
-    lesson = ROOT / "lessons" / "13-self-attention.yaml"
+    lesson = ROOT / "tutor" / "lessons" / "13-self-attention.yaml"
     term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
     term.wait_for(lambda s: "step 0/9" in s, "the lesson to open")
     moves = [["Right"], ["Right"], ["Down", "Down", "Down"], ["Right"], ["Right"], ["Left"]]
@@ -147,7 +147,7 @@ def test_what_each_key_draws_is_what_a_full_repaint_draws(tmux: Callable[[str], 
 def test_a_question_is_answered_under_the_values_it_asks_about(tmux: Callable[[str], Tmux]) -> None:
     """Lesson 13 asks for q_I · k_love on the step after Q and K are computed: both are on
     the screen with the question, and an answer typed there is checked."""
-    lesson = ROOT / "lessons" / "13-self-attention.yaml"
+    lesson = ROOT / "tutor" / "lessons" / "13-self-attention.yaml"
     term = tmux(f"{shlex.quote(str(lesson))} --device cpu --lang en")
     term.wait_for(lambda s: "step 0/9" in s, "the lesson to open")
     term.keys("Right", "Right", "Right")

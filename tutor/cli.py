@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tutor import __version__
 
-BUNDLED = Path(__file__).resolve().parent.parent / "lessons"  # as tutor.lesson.bundled
+BUNDLED = Path(__file__).resolve().parent / "lessons"  # as tutor.lesson.bundled
 COMMANDS = (
     "open",
     "watch",

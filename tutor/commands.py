@@ -14,7 +14,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "lesson.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "lesson.schema.json"
 
 
 def _usage(message: str) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tutor.lesson.load import find_lessons
 
-BUNDLED = Path(__file__).resolve().parent.parent.parent / "lessons"
+BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
 
 
 def find_lesson(text: str, folder: Path = BUNDLED) -> Path | None:
