@@ -214,7 +214,7 @@ def test_answers_are_checked_with_the_ask_tolerance() -> None:
 def test_choices() -> None:
     run = Run(load_lesson(LESSONS / "05-backprop.yaml"), device="cpu")
     run.goto(7)
-    assert run.check_choice(7, 0) and not run.check_choice(7, 1)
+    assert run.check_choice(7, 2) and not run.check_choice(7, 0)
 
 
 def test_views_carry_labels_and_gradients() -> None:
