@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tutor.resources import BUNDLED_LESSONS
+
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ROOT / "tutor" / "lessons"
+LESSONS = BUNDLED_LESSONS  # found as the installed tutor finds them
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tutor.app.widgets.lesson_list import LessonList
 from tutor.app.widgets.status import EngineStatus
 
 from .app_support import APP_LESSONS, list_app, screen_text, wait_for, wait_list
-from .conftest import ROOT
+from .conftest import LESSONS
 
 
 class GatedLoader:
@@ -83,10 +83,10 @@ async def test_the_first_frame_does_not_wait_for_the_lesson_format_or_torch() ->
 async def test_keys_pressed_before_the_list_is_whole_open_the_lesson_asked_for() -> None:
     """↓ ↓ ↓ ⏎ typed at the first frame, while the files are still being read: the fourth
     lesson opens, not the one read last (the keys are kept until the list is whole)."""
-    app = list_app(ROOT / "tutor" / "lessons")
+    app = list_app(LESSONS)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("down", "down", "down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "a lesson to open")
         screen = app.screen
         assert isinstance(screen, LessonScreen)
-        assert screen.path.name == sorted(p.name for p in (ROOT / "tutor" / "lessons").glob("*.yaml"))[3]
+        assert screen.path.name == sorted(p.name for p in LESSONS.glob("*.yaml"))[3]

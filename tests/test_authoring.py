@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tutor.lesson.schema import schema_text
+from tutor.resources import SCHEMA_FILE
 
 from .conftest import LESSONS, ROOT
 
@@ -29,7 +30,7 @@ def tutor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_schema_prints_the_committed_schema() -> None:
     out = tutor("schema")
     assert out.returncode == 0
-    assert out.stdout == schema_text() == (ROOT / "tutor" / "schema" / "lesson.schema.json").read_text()
+    assert out.stdout == schema_text() == SCHEMA_FILE.read_text(encoding="utf-8")
     assert json.loads(out.stdout)["additionalProperties"] is False
 
 
@@ -40,7 +41,10 @@ def test_new_writes_a_lesson_that_checks(template: str, tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     text = target.read_text(encoding="utf-8")
     assert f"id: my-{template}-lesson" in text
-    assert "yaml-language-server: $schema=file://" in text
+    # a relative reference to a copy beside it, never a path of the machine it ran on
+    assert text.startswith("# yaml-language-server: $schema=lesson.schema.json\n")
+    assert (tmp_path / "lesson.schema.json").read_text(encoding="utf-8") == schema_text()
+    assert "file://" not in text and str(ROOT) not in text
     assert text.count("#") > 5  # commented for the author
     checked = tutor("check", str(target))
     assert checked.returncode == 0, checked.stdout

@@ -10,15 +10,14 @@ from ruamel.yaml import YAML
 
 from tutor.lesson import find_lessons
 from tutor.lesson.schema import lesson_schema, schema_text
+from tutor.resources import SCHEMA_FILE
 
-from .conftest import LESSONS, ROOT
-
-SCHEMA_FILE = ROOT / "tutor" / "schema" / "lesson.schema.json"
+from .conftest import LESSONS
 
 
 def test_the_committed_schema_is_the_models_schema() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "schema/lesson.schema.json is stale: run `tutor schema > schema/lesson.schema.json`"
+        "the schema is stale: run `tutor schema > tutor/schema/lesson.schema.json`"
     )
 
 

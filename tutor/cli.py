@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tutor import __version__
+from tutor.resources import BUNDLED_LESSONS as BUNDLED
 
-BUNDLED = Path(__file__).resolve().parent / "lessons"  # as tutor.lesson.bundled
 COMMANDS = (
     "open",
     "watch",
@@ -29,7 +29,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def bundled_lessons() -> Path:
-    """The lessons shipped with the tutor (the repository's `lessons/`)."""
+    """The lessons shipped with the tutor (`tutor/lessons/`, inside the package)."""
     return BUNDLED
 
 

@@ -12,9 +12,9 @@ import getpass
 import sys
 from pathlib import Path
 
+from tutor.resources import SCHEMA_FILE, TEMPLATES
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "lesson.schema.json"
 
 
 def _usage(message: str) -> int:
@@ -184,21 +184,30 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from tutor.lesson.schema import SCHEMA_ID, schema_text
+
     target: Path = args.file
     if target.exists():
         return _usage(f"{target} exists; choose another name")
     if target.suffix not in (".yaml", ".yml"):
         return _usage("a lesson file ends in .yaml")
     text = (TEMPLATES / f"{args.template}.yaml").read_text(encoding="utf-8")
-    if SCHEMA_FILE.is_file():  # point editors at the schema that ships with this tutor
-        text = text.replace("https://tutor.invalid/schema/lesson.schema.json", SCHEMA_FILE.as_uri())
+    # Editors find the schema beside the lesson, by a relative name: the file stays valid when
+    # the folder is copied, committed or opened on another machine (an absolute file:// path
+    # into this install would not).
+    text = text.replace(SCHEMA_ID, SCHEMA_FILE.name)
+    schema_copy = target.parent / SCHEMA_FILE.name
     lesson_id = "".join(c if c.isalnum() else "-" for c in target.stem.lower()).strip("-")
     text = text.replace("id: my-lesson ", f"id: {lesson_id} ", 1)
     for old in ("id: my-attention-lesson", "id: my-training-lesson"):
         text = text.replace(old, f"id: {lesson_id}", 1)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} ({args.template}); check it with: tutor check {target}")
+    wrote = ""
+    if not schema_copy.exists():  # one already there is the author's: left as it is
+        schema_copy.write_text(schema_text(), encoding="utf-8")
+        wrote = f" and {schema_copy} (the schema, for editors)"
+    print(f"wrote {target} ({args.template}){wrote}; check it with: tutor check {target}")
     return EXIT_OK
 
 

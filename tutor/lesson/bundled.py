@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tutor.lesson.load import find_lessons
-
-BUNDLED = Path(__file__).resolve().parent.parent / "lessons"
+from tutor.resources import BUNDLED_LESSONS as BUNDLED
 
 
 def find_lesson(text: str, folder: Path = BUNDLED) -> Path | None:
