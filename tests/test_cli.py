@@ -102,6 +102,6 @@ def test_plain_saves_progress_and_progress_prints_it() -> None:
     assert "8/8" in row and "✓" in row
     assert row.split("│")[4].strip() == "2" and row.split("│")[5].strip() == "2"  # right, wrong
     assert "lessons pass" not in out.stdout
-    cleared = tutor("progress", "--reset", "one-layer-backprop")
+    cleared = tutor("progress", "--reset", "one-layer-backprop", "--yes")
     assert cleared.returncode == 0 and "1 lesson" in cleared.stdout
     assert "No progress yet" in tutor("progress").stdout

@@ -4,11 +4,16 @@ so `tutor --help` and the lesson list appear at once."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor import __version__
+
+if TYPE_CHECKING:
+    from tutor.progress import LearnerProgress
 from tutor.resources import BUNDLED_LESSONS as BUNDLED
 
 COMMANDS = (
@@ -38,14 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tutor",
         description="Learn how neural networks compute by running them, one small step at "
         "a time. With no command: the list of bundled lessons (or of PATH).",
+        epilog="`tutor COMMAND --help` describes each command.",
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", help="one of these (or PATH)"
+    )
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        """A subcommand with its one line for `tutor --help` and a paragraph for its own."""
+        return sub.add_parser(name, help=summary, description=description)
 
     def lesson_options(p: argparse.ArgumentParser, top: bool = False) -> None:
         # a command's own options must not reset those given before it: `tutor --lang zh open x`
         unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
-        p.add_argument("--device", help="auto (default), cpu, cuda or mps", **unset)
+        p.add_argument(
+            "--device", help="where lessons compute: auto (default), cpu, cuda or mps", **unset
+        )
         p.add_argument(
             "--lang", help="language of the lesson text (en, zh ...); default: LANG", **unset
         )
@@ -60,19 +74,34 @@ def build_parser() -> argparse.ArgumentParser:
     lesson_options(parser, top=True)
     app_options(parser, top=True)
 
-    p_open = sub.add_parser("open", help="open a lesson (or list a folder of them) in the app")
+    p_open = command(
+        "open",
+        "open a lesson (or list a folder of them) in the app",
+        "The app on one lesson, or the list of a folder's lessons (with no LESSON: the bundled "
+        "course). `tutor PATH` is short for `tutor open PATH`.",
+    )
     p_open.add_argument(
         "lesson", nargs="?", help="a lesson file, a folder of lessons, or a bundled lesson's id"
     )
     lesson_options(p_open)
     app_options(p_open)
 
-    p_watch = sub.add_parser("watch", help="the app on one lesson, reloaded on every save")
+    p_watch = command(
+        "watch",
+        "the app on one lesson, reloaded on every save",
+        "For authors: the app on the lesson you are writing, reloaded at the same step each "
+        "time the file is saved; a mistake is shown with its file:line:col.",
+    )
     p_watch.add_argument("lesson", help="the lesson file you are writing")
     lesson_options(p_watch)
     app_options(p_watch)
 
-    p_run = sub.add_parser("run", help="run a lesson; --plain prints every step as text")
+    p_run = command(
+        "run",
+        "run a lesson; --plain prints every step as text",
+        "Run one lesson: in the app, or with --plain as text on standard output (for pipes, "
+        "screen readers and handouts), its questions answered one per line from standard input.",
+    )
     p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
     p_run.add_argument(
         "--plain",
@@ -82,9 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     lesson_options(p_run)
     app_options(p_run)
 
-    p_check = sub.add_parser("check", help="run lessons headless and verify every expect")
+    p_check = command(
+        "check",
+        "run lessons headless and verify every expect",
+        "Run lessons without a screen and verify every expect. Exit 0 if all pass, 1 if one "
+        "fails, 2 for a usage error; every problem as FILE:LINE:COL: sentence.",
+    )
     p_check.add_argument("paths", nargs="+", help="lesson files or folders")
-    p_check.add_argument("--device", help="auto (default), cpu, cuda or mps")
+    p_check.add_argument("--device", help="where lessons compute: auto (default), cpu, cuda or mps")
     p_check.add_argument("--lang", help="language to report missing translations of")
     p_check.add_argument(
         "--set",
@@ -94,28 +128,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn a knob of the lessons that have it; the checks that depend on it are skipped",
     )
 
-    p_progress = sub.add_parser("progress", help="what you have done so far")
+    p_progress = command(
+        "progress",
+        "what you have done so far",
+        "Each lesson you have opened: how far you got and how your answers went. --reset "
+        "forgets it, after asking.",
+    )
     p_progress.add_argument(
         "--reset",
         nargs="?",
         const="",
         metavar="LESSON",
-        help="forget your progress (in one lesson, or all)",
+        help="forget your progress in LESSON (its id or name), or in every lesson; asks first",
+    )
+    p_progress.add_argument(
+        "-y", "--yes", action="store_true", help="--reset without asking (for scripts)"
     )
     app_options(p_progress)
 
-    p_serve = sub.add_parser("serve", help="a classroom: students ssh in, each to their own tutor")
+    p_serve = command(
+        "serve",
+        "a classroom: students ssh in, each to their own tutor",
+        "An SSH server for a class: each student logs in with a key or a password and gets "
+        "their own tutor; progress is kept per student in --data. `tutor class` watches it.",
+    )
     p_serve.add_argument(
         "--host",
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
-    p_serve.add_argument("--port", type=int, default=2222)
+    p_serve.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
     p_serve.add_argument(
         "--authorized-keys",
         type=Path,
         metavar="FILE",
-        help="students' public keys, each with the student's name as comment",
+        help="students' public keys, each with the student's name as its comment",
     )
     p_serve.add_argument(
         "--password-file",
@@ -135,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("classroom-data"),
         help="host key, progress and log (default ./classroom-data)",
     )
-    p_serve.add_argument("--max-sessions", type=int, default=40)
+    p_serve.add_argument(
+        "--max-sessions",
+        type=int,
+        default=40,
+        metavar="N",
+        help="sessions open at once, all students together (default 40)",
+    )
     p_serve.add_argument(
         "--max-per-student", type=int, default=2, metavar="N", help="sessions a student may hold"
     )
@@ -160,7 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a logged-in connection that opens no session (ssh -N) is closed after this",
     )
-    p_serve.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS")
+    p_serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="a session with no key pressed for this long is ended (default 1800)",
+    )
     p_serve.add_argument(
         "--keepalive",
         type=float,
@@ -173,11 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_serve.add_argument(
         "--lang",
-        help="default language of the lessons, for students whose ssh sends no LANG "
-        "(`SendEnv LANG`); default: this server's locale",
+        help="language (en, zh ...) for students whose ssh client sends no LANG; a student's "
+        "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG",
     )
 
-    p_class = sub.add_parser("class", help="the teacher's view: where every student is")
+    p_class = command(
+        "class",
+        "the teacher's view: where every student is",
+        "The teacher's view of a running `tutor serve`: who is connected, where each student "
+        "is and how their answers went; with an option, one action and exit.",
+    )
     p_class.add_argument(
         "--data",
         type=Path,
@@ -199,7 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("--unblock", metavar="ADDRESS", help="forget failed logins from ADDRESS")
     p_class.add_argument("--reload", action="store_true", help="re-read keys and passwords")
 
-    p_password = sub.add_parser("password", help="add or change a student's password")
+    p_password = command(
+        "password",
+        "add or change a student's password",
+        "Add or change a student's password in a password file for `tutor serve "
+        "--password-file` (stored hashed); --from makes one for each name in a list.",
+    )
     p_password.add_argument("file", type=Path, help="the password file (created if missing)")
     p_password.add_argument("name", nargs="?", help="the student's user name")
     p_password.add_argument(
@@ -211,17 +280,51 @@ def build_parser() -> argparse.ArgumentParser:
         "printed once, stored hashed",
     )
 
-    sub.add_parser("schema", help="print the lesson format as JSON Schema")
+    command(
+        "schema",
+        "print the lesson format as JSON Schema",
+        "Print the lesson format as JSON Schema, for editors that complete and check YAML as "
+        "you type (`tutor new` writes a copy beside a new lesson).",
+    )
 
-    p_new = sub.add_parser("new", help="write a new lesson from a template")
-    p_new.add_argument("file", type=Path)
-    p_new.add_argument("--template", choices=("basic", "attention", "training"), default="basic")
+    p_new = command(
+        "new",
+        "write a new lesson from a template",
+        "Write a commented lesson that passes `tutor check` as it stands, and beside it "
+        "lesson.schema.json (unless one is there) for your editor.",
+    )
+    p_new.add_argument(
+        "file", type=Path, help="the lesson file to write (.yaml; never overwritten)"
+    )
+    p_new.add_argument(
+        "--template",
+        choices=("basic", "attention", "training"),
+        default="basic",
+        help="what the lesson starts from (default basic)",
+    )
 
-    p_export = sub.add_parser("export", help="a lesson's whole transcript, every value drawn")
+    p_export = command(
+        "export",
+        "a lesson's whole transcript, every value drawn",
+        "Run a lesson to its end and write everything it shows: Markdown, an HTML document "
+        "to print or hand out, or one SVG per step for slides.",
+    )
     p_export.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
-    p_export.add_argument("--format", choices=("md", "html", "svg"), default="md")
-    p_export.add_argument("-o", "--output", type=Path, required=True)
-    p_export.add_argument("--device", help="auto (default), cpu, cuda or mps")
+    p_export.add_argument(
+        "--format",
+        choices=("md", "html", "svg"),
+        default="md",
+        help="md (default), html (one page, printable) or svg (a folder: one file per step)",
+    )
+    p_export.add_argument(
+        "-o", "--output", type=Path, required=True, help="the file to write (svg: a folder)"
+    )
+    p_export.add_argument(
+        "--answers",
+        action="store_true",
+        help="the teacher's edition: every question's right answer written under it",
+    )
+    p_export.add_argument("--device", help="where it computes: auto (default), cpu, cuda or mps")
     p_export.add_argument("--lang", help="language of the transcript (en, zh ...)")
     return parser
 
@@ -229,11 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
 def app_options(p: argparse.ArgumentParser, top: bool = False) -> None:
     """Whose progress the app saves, and where: a classroom session sets all three."""
     unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
-    p.add_argument("--learner", help="whose progress to save (default: your user name)", **unset)
+    p.add_argument(
+        "--learner",
+        metavar="NAME",
+        help="whose progress to save (default: your user name)",
+        **unset,
+    )
     p.add_argument(
         "--data",
         type=Path,
-        help="the data folder (default: the platform's user data folder, or TUTOR_DATA_DIR)",
+        metavar="FOLDER",
+        help="where progress is kept (default: TUTOR_DATA_DIR, or your user data folder)",
         **unset,
     )
     p.add_argument(
@@ -261,6 +370,10 @@ def _implicit_open(args: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _implicit_open(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
+    if (
+        "_ARGCOMPLETE" in os.environ
+    ):  # the shell asks for completions (pip install tutor[completion])
+        _complete(parser)
     args = parser.parse_args(args_list)
     try:
         if args.command == "check":
@@ -283,6 +396,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 class UsageError(Exception):
     """A mistake on the command line (exit code 2)."""
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Tab completion through argcomplete, an optional extra: imported only when the shell asks,
+    so that every other run of `tutor` stays as quick to start."""
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 def resolve_lesson(text: str) -> Path:
@@ -388,11 +511,65 @@ def cmd_progress(args: argparse.Namespace) -> int:
     store = ProgressStore(args.data)
     learner = store.learner(args.learner or local_learner())
     if args.reset is not None:
-        cleared = learner.reset(args.reset or None)
-        what = f"'{args.reset}'" if args.reset else "all lessons"
-        print(f"Cleared {learner.name}'s progress in {what} ({cleared} lesson(s)).")
-        return EXIT_OK
+        return _reset_progress(learner, args.reset or None, args.yes)
     return print_progress(learner)
+
+
+def _reset_progress(learner: LearnerProgress, text: str | None, yes: bool) -> int:
+    """Forget progress only after the learner said so: it cannot be undone. A lesson that is
+    neither in the store nor bundled is a typo (exit 2, with a did-you-mean), not 'cleared 0'."""
+    saved = {p.lesson_id: p.title for p in learner.lessons()}
+    lesson_id = None if text is None else _progress_lesson(text, saved)
+    if lesson_id is not None and lesson_id not in saved:
+        print(f"{learner.name} has no progress in '{lesson_id}'; nothing to forget.")
+        return EXIT_OK
+    if lesson_id is None and not saved:
+        print(f"{learner.name} has no progress yet; nothing to forget.")
+        return EXIT_OK
+    what = (
+        f"'{lesson_id}' ({saved[lesson_id]})"
+        if lesson_id is not None
+        else f"all {len(saved)} lesson(s)"
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"--reset would forget {learner.name}'s progress in {what}; with no terminal "
+                "to ask on, add --yes to do it"
+            )
+        try:
+            reply = input(
+                f"Forget {learner.name}'s progress in {what}? This cannot be undone. [y/N] "
+            )
+        except EOFError:
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes"):
+            print("Nothing forgotten.")
+            return EXIT_OK
+    cleared = learner.reset(lesson_id)
+    print(f"Forgot {learner.name}'s progress in {cleared} lesson(s).")
+    return EXIT_OK
+
+
+def _progress_lesson(text: str, saved: dict[str, str]) -> str:
+    """The lesson id `--reset TEXT` means: an id with progress, or a bundled lesson by id or
+    name (`neuron`, `02-neuron`); else a usage error that names the closest ones."""
+    if text in saved:
+        return text
+    from tutor.lesson.bundled import find_lesson, lesson_id
+
+    found = find_lesson(text, BUNDLED)
+    found_id = lesson_id(found) if found is not None and not Path(text).is_file() else None
+    if found_id:
+        return found_id
+    import difflib
+
+    names = set(saved)
+    for path in BUNDLED.glob("*.y*ml"):
+        names |= {path.stem, path.stem.split("-", 1)[-1], lesson_id(path) or path.stem}
+    close = difflib.get_close_matches(text, sorted(names), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UsageError(f"--reset: no lesson '{text}' in your progress or the course{hint}")
 
 
 if __name__ == "__main__":

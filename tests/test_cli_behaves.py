@@ -1,0 +1,133 @@
+"""The command line explains itself and asks before it forgets (issue 19, item 5)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor import cli
+from tutor.progress import ProgressStore, local_learner
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def test_every_subcommand_and_option_is_described() -> None:
+    parsers = {"tutor": cli.build_parser(), **subcommands()}
+    assert set(parsers) - {"tutor"} == set(cli.COMMANDS)
+    missing = []
+    for name, parser in parsers.items():
+        if not parser.description:
+            missing.append(f"{name}: no description")
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            if not action.help:
+                missing.append(f"{name}: {action.option_strings or action.dest}")
+    assert not missing, missing
+
+
+def test_help_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    text = capsys.readouterr().out
+    assert "--lang LANG" in text and "SendEnv LANG" in text
+    assert "default: this server's locale" not in text  # the old, garbled wording
+
+
+@pytest.fixture
+def saved() -> list[str]:
+    """Two lessons with progress for this user, as the app or --plain would leave them."""
+    learner = ProgressStore(None).learner(local_learner())
+    learner.reached("neuron", "s1", 1, 6, "One neuron")
+    learner.reached("one-layer-backprop", "s1", 1, 8, "Backprop")
+    return ["neuron", "one-layer-backprop"]
+
+
+def lessons_left() -> set[str]:
+    return {p.lesson_id for p in ProgressStore(None).learner(local_learner()).lessons()}
+
+
+class Terminal(io.StringIO):
+    """Standard input that is a terminal, with the learner's reply typed in."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reset_without_a_terminal_refuses(
+    saved: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert cli.main(["progress", "--reset"]) == 2
+    err = capsys.readouterr().err
+    assert "--yes" in err and "all 2 lesson(s)" in err
+    assert lessons_left() == set(saved)
+
+
+def test_reset_asks_and_no_keeps_everything(
+    saved: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert cli.main(["progress", "--reset"]) == 0
+    out = capsys.readouterr().out
+    assert "[y/N]" in out and "Nothing forgotten." in out
+    assert lessons_left() == set(saved)
+
+
+def test_reset_one_lesson_by_name_after_yes(
+    saved: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert cli.main(["progress", "--reset", "neuron"]) == 0  # a bundled lesson's name: its id
+    assert "'neuron' (One neuron)" in capsys.readouterr().out
+    assert lessons_left() == {"one-layer-backprop"}
+
+
+def test_reset_yes_skips_the_question(saved: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli.main(["progress", "--reset", "--yes"]) == 0
+    assert lessons_left() == set()
+
+
+def test_reset_an_unknown_lesson_is_an_error_with_a_did_you_mean(
+    saved: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["progress", "--reset", "nueron", "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "no lesson 'nueron'" in err and "did you mean 'neuron'" in err
+    assert lessons_left() == set(saved)
+
+
+def test_reset_a_bundled_lesson_never_opened_says_so(
+    saved: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["progress", "--reset", "losses", "--yes"]) == 0
+    assert "nothing to forget" in capsys.readouterr().out
+    assert lessons_left() == set(saved)
+
+
+def test_tab_completion_when_argcomplete_is_installed(tmp_path: Path) -> None:
+    pytest.importorskip("argcomplete")
+    out = tmp_path / "completions"
+    environment = {
+        **os.environ,
+        "_ARGCOMPLETE": "1",
+        "COMP_LINE": "tutor export --for",
+        "COMP_POINT": "18",
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(out),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor.cli"], env=environment, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().split() == ["--format"]
