@@ -47,7 +47,7 @@ async def test_a_wrong_answer_shows_the_next_hint_and_allows_a_retry() -> None:
         await pilot.press("2", "enter")
         assert "hint 2/2  Every error is 0.5; square it, then average." in screen_text(app)
         await pilot.press("1", "/", "4", "enter")  # a formula is a fine answer
-        assert "✓ right: 0.25" in screen_text(app)
+        assert "✓ right: 1/4 = 0.25" in screen_text(app)  # as typed, and its value
         attempt = screen.session.attempt(2)  # type: ignore[union-attr]
         assert attempt.tries == 3 and attempt.solved
 
@@ -59,7 +59,10 @@ async def test_h_reveals_hints_then_the_answer() -> None:
         await goto(pilot, 2)
         await pilot.press("h")
         assert "hint 1/2" in screen_text(app)
-        await pilot.press("h", "h")
+        await pilot.press("h", "h")  # the last one has none left: it says so, gives nothing up
+        assert "no hint left: g shows the answer" in screen_text(app)
+        assert [r.kind for r in app.reports][-1] == "hint"
+        await pilot.press("g")
         text = screen_text(app)
         assert "the answer: 0.25" in text and "the mean of their squares" in text
         assert [r.kind for r in app.reports][-1] == "gave-up"
@@ -87,7 +90,7 @@ async def test_choose_by_number_wrong_then_right() -> None:
         assert "Of everything predicted positive" in text  # the hint
         await pilot.press("1")
         text = screen_text(app)
-        assert "✓ right: TP / (TP + FP)" in text and "is recall" in text
+        assert "✓ right: 1. TP / (TP + FP)" in text and "is recall" in text
         assert screen.session.attempt(7).solved  # type: ignore[union-attr]
 
 

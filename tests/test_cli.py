@@ -38,7 +38,7 @@ def test_plain_prints_every_step_and_reads_answers() -> None:
     assert "hint: How far is each prediction from its target?" in text
     assert "✓ right: 0.25" in text
     assert "All four errors are −0.5" in text  # explain, once answered
-    assert "✗ not 2" in text and "✓ right: TP / (TP + FP)" in text
+    assert "✗ not 2" in text and "✓ right: 1. TP / (TP + FP)" in text
     assert "⎡ -2.5000 ⎤" in text  # W.grad beside W
     assert "Questions: 2 of 2 right." in text
     assert "\x1b[" not in text  # no colour codes into a pipe

@@ -56,7 +56,7 @@ def test_hints_come_one_at_a_time_after_wrong_answers() -> None:
     assert (attempt.tries, attempt.hints_shown) == (3, 2)  # no third hint to show
     attempt = session.answer("1/4")  # arithmetic on numbers is an answer
     assert attempt.solved and attempt.expected == pytest.approx(0.25)
-    assert attempt.feedback == "right: 0.25" and attempt.first_given == pytest.approx(0.3)
+    assert attempt.feedback == "right: 1/4 = 0.25" and attempt.first_given == pytest.approx(0.3)
 
 
 def test_an_unreadable_answer_is_no_try() -> None:
@@ -73,7 +73,10 @@ def test_asking_for_hints_then_giving_up_shows_the_answer() -> None:
     session = session_at(2)
     assert session.hint().hints_shown == 1
     assert session.hint().hints_shown == 2
-    attempt = session.hint()  # no hint left: gives up
+    assert session.hints_left() == 0
+    attempt = session.hint()  # no hint left: nothing happens (giving up is `g`'s)
+    assert not attempt.gave_up and attempt.hints_shown == 2
+    attempt = session.give_up()
     assert attempt.gave_up and attempt.finished and not attempt.solved
     assert attempt.expected == pytest.approx(0.25)
     assert session.answer("0.25").tries == 1  # a late answer is still checked ...
@@ -89,7 +92,7 @@ def test_a_choice_is_replied_by_its_number() -> None:
     assert attempt.correct is False and attempt.hints_shown == 1 and attempt.picked == 1
     assert attempt.feedback == "not 2. TP / (TP + FN)"
     attempt = session.reply("1")
-    assert attempt.solved and attempt.feedback == "right: TP / (TP + FP)"
+    assert attempt.solved and attempt.feedback == "right: 1. TP / (TP + FP)"
 
 
 def test_the_score_counts_questions_shown() -> None:
@@ -216,7 +219,7 @@ def test_resume_goes_back_to_the_step_with_the_answers_given(tmp_path: Path) -> 
     point = resume_point(file, saved, "zh", recorder.events("app-layer"))
     assert point is not None
     assert (point.step, point.total, point.title) == (5, 8, "The same gradient by hand")
-    assert point.note == "Answers so far: 1 right, 1 wrong."
+    assert point.note == "Questions so far: 1 right."  # one question, right after a wrong try
     again = LessonSession(Run(file, device="cpu"), recorder.save)
     assert again.resume(point)
     assert again.position == 5

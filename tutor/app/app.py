@@ -22,6 +22,7 @@ from textual.reactive import reactive
 
 from tutor.app.config import AppConfig
 from tutor.app.theme import TUTOR_THEME
+from tutor.i18n import _, ngettext, use_language
 
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
@@ -60,17 +61,14 @@ class TutorApp(App[None]):
         self._engine_loader = engine_loader
         self._engine_requested = False
         self._engine_done = threading.Event()
-        self._lang: str | None = None
+        self._lang: str | None = use_language(config.lang)  # the interface's words, at once
         self._language_noted: set[str] = set()
 
     @property
     def lang(self) -> str:
-        """The learner's language: `--lang`, then LANG. Imports the lesson format (~100 ms),
-        so the first screen does not ask for it before a worker has loaded a lesson."""
+        """The learner's language: `--lang`, then LANG (tutor.i18n: no lesson format needed)."""
         if self._lang is None:
-            from tutor.lesson import learner_language
-
-            self._lang = learner_language(self.config.lang)
+            self._lang = use_language(self.config.lang)
         return self._lang
 
     def on_mount(self) -> None:
@@ -157,16 +155,13 @@ class TutorApp(App[None]):
 
         missing = missing_translations(lesson, lang)
         if missing:
-            texts = (
-                "1 text of this lesson has"
-                if len(missing) == 1
-                else f"{len(missing)} texts of this lesson have"
+            message = ngettext(
+                "{n} text of this lesson has no '{lang}' version and appears in English.",
+                "{n} texts of this lesson have no '{lang}' version and appear in English.",
+                len(missing),
             )
-            appear = "appears" if len(missing) == 1 else "appear"
             self.notify(
-                f"{texts} no '{lang}' version and {appear} in English.",
-                title="translation",
-                timeout=6,
+                message.format(n=len(missing), lang=lang), title=_("translation"), timeout=6
             )
 
     def action_suspend_process(self) -> None:
@@ -174,11 +169,12 @@ class TutorApp(App[None]):
         if not self.config.classroom:
             super().action_suspend_process()
 
-    def action_help(self) -> None:
+    def action_help(self, first: str = "lesson") -> None:
+        """`?`: every key, those of the screen it was pressed on (`first`) first."""
         from tutor.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(first))
 
     # ------------------------------------------------------------------ progress seam
 

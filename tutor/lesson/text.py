@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 
+from tutor.i18n import FALLBACK, learner_language, normalise
+
+__all__ = [
+    "FALLBACK",
+    "LANG_CODE",
+    "TextValue",
+    "has_language",
+    "learner_language",
+    "normalise",
+    "pick",
+]
+
 LANG_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]+)?$")
-FALLBACK = "en"
 
 TextValue = str | Mapping[str, str]
-
-
-def learner_language(explicit: str | None = None) -> str:
-    """`--lang`, then LC_ALL/LC_MESSAGES/LANG (`zh_CN.UTF-8` gives `zh`), then English."""
-    if explicit:
-        return normalise(explicit)
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            return normalise(value)
-    return FALLBACK
-
-
-def normalise(code: str) -> str:
-    return code.split(".")[0].split("_")[0].split("-")[0].lower() or FALLBACK
 
 
 def pick(text: TextValue | None, lang: str) -> str:

@@ -9,8 +9,10 @@ from tutor.progress.grades import (
     QuestionStats,
     StepInfo,
     StudentRow,
+    Tally,
     Thresholds,
     grade,
+    tally,
 )
 from tutor.progress.store import (
     ClassRow,
@@ -33,8 +35,10 @@ __all__ = [
     "QuestionStats",
     "StepInfo",
     "StudentRow",
+    "Tally",
     "Thresholds",
     "default_data_dir",
     "grade",
     "local_learner",
+    "tally",
 ]

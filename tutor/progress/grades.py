@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tutor.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from tutor.progress.store import Event
 
@@ -59,6 +61,86 @@ class Grade:
     done: bool
     score: float | None  # percent; None for a lesson without questions
     last_activity: float
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One count of a lesson's questions, by what became of each: the list, the lesson's bar,
+    the resume prompt, `tutor progress` and the teacher's view all say it this way."""
+
+    right: int = 0  # answered right (at once or after help)
+    wrong: int = 0  # tried, not right yet, not given up
+    gave_up: int = 0
+    skipped: int = 0  # passed without a try
+    questions: int = 0  # in the lesson (0: not known)
+
+    @property
+    def answered(self) -> int:
+        return self.right + self.wrong + self.gave_up
+
+    def parts(self) -> list[str]:
+        """`2 right`, `1 wrong`, `1 given up`, `1 skipped`: the counts that are not 0."""
+        counts = (
+            (self.right, _("{n} right")),
+            (self.wrong, _("{n} wrong")),
+            (self.gave_up, _("{n} given up")),
+            (self.skipped, _("{n} skipped")),
+        )
+        return [text.format(n=n) for n, text in counts if n]
+
+    def text(self) -> str:
+        """`2 right, 1 wrong`, or "" before any question was answered or skipped."""
+        return _(", ").join(self.parts())
+
+    def sentence(self) -> str:
+        """`2 of 3 questions right (1 given up)`: the lesson's score in words."""
+        total = self.questions or self.answered + self.skipped
+        line = ngettext(
+            "{right} of {n} question right", "{right} of {n} questions right", total
+        ).format(right=self.right, n=total)
+        rest = self.parts()[1:] if self.right else self.parts()
+        return _("{line} ({rest})").format(line=line, rest=_(", ").join(rest)) if rest else line
+
+
+RIGHT, WRONG, SKIPPED = "right", "wrong", "skipped"
+"""What became of a question, for a learner (a teacher's grade splits right in two)."""
+
+
+def status(events: Iterable[Event]) -> str:
+    """right, wrong, gave up, or open: `outcome` for the learner, with a wrong try kept."""
+    events = list(events)
+    result = outcome(events)
+    if result in (FIRST_TRY, AFTER_HELP):
+        return RIGHT
+    if result == OPEN and any(e.kind == "answer" for e in events):
+        return WRONG
+    return result
+
+
+def tally(
+    events: Sequence[Event],
+    questions: Sequence[str] = (),
+    passed: Iterable[str] = (),
+) -> Tally:
+    """The `Tally` of one lesson from its events: `questions` are its question step ids
+    (unknown: those with events), `passed` the steps the learner went past (a question
+    there without a try is skipped)."""
+    by_step: dict[str, list[Event]] = {}
+    for event in events:
+        by_step.setdefault(event.step_id, []).append(event)
+    ids = list(questions) or [
+        s for s, evs in by_step.items() if any(e.kind in ("answer", "give-up") for e in evs)
+    ]
+    gone_past = set(passed)
+    results = [status(by_step.get(step, ())) for step in ids]
+    skipped = sum(1 for s, r in zip(ids, results, strict=True) if r == OPEN and s in gone_past)
+    return Tally(
+        results.count(RIGHT),
+        results.count(WRONG),
+        results.count(GAVE_UP),
+        skipped,
+        len(questions),
+    )
 
 
 def outcome(events: Iterable[Event]) -> str:

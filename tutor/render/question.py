@@ -17,6 +17,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from tutor.engine.views import LineError
+from tutor.i18n import _
 from tutor.render.prose import Prose, inline_markdown
 
 if TYPE_CHECKING:
@@ -44,25 +45,21 @@ class Barred:
 def heading(question: Question) -> str:
     """What kind of question it is, above its prompt."""
     if question.kind == "choose":
-        return "choose one"
+        return _("choose one")
     if question.kind == "write":
-        return "write it"
-    return "predict" if question.predicts else "question"
+        return _("write it")
+    return _("predict") if question.predicts else _("question")
 
 
 def code(statements: str) -> Syntax:
     """Statements as the lesson's code is drawn: Python, highlighted."""
-    return Syntax(
-        statements.strip("\n"), "python", theme="ansi_dark", background_color="default"
-    )
+    return Syntax(statements.strip("\n"), "python", theme="ansi_dark", background_color="default")
 
 
 def line_error(error: LineError) -> RenderableType:
     """A line the learner typed that broke: the line, a caret under the column, the message."""
     caret = " " * (max(error.col, 1) - 1) + "^"
-    return Group(
-        Text(error.line, style="bold"), Text(caret, style="bold red"), Text(error.message)
-    )
+    return Group(Text(error.line, style="bold"), Text(caret, style="bold red"), Text(error.message))
 
 
 def prompt(question: Question) -> Text:
@@ -90,8 +87,13 @@ def option(question: Question, attempt: Attempt, index: int) -> Text:
 def reveal_line(reveal: Reveal, *, at: bool = True) -> Text:
     """`✓ your prediction at step 2: you said 0.25; the real value is 0.25 (off by 0)`."""
     mark = ("✓ ", "bold green") if reveal.correct else ("◆ ", "bold yellow")
-    where = f"your prediction at step {reveal.step}: " if at else "your prediction: "
-    return Text.assemble(mark, (where, "bold"), reveal.text())
+    where = (
+        _("your prediction at step {k}: ").format(k=reveal.step) if at else _("your prediction: ")
+    )
+    said = _("you said {given}; the real value is {real} (off by {off})").format(
+        given=f"{reveal.given:.6g}", real=f"{reveal.real:.6g}", off=f"{reveal.off:.4g}"
+    )
+    return Text.assemble(mark, (where, "bold"), said)
 
 
 def feedback(attempt: Attempt) -> Text | None:
@@ -101,7 +103,7 @@ def feedback(attempt: Attempt) -> Text | None:
     if attempt.correct:
         return Text.assemble(("✓ ", "bold green"), (attempt.feedback, "green"))
     if attempt.correct is False:
-        tail = ("  try again", "dim") if not attempt.finished else ("", "")
+        tail = ("  " + _("try again"), "dim") if not attempt.finished else ("", "")
         return Text.assemble(("✗ ", "bold red"), attempt.feedback, tail)
     return Text.assemble(("? ", "bold yellow"), attempt.feedback)
 
@@ -110,13 +112,16 @@ def verdict(attempt: Attempt) -> RenderableType | None:
     """The verdict on the last try; a line that broke is drawn with its caret."""
     if attempt.error is not None and not attempt.finished:
         mark = "✗ " if attempt.correct is False else "? "
-        return Group(Text(mark + "your line:", style="bold red"), line_error(attempt.error))
+        return Group(Text(mark + _("your line:"), style="bold red"), line_error(attempt.error))
     return feedback(attempt)
 
 
 def hints(question: Question, attempt: Attempt) -> list[Text]:
     return [
-        Text.assemble((f"hint {i}/{len(question.hints)}  ", "bold yellow"), inline_markdown(hint))
+        Text.assemble(
+            (_("hint {i}/{n}").format(i=i, n=len(question.hints)) + "  ", "bold yellow"),
+            inline_markdown(hint),
+        )
         for i, hint in enumerate(question.hints[: attempt.hints_shown], start=1)
     ]
 
@@ -132,10 +137,11 @@ def explanation(
         parts.append(reveal_line(reveal, at=False))  # the first guess, now it is settled
     if question.kind == "write":
         reference = attempt.reference or question.reference
-        parts += [Text("the reference:" if attempt.gave_up else "the reference was:", "dim")]
+        said = _("the reference:") if attempt.gave_up else _("the reference was:")
+        parts += [Text(said, "dim")]
         parts.append(code(reference))
     elif attempt.gave_up:
-        parts.append(Text.assemble(("the answer: ", "dim"), (answer, "bold")))
+        parts.append(Text.assemble((_("the answer: "), "dim"), (answer, "bold")))
     if question.explain:
         parts.append(Prose(question.explain))
     return parts
@@ -144,18 +150,21 @@ def explanation(
 def keys_line(question: Question, attempt: Attempt) -> Text:
     """What the learner can do now."""
     if attempt.finished:
-        return Text("→ next step", style="dim")
+        return Text(_("→ next step"), style="dim")
     if question.kind == "ask":
-        how = "type a number, ⏎ to check"
+        how = _("type a number, ⏎ to check")
     elif question.kind == "write":
-        how = "⏎ to write the line (Tab completes a name, ↑ an earlier try)"
+        how = _("⏎ to write the line (Tab completes a name, ↑ an earlier try)")
     else:
-        how = f"press 1–{len(question.options)} or click an option"
+        how = _("press 1–{n} or click an option").format(n=len(question.options))
     left = len(question.hints) - attempt.hints_shown
-    hint = f"h for a hint ({left} left) · g for the answer" if left else "g for the answer"
+    if left:
+        hint = _("h for a hint ({n} left) · g for the answer").format(n=left)
+    else:
+        hint = _("no hint left · g for the answer")
     if question.predicts and not attempt.tries:
-        how = f"predict: {how}; step {question.predicts} computes it"
-    return Text(f"{how} · {hint} · → to skip", style="dim")
+        how = _("predict: {how}; step {k} computes it").format(how=how, k=question.predicts)
+    return Text(how + " · " + hint + " · " + _("→ to skip"), style="dim")
 
 
 def notes(
@@ -171,7 +180,7 @@ def notes(
     if current:
         last: RenderableType = keys_line(question, attempt)
     else:
-        last = Text("" if attempt.finished else "not answered", style="dim")
+        last = Text("" if attempt.finished else _("not answered"), style="dim")
     parts: Iterable[RenderableType | None] = (
         verdict(attempt),
         *hints(question, attempt),

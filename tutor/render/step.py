@@ -25,6 +25,7 @@ from tutor.engine.views import (
     TensorView,
     View,
 )
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.compare import CompareTable
 from tutor.render.confusion import ConfusionTable
@@ -97,7 +98,12 @@ def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None
         return Text.assemble(
             ("– ", palette.META),
             (result.name, palette.NAME),
-            (f": skipped ({result.skipped} turned from the lesson's value)", palette.META),
+            (
+                _(": skipped ({names} turned from the lesson's value)").format(
+                    names=result.skipped
+                ),
+                palette.META,
+            ),
         )
     if not result.ok:
         message = f": {result.message}"
@@ -112,7 +118,7 @@ def expect_line(result: ExpectResult, shown: dict[str, TensorView] | None = None
         value = format_scalar(data.item(), view.dtype) if data.ndim == 0 else format_small(data)
         line.append(f" = {value}")
     else:
-        line.append(" matches", palette.META)
+        line.append(" " + _("matches"), palette.META)
     return line
 
 
@@ -132,7 +138,9 @@ class StepPanel:
         """`Step 2/7 · Loss`."""
         step = self.step
         return Text.assemble(
-            (f"Step {step.index}/{step.total}", palette.META), " · ", (step.title, palette.NAME)
+            (_("Step {k}/{n}").format(k=step.index, n=step.total), palette.META),
+            " · ",
+            (step.title, palette.NAME),
         )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -174,7 +182,7 @@ class StepPanel:
             yield NewLine()
             yield Panel(
                 Text(step.error),
-                title="error",
+                title=_("error"),
                 title_align="left",
                 border_style="red",
                 padding=(0, 1),

@@ -7,7 +7,7 @@ Importing this package loads no Textual, rich or torch: the Run (and so the engi
 
 from tutor.session.questions import Attempt, Question, Report, Reporter, Reveal
 from tutor.session.recorder import Recorder
-from tutor.session.resume import ResumePoint, resume_point
+from tutor.session.resume import ResumePoint, lesson_tally, question_ids, resume_point
 from tutor.session.session import LessonSession
 
 __all__ = [
@@ -19,5 +19,7 @@ __all__ = [
     "Reporter",
     "ResumePoint",
     "Reveal",
+    "lesson_tally",
+    "question_ids",
     "resume_point",
 ]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tutor.i18n import _
 from tutor.lesson import LessonFile, pick
-from tutor.progress import Event, LessonProgress
+from tutor.progress import Event, LessonProgress, Tally, tally
 from tutor.session.questions import Attempt
 
 
@@ -23,8 +24,9 @@ class ResumePoint:
     step: int  # 1-based, in the lesson as it is now
     total: int
     title: str  # that step's title, in the learner's language
-    note: str  # "You finished it before. Answers so far: 2 right, 1 wrong."
+    note: str  # "You finished it before. Questions so far: 2 right, 1 wrong."
     attempts: Mapping[str, Attempt] = field(default_factory=dict)  # by step id
+    knobs: Mapping[str, str] = field(default_factory=dict)  # last value turned, as saved
 
 
 def resume_point(
@@ -39,11 +41,40 @@ def resume_point(
         step = ids.index(saved.last_step) + 1
     else:
         step = min(saved.last_index, len(ids))
-    note = "You finished it before." if saved.completed else ""
-    if saved.right or saved.wrong:
-        note += f" Answers so far: {saved.right} right, {saved.wrong} wrong."
+    notes = [_("You finished it before.")] if saved.completed else []
+    counted = lesson_tally(file, events, passed=ids[: step - 1]).text()
+    if counted:
+        notes.append(_("Questions so far: {counts}.").format(counts=counted))
     title = pick(model.steps[step - 1].title, lang)
-    return ResumePoint(step, len(ids), title, note.strip(), attempts_from(events))
+    return ResumePoint(
+        step, len(ids), title, " ".join(notes), attempts_from(events), knobs_from(events)
+    )
+
+
+def question_ids(file: LessonFile) -> list[str]:
+    """The step ids of a lesson's questions (ask, choose, write)."""
+    model = file.lesson
+    return [
+        model.step_id(i)
+        for i, s in enumerate(model.steps)
+        if s.ask is not None or s.choose is not None or s.write is not None
+    ]
+
+
+def lesson_tally(file: LessonFile, events: Sequence[Event], passed: Sequence[str] = ()) -> Tally:
+    """The one count of a lesson's questions (tutor.progress.tally) for this lesson as it
+    is now: what the list, the resume prompt and `tutor progress` say."""
+    return tally(events, question_ids(file), passed)
+
+
+def knobs_from(events: Sequence[Event]) -> dict[str, str]:
+    """Each knob's last value turned (a knob event saves `name=value`), oldest first."""
+    knobs: dict[str, str] = {}
+    for event in events:
+        if event.kind == "knob" and event.answer and "=" in event.answer:
+            name, value = event.answer.split("=", 1)
+            knobs[name] = value
+    return knobs
 
 
 def attempts_from(events: Sequence[Event]) -> dict[str, Attempt]:

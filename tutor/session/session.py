@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from tutor.i18n import _
 from tutor.lesson import pick
 from tutor.lesson.tolerance import close_enough
+from tutor.progress.grades import Tally
 from tutor.session.predictions import ask_tolerance, reveal_step
 from tutor.session.questions import Attempt, Question, Report, Reporter, Reveal
 
@@ -90,6 +92,27 @@ class LessonSession:
         right = sum(1 for k in self.seen if self.attempt(k).solved)
         return right, len(self.seen)
 
+    def tally(self) -> Tally:
+        """The lesson's questions by what became of each: the one count (tutor.progress)
+        that the list, the resume prompt and the teacher's view also read from the events."""
+        counts = {"right": 0, "wrong": 0, "gave_up": 0, "skipped": 0}
+        for k in self.seen:
+            attempt = self.attempt(k)
+            if attempt.solved:
+                counts["right"] += 1
+            elif attempt.gave_up:
+                counts["gave_up"] += 1
+            elif attempt.tries:
+                counts["wrong"] += 1
+            elif k < self.position:
+                counts["skipped"] += 1
+        return Tally(**counts, questions=self.questions)
+
+    def hints_left(self, k: int | None = None) -> int:
+        """Hints of step k's question not yet shown (0 without a question)."""
+        question = self.question(k)
+        return len(question.hints) - self.attempt(k).hints_shown if question else 0
+
     def given_up(self) -> int:
         """How many questions shown so far were given up (or left unanswered)."""
         return sum(1 for k in self.seen if self.attempt(k).gave_up)
@@ -104,7 +127,11 @@ class LessonSession:
         )
 
     def back(self) -> bool:
-        return self.run.back()
+        """One step back; saved as where the learner is, so a resume comes back here."""
+        moved = self.run.back()
+        if moved and self.position:
+            self._report(Report("step", *self._ids(), self.position, total=self.total))
+        return moved
 
     def restart(self) -> None:
         self.run.restart()
@@ -132,6 +159,20 @@ class LessonSession:
                         restored.first_given = None
                     self.attempts[k] = restored
 
+    def restore_knobs(self, saved: Mapping[str, str]) -> None:
+        """Turn the knobs back to their saved values (as the store wrote them), unreported:
+        they were saved when turned. A knob the lesson no longer has, or a value it no longer
+        takes, is left at the lesson's value."""
+        for name, text in saved.items():
+            spec = self.run.lesson.params.get(name)
+            if spec is None:
+                continue
+            try:
+                value = knob_value(spec.value, text)
+                self.run.set_param(name, value)
+            except (ValueError, TypeError):
+                continue
+
     def resume(
         self,
         point: ResumePoint,
@@ -141,6 +182,7 @@ class LessonSession:
         """Restore the saved attempts and go to the saved step; True when it got there. The
         steps on the way are computed (and may repeat): call it from a worker."""
         self.restore(point)
+        self.restore_knobs(point.knobs)
         there = self.go_to(point.step, progress, cancelled)
         for k, attempt in self.attempts.items():
             if attempt.finished and k <= self.position and self.run.done(k):
@@ -188,7 +230,9 @@ class LessonSession:
             if not 1 <= number <= len(question.options):
                 attempt = self.attempt()
                 attempt.correct = None
-                attempt.feedback = f"answer with a number from 1 to {len(question.options)}"
+                attempt.feedback = _("answer with a number from 1 to {n}").format(
+                    n=len(question.options)
+                )
                 return attempt
             return self.choose(number - 1)
         return self.answer(text)
@@ -200,7 +244,9 @@ class LessonSession:
         check = self.run.check_answer(k, text)
         if check.given is None:
             attempt.correct = None
-            attempt.feedback = f"{check.message}; answer with a number"
+            attempt.feedback = _("{typed}: {why}; answer with a number").format(
+                typed=text.strip(), why=check.message
+            )
             return attempt
         attempt.tries += 1
         attempt.correct = check.correct
@@ -210,10 +256,12 @@ class LessonSession:
         if check.correct:
             attempt.solved = True
             attempt.expected = check.expected
-            attempt.feedback = f"right: {check.expected:.6g}"
+            attempt.feedback = _("right: {typed}").format(typed=typed(text, check.given))
         else:
-            side = "too high" if check.given > check.expected else "too low"
-            attempt.feedback = f"not {check.given:.6g}: {side}"
+            side = _("too high") if check.given > check.expected else _("too low")
+            attempt.feedback = _("not {typed}: {side}").format(
+                typed=typed(text, check.given), side=side
+            )
             self._wrong(k, attempt)
         self._report(
             Report("answer", *self._ids(), k, check.correct, text.strip(), attempt.tries, hints)
@@ -233,9 +281,9 @@ class LessonSession:
         hints = attempt.hints_shown
         if correct:
             attempt.solved = True
-            attempt.feedback = f"right: {label}"
+            attempt.feedback = _("right: {answer}").format(answer=f"{index + 1}. {label}")
         else:
-            attempt.feedback = f"not {index + 1}. {label}"
+            attempt.feedback = _("not {answer}").format(answer=f"{index + 1}. {label}")
             self._wrong(k, attempt)
         self._report(Report("answer", *self._ids(), k, correct, str(index), attempt.tries, hints))
         return attempt
@@ -270,7 +318,7 @@ class LessonSession:
         if check.passed:
             attempt.solved = True
             attempt.reference = self._reference(k)
-            attempt.feedback = "right: every value checked matches"
+            attempt.feedback = _("right: every value checked matches")
         else:
             attempt.feedback = check.error.message if check.error else check.message
             self._wrong(k, attempt)
@@ -304,7 +352,8 @@ class LessonSession:
         return [n for n in pool if n.startswith(stem)]
 
     def hint(self) -> Attempt:
-        """Reveal the next hint; once all are out, give up and show the answer."""
+        """Reveal the next hint. With none left it does nothing: giving up is the learner's
+        own choice (`g`), never a side effect of asking for help (see `hints_left`)."""
         k = self.run.position
         attempt = self.attempt(k)
         question = self.question(k)
@@ -313,8 +362,7 @@ class LessonSession:
         if attempt.hints_shown < len(question.hints):
             attempt.hints_shown += 1
             self._report(Report("hint", *self._ids(), k, hints=attempt.hints_shown))
-            return attempt
-        return self.give_up()
+        return attempt
 
     def give_up(self) -> Attempt:
         """Show the answer of the current question (`g`, `h` after the last hint, or the end
@@ -389,9 +437,9 @@ class LessonSession:
             attempt.correct = True
             if question.correct_option is not None:
                 attempt.picked = question.correct_option
-                attempt.feedback = f"right: {question.options[question.correct_option]}"
+                attempt.feedback = _("right: {answer}").format(answer=self.answer_text(k))
             else:
-                attempt.feedback = f"right: {self.answer_text(k)}"
+                attempt.feedback = _("right: {answer}").format(answer=self.answer_text(k))
 
     def _reference(self, k: int) -> str:
         question = self.question(k)
@@ -404,3 +452,26 @@ class LessonSession:
     def _report(self, report: Report) -> None:
         if self.reporter is not None:
             self.reporter(report)
+
+
+def typed(text: str, number: float) -> str:
+    """The answer as the learner typed it, with its value when that is not plain to see:
+    `3/4 = 0.75`, `0.75`."""
+    line = text.strip()
+    value = f"{number:.6g}"
+    try:
+        plain = float(line) == number
+    except ValueError:
+        plain = False
+    return line if plain or not line else f"{line} = {value}"
+
+
+def knob_value(default: object, text: str) -> object:
+    """A knob's saved text as a value of its default's type (`0.1`, `3`, `True`, `tanh`)."""
+    if isinstance(default, bool):
+        return text == "True"
+    if isinstance(default, int):
+        return int(float(text))
+    if isinstance(default, float):
+        return float(text)
+    return text

@@ -13,65 +13,72 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tutor.app.looks import Looks
+from tutor.i18n import N_, _
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "In a lesson",
+        N_("In a lesson"),
         (
-            ("→  n  space", "next step; while training: finish it now"),
-            ("←  p", "step back: the earlier numbers, exactly"),
-            ("home", "back to the start"),
-            ("e", "show or hide the statements"),
-            ("s  esc", "stop a training run where it is"),
-            ("↑ ↓  pgup pgdn end", "scroll the lesson"),
-            (":", "inspect: evaluate any expression on this step's values"),
-            ("q", "back to the list of lessons"),
+            ("→  n  space", N_("next step; while training: finish it now")),
+            ("←  p", N_("step back: the earlier numbers, exactly")),
+            ("home", N_("back to the start")),
+            ("e", N_("show or hide the statements")),
+            ("s  esc", N_("stop a training run where it is")),
+            ("↑ ↓  pgup pgdn end", N_("scroll the lesson")),
+            (":", N_("inspect: evaluate any expression on this step's values")),
+            ("q", N_("back to the list of lessons")),
         ),
     ),
     (
-        "Questions",
+        N_("Questions"),
         (
-            ("0-9  -  .", "start typing an answer"),
-            ("⏎", "open the line (a number, or a write step's statements); check it"),
-            ("tab  ↑ ↓", "in a code line: complete a name; earlier lines"),
-            ("esc", "leave the line"),
-            ("1-9", "pick an option"),
-            ("h", "a hint; after the last, the answer"),
-            ("g", "give up: show the answer"),
+            ("0-9  -  .", N_("start typing an answer")),
+            ("⏎", N_("open the line (a number, or a write step's statements); check it")),
+            ("tab  ↑ ↓", N_("in a code line: complete a name; earlier lines")),
+            ("esc", N_("leave the line")),
+            ("1-9", N_("pick an option")),
+            ("h", N_("the next hint (when none is left, it says so: g gives up)")),
+            ("g", N_("give up: show the answer")),
         ),
     ),
     (
-        "Knobs",
+        N_("Knobs"),
         (
-            ("k", "open or close the knobs"),
-            ("↑ ↓", "pick a knob"),
-            ("+  −", "change it by its step, or to the next option"),
-            ("⏎  0-9", "type a value"),
-            ("esc", "close the knobs"),
+            ("k", N_("open or close the knobs")),
+            ("↑ ↓", N_("pick a knob")),
+            ("+  −", N_("change it by its step, or to the next option")),
+            ("⏎  0-9", N_("type a value")),
+            ("esc", N_("close the knobs")),
         ),
     ),
     (
-        "Lesson list",
+        N_("Lesson list"),
         (
-            ("↑ ↓", "move"),
-            ("⏎", "open the lesson"),
-            ("q", "quit"),
+            ("↑ ↓", N_("move")),
+            ("⏎", N_("open the lesson")),
+            ("/", N_("filter: keep the lessons with these words")),
+            ("c", N_("one line per lesson, or each with its summary")),
+            ("q", N_("quit")),
         ),
     ),
-    ("Anywhere", (("?", "this help"), ("ctrl+q", "quit"))),
+    (N_("Anywhere"), (("?", N_("this help")), ("ctrl+q", N_("quit")))),
 )
 
 
-def keys_table(looks: Looks) -> Table:
+def keys_table(looks: Looks, first: str = "lesson") -> Table:
+    """Every key by section; on the list (`first="list"`) the list's keys come first."""
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, style=f"bold {looks.primary}")
     table.add_column()
-    for i, (section, rows) in enumerate(KEYS):
+    sections = list(KEYS)
+    if first == "list":
+        sections.sort(key=lambda section: section[0] != "Lesson list")
+    for i, (section, rows) in enumerate(sections):
         if i:
             table.add_row("", "")
-        table.add_row(Text(section, style=f"bold {looks.accent}"), "")
+        table.add_row(Text(_(section), style=f"bold {looks.accent}"), "")
         for key, what in rows:
-            table.add_row(key, what)
+            table.add_row(key, _(what))
     return table
 
 
@@ -79,7 +86,7 @@ class HelpScreen(ModalScreen[None]):
     """The keys, over a dimmed screen; any of esc, q, ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "close", key_display="esc"),
+        Binding("escape,q,question_mark", "dismiss", N_("close"), key_display="esc"),
     ]
 
     DEFAULT_CSS = """
@@ -102,9 +109,13 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, first: str = "lesson") -> None:
+        super().__init__()
+        self.first = first
+
     def compose(self) -> ComposeResult:
         box = VerticalScroll()
-        box.border_title = "keys"
-        box.border_subtitle = "esc to close"
+        box.border_title = _("keys")
+        box.border_subtitle = _("esc to close")
         with box:
-            yield Static(keys_table(Looks.of(self.app)))
+            yield Static(keys_table(Looks.of(self.app), self.first))

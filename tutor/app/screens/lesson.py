@@ -40,6 +40,7 @@ from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
 from tutor.engine.views import LineError, StepView, TensorView
+from tutor.i18n import N_, _
 from tutor.lesson import LessonError, LessonFile, pick
 from tutor.render.live_plot import LivePlot
 from tutor.session import LessonSession, Report, ResumePoint, resume_point
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
     from tutor.engine.run import Run
 
-WAITING = (
+WAITING = N_(
     "This lesson opens as soon as torch has loaded: once per session, a second or two. "
     "Keys pressed meanwhile are kept; ? shows them all."
 )
@@ -67,18 +68,18 @@ class LessonScreen(Screen[None]):
 
     author: ClassVar[bool] = False  # the author's checks drawn too (`tutor watch`)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,n,space", "next", "next", key_display="→"),
-        Binding("left,p", "back", "back", key_display="←"),
-        Binding("home", "restart", "restart", show=False),
-        Binding("h", "hint", "hint"),
-        Binding("g", "give_up", "give up", show=False),
-        Binding("e", "toggle_code", "code"),
-        Binding("k", "knobs", "knobs"),
-        Binding("colon", "inspect", "inspect", key_display=":"),
-        Binding("s,escape", "stop", "stop", show=False),
-        Binding("enter", "answer", "answer", show=False),
-        Binding("q", "close", "lessons"),
-        Binding("question_mark", "help", "help", key_display="?"),
+        Binding("right,n,space", "next", N_("next"), key_display="→"),
+        Binding("left,p", "back", N_("back"), key_display="←"),
+        Binding("home", "restart", N_("restart"), show=False),
+        Binding("h", "hint", N_("hint")),
+        Binding("g", "give_up", N_("give up"), show=False),
+        Binding("e", "toggle_code", N_("code")),
+        Binding("k", "knobs", N_("knobs")),
+        Binding("colon", "inspect", N_("inspect"), key_display=":"),
+        Binding("s,escape", "stop", N_("stop"), show=False),
+        Binding("enter", "answer", N_("answer"), show=False),
+        Binding("q", "close", N_("lessons")),
+        Binding("question_mark", "help", N_("help"), key_display="?"),
     ]
 
     DEFAULT_CSS = """
@@ -152,14 +153,14 @@ class LessonScreen(Screen[None]):
     def on_mount(self) -> None:
         self.document.focus()
         self.runner.interrupted = lambda: bool(self.pending)
-        self.query_one(NavBar).show(0, 0, busy="starting…")
+        self.query_one(NavBar).show(0, 0, busy=_("starting…"))
         if self.load_error is not None:
-            self.failed(self.load_error, "this lesson could not be loaded")
+            self.failed(self.load_error, _("this lesson could not be loaded"))
         else:
             self.start()
 
     def start(self) -> None:
-        self.busy = "starting…"
+        self.busy = _("starting…")
         self.runner.start(self.path, self.lesson)
 
     # ------------------------------------------------------------------ starting
@@ -173,9 +174,9 @@ class LessonScreen(Screen[None]):
         self.query_one(TopBar).set_title(pick(lesson.lesson.title, self.tutor.lang))
         self.tutor.note_missing_language(lesson)
         if self.tutor.engine is None:
-            self.busy = "waiting for torch…"
+            self.busy = _("waiting for torch…")
             self.query_one(NavBar).show(0, len(lesson.lesson.steps), busy=self.busy)
-            self.document.show([Part("waiting", Text(WAITING, style="dim"))], 0)
+            self.document.show([Part("waiting", Text(_(WAITING), style="dim"))], 0)
         if not self.offered:
             self.offered = True
             self.offer_resume(lesson)
@@ -220,7 +221,7 @@ class LessonScreen(Screen[None]):
         self.queued.clear()
         self.query_one(ErrorPanel).show_error(error, self.path, title=title)
         self.document.show([], 0)
-        self.query_one(TopBar).set_info("error")
+        self.query_one(TopBar).set_info(_("error"))
         self.query_one(NavBar).show(0, 0, failed=True)
 
     def report(self, report: Report) -> None:
@@ -235,7 +236,9 @@ class LessonScreen(Screen[None]):
         if session is None:
             return
         k, total = session.position, session.total
-        self.query_one(TopBar).set_info(f"step {k}/{total} · {self.device}")
+        self.query_one(TopBar).set_info(
+            _("step {k}/{n}").format(k=k, n=total) + f" · {self.device}"
+        )
         drawing = Drawing(
             self.device, self.show_code, self.done_line(), self.stopped.get, self.author
         )
@@ -265,20 +268,17 @@ class LessonScreen(Screen[None]):
 
     def done_line(self) -> str:
         """Under the last step: the lesson is done, the score, and where q goes."""
-        then = "q to quit" if self.direct else "q for the list of lessons"
+        then = _("q to quit") if self.direct else _("q for the list of lessons")
         score = self.score_line()
         if score:
-            return f"✓ Lesson done. {score[0].upper()}{score[1:]}. {then}."
-        return f"✓ Lesson done. {then}."
+            return _("✓ Lesson done. {score}. {then}.").format(score=score, then=then)
+        return _("✓ Lesson done. {then}.").format(then=then)
 
     def score_line(self) -> str:
         """`2 of 3 questions right`, or "" for a lesson without questions."""
         if self.session is None or not self.session.questions:
             return ""
-        right, asked = self.session.score()
-        skipped = self.session.questions - asked
-        line = f"{right} of {asked} question{'s' if asked != 1 else ''} right"
-        return line + (f" ({skipped} not reached)" if skipped else "")
+        return self.session.tally().sentence()
 
     def watch_show_code(self, _show: bool) -> None:
         if self.is_mounted:
@@ -295,7 +295,9 @@ class LessonScreen(Screen[None]):
             self.query_one(NavBar).show(
                 self.session.position if self.session else 0,
                 self.session.total if self.session else 0,
-                busy=f"{self.busy or 'starting…'} ({len(self.queued)} key(s) waiting)",
+                busy=_("{busy} ({n} key(s) waiting)").format(
+                    busy=self.busy or _("starting…"), n=len(self.queued)
+                ),
             )
         return True
 
@@ -316,13 +318,14 @@ class LessonScreen(Screen[None]):
         session = self.session
         assert session is not None
         if session.at_end:
-            self.notify(self.done_line(), title="that was the last step")
+            self.notify(self.done_line(), title=_("that was the last step"))
             return
         if session.run.blocked:
             self.app.bell()
+            self.say(_("this step broke: go back (←) or turn a knob (k)"))
             return
         if self.needs_computing():
-            self.begin(f"running step {session.position + 1}…")
+            self.begin(_("running step {k}…").format(k=session.position + 1))
             self.runner.forward(session)
             return
         session.forward()  # a step computed before: restored, no torch work
@@ -402,10 +405,14 @@ class LessonScreen(Screen[None]):
         if not self.busy or self.session is None:
             return
         if event.series is None:
-            busy = f"{self.busy.split(' · ')[0]} · iteration {event.done} of {event.total}"
+            busy = (
+                self.busy.split(" · ")[0]
+                + " · "
+                + _("iteration {i} of {n}").format(i=event.done, n=event.total)
+            )
             self.query_one(NavBar).show(self.session.position, 0, busy=busy)
             return
-        self.busy = f"training step {event.step}"
+        self.busy = _("training step {k}").format(k=event.step)
         run = self.session.run
         k = event.step
         step = run.lesson.steps[k - 1]
@@ -424,14 +431,16 @@ class LessonScreen(Screen[None]):
         drawing = Drawing(self.device, self.show_code, "", self.stopped.get, self.author)
         parts, _current = lesson_parts(self.session, self.parts, drawing)
         self.document.show([*parts, live_part(view, plot)], len(parts), "end")
-        self.query_one(TopBar).set_info(f"step {k}/{run.total} · training…")
-        busy = f"step {k}: iteration {event.done} of {event.total} · → finish now · s stop"
+        self.query_one(TopBar).set_info(_("step {k}/{n} · training…").format(k=k, n=run.total))
+        busy = _("step {k}: iteration {i} of {n} · → finish now · s stop").format(
+            k=k, i=event.done, n=event.total
+        )
         self.query_one(NavBar).show(k - 1, run.total, busy=busy)
 
     def on_runner_done(self, event: Runner.Done) -> None:
         self.busy = ""
         if event.problem:
-            self.failed(event.problem, "unexpected")
+            self.failed(event.problem, _("unexpected"))
             return
         session = self.session
         if session is not None:
@@ -468,7 +477,7 @@ class LessonScreen(Screen[None]):
             session.restore(point)
             self.redraw()
             return
-        self.begin(f"resuming at step {point.step}…")
+        self.begin(_("resuming at step {k}…").format(k=point.step))
         self.runner.resume(session, point)
 
     # ------------------------------------------------------------------ questions
@@ -477,18 +486,24 @@ class LessonScreen(Screen[None]):
         if self.check_busy("hint"):
             return
         session = self.session
-        if session is not None and session.question() is not None:
+        why = self.why_not_question()
+        if session is None or why:
+            self.say(why)
+        elif session.hints_left() == 0:
+            self.say(_("no hint left: g shows the answer"))
+        else:
             session.hint()
             self.redraw("current")
-        else:
-            self.notify("no question on this step", timeout=2)
 
     def action_give_up(self) -> None:
         """`g`: show the answer now (recorded as given up; no score for it)."""
         if self.check_busy("give_up"):
             return
         session = self.session
-        if session is not None and session.question() is not None:
+        why = self.why_not_question()
+        if session is None or why:
+            self.say(why)
+        else:
             session.give_up()
             self.redraw("current")
 
@@ -498,11 +513,31 @@ class LessonScreen(Screen[None]):
             return
         kind = self.open_question()
         session = self.session
-        if kind == "ask":
+        if not kind:
+            self.say(self.why_not_question() or _("press 1–9 or click an option"))
+        elif kind == "ask":
             self.query_one(AnswerLine).begin()
         elif kind == "write" and session is not None:
             line = self.query_one(AnswerLine)
             line.begin(mode="write", history=session.attempt().lines, complete=session.completions)
+
+    def why_not_question(self) -> str:
+        """Why `h`, `g` or ⏎ does nothing here, or "" when the step has an open question."""
+        session = self.session
+        if session is None:
+            return _("the lesson is starting")
+        if session.question() is None:
+            return _("no question on this step")
+        if session.run.blocked:
+            return _("this step broke: go back (←) or turn a knob (k)")
+        if session.attempt().finished:
+            return _("this question is settled: → for the next step")
+        return ""
+
+    def say(self, note: str) -> None:
+        """Why a key did nothing, in the bar under the lesson, for a few seconds."""
+        if note:
+            self.query_one(NavBar).say(note)
 
     def open_question(self) -> str:
         """The kind of the current step's question while it is not settled, else ""."""
@@ -570,11 +605,11 @@ class LessonScreen(Screen[None]):
         if line.mode == "inspect":
             if event.value.strip():
                 line.value = ""
-                self.begin("inspecting…")
+                self.begin(_("inspecting…"))
                 self.runner.inspect(session, event.value)
             return
         if line.mode == "write":
-            self.begin("checking your line…")
+            self.begin(_("checking your line…"))
             self.runner.write(session, event.value)
             return
         attempt = session.answer(event.value)
@@ -648,7 +683,7 @@ class LessonScreen(Screen[None]):
         if session is None or not self.pending:
             return
         changes, self.pending = dict(self.pending), {}
-        self.begin(f"re-running with the new {', '.join(changes)}…")
+        self.begin(_("re-running with the new {names}…").format(names=", ".join(changes)))
         self.runner.turn(session, changes)
 
 
@@ -665,5 +700,5 @@ def stopped_note(session: LessonSession, k: int) -> str:
     repeat = session.run.lesson.steps[k - 1].repeat or 0
     outcome = session.run.outcome(k)
     if repeat and outcome.error is None and outcome.iterations < repeat:
-        return f"stopped after {outcome.iterations} of {repeat} iterations"
+        return _("stopped after {i} of {n} iterations").format(i=outcome.iterations, n=repeat)
     return ""

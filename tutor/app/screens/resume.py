@@ -13,14 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tutor.app.looks import Looks
+from tutor.i18n import N_, _
 
 
 class ResumeScreen(ModalScreen[int]):
     """`r`/⏎ resumes at `step`; `s`/Escape starts over."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r,enter", "resume", "resume", key_display="r"),
-        Binding("s,escape", "start_over", "start over", key_display="s"),
+        Binding("r,enter", "resume", N_("resume"), key_display="r"),
+        Binding("s,escape", "start_over", N_("start over"), key_display="s"),
     ]
 
     DEFAULT_CSS = """
@@ -49,21 +50,26 @@ class ResumeScreen(ModalScreen[int]):
 
     def compose(self) -> ComposeResult:
         box = Vertical()
-        box.border_title = "welcome back"
+        box.border_title = _("welcome back")
+        where = _("step {k} of {n}").format(k=self.step, n=self.total)
         text = Text.assemble(
-            "You were at ",
-            (f"step {self.step} of {self.total}", "bold"),
-            ": ",
+            _("You were at "),
+            (where, "bold"),
+            _(": "),
             (self.step_title, f"bold {Looks.of(self.app).accent}"),
-            ".",
+            _("."),
         )
         if self.done:
             text.append(f"\n{self.done}", style="dim")
         with box:
             yield Static(text, id="resume-text")
             with Horizontal():
-                yield Button(f"resume at step {self.step}  r", id="resume", variant="primary")
-                yield Button("start over  s", id="start-over")
+                yield Button(
+                    _("resume at step {k}").format(k=self.step) + "  r",
+                    id="resume",
+                    variant="primary",
+                )
+                yield Button(_("start over") + "  s", id="start-over")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

@@ -21,14 +21,21 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from tutor.app.looks import Looks
+from tutor.i18n import N_, _
 
 Mode = Literal["answer", "write", "inspect"]
 
-TITLES: dict[Mode, str] = {"answer": "your answer", "write": "your line", "inspect": "inspect"}
+TITLES: dict[Mode, str] = {
+    "answer": N_("your answer"),
+    "write": N_("your line"),
+    "inspect": N_("inspect"),
+}
 PLACEHOLDERS: dict[Mode, str] = {
-    "answer": "a number, or a formula like 1/3 · ⏎ check · esc leave",
-    "write": "statements, ; between two · Tab completes · ↑ earlier tries · ⏎ check · esc leave",
-    "inspect": "any expression: W.grad.norm(), A @ V, softmax(S, dim=-1) · ⏎ show · esc close",
+    "answer": N_("a number, or a formula like 1/3 · ⏎ check · esc leave"),
+    "write": N_(
+        "statements, ; between two · Tab completes · ↑ earlier tries · ⏎ check · esc leave"
+    ),
+    "inspect": N_("any expression: W.grad.norm(), A @ V, softmax(S, dim=-1) · ⏎ show · esc close"),
 }
 
 
@@ -79,10 +86,10 @@ class AnswerLine(Input):
     """`answer ▏0.25`: hidden until `begin`; posts `Input.Submitted` on Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "leave", key_display="esc"),
-        Binding("tab", "complete", "complete", show=False),
-        Binding("up", "history(-1)", "earlier", show=False),
-        Binding("down", "history(1)", "later", show=False),
+        Binding("escape", "leave", N_("leave"), key_display="esc"),
+        Binding("tab", "complete", N_("complete"), show=False),
+        Binding("up", "history(-1)", N_("earlier"), show=False),
+        Binding("down", "history(1)", N_("later"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -102,13 +109,13 @@ class AnswerLine(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder=PLACEHOLDERS["answer"],
+            placeholder=_(PLACEHOLDERS["answer"]),
             max_length=MAX_ANSWER,
             select_on_focus=False,
             id=id,
         )
         self.mode: Mode = "answer"
-        self.border_title = TITLES["answer"]
+        self.border_title = _(TITLES["answer"])
         self.history: Sequence[str] = ()
         self.back = 0  # how far up the history ↑ has gone (0: the line being typed)
         self.complete: Callable[[str], list[str]] = lambda _text: []
@@ -127,8 +134,8 @@ class AnswerLine(Input):
         if mode != self.mode or not self.has_class("-open"):
             self.value = ""
         self.mode = mode
-        self.border_title = TITLES[mode]
-        self.placeholder = PLACEHOLDERS[mode]
+        self.border_title = _(TITLES[mode])
+        self.placeholder = _(PLACEHOLDERS[mode])
         self.max_length = MAX_ANSWER if mode == "answer" else MAX_CODE
         self.highlighter = CodeHighlighter(Looks.of(self.app)) if mode != "answer" else None
         self.complete = complete or (lambda _text: [])

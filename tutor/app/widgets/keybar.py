@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 
 from tutor.app.widgets.line_bar import LineBar, bar
+from tutor.i18n import _
 
 _Key = tuple[str, str, str, bool]  # key, as shown, description, enabled
 
@@ -69,7 +70,9 @@ class KeyBar(LineBar):
         line = Text()
         for key, shown, description, enabled in self._keys or ():
             press = Style(meta={"@click": f"app.simulate_key({key!r})"}) if enabled else None
-            item = Text.assemble((f" {shown} ", key_style), (f"{description} ", description_style))
+            item = Text.assemble(
+                (f" {shown} ", key_style), (f"{_(description)} ", description_style)
+            )
             if press is None:
                 item.stylize("dim")
             else:

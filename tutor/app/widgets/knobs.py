@@ -21,8 +21,9 @@ from textual.widgets.option_list import Option
 
 from tutor.app.knob import Knob, Value
 from tutor.app.looks import Looks
+from tutor.i18n import N_, _
 
-HELP = "↑↓ pick · + − change\n⏎ or 0-9 type · esc close"
+HELP = N_("↑↓ pick · + − change\n⏎ or 0-9 type · esc close")
 
 
 class KnobList(OptionList):
@@ -46,7 +47,7 @@ class KnobList(OptionList):
 class KnobInput(Input):
     """Where a value is typed; Escape gives up typing (the knob stays as it was)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("cancel"), show=False)]
 
     class Cancel(Message):
         """The learner left the box without a value."""
@@ -59,9 +60,9 @@ class KnobPanel(Vertical):
     """Hidden until `k`; `load(knobs, values)` fills it, `set_values` redraws the values."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("plus,equals_sign,right_square_bracket", "nudge(1)", "more", show=False),
-        Binding("minus,underscore,left_square_bracket", "nudge(-1)", "less", show=False),
-        Binding("escape", "close", "close knobs", show=False),
+        Binding("plus,equals_sign,right_square_bracket", "nudge(1)", N_("more"), show=False),
+        Binding("minus,underscore,left_square_bracket", "nudge(-1)", N_("less"), show=False),
+        Binding("escape", "close", N_("close knobs"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -96,12 +97,12 @@ class KnobPanel(Vertical):
         self.knobs: list[Knob] = []
         self.values: dict[str, Value] = {}
         self.display = False
-        self.border_title = "knobs"
+        self.border_title = _("knobs")
 
     def compose(self) -> ComposeResult:
         yield KnobList()
         yield KnobInput(id="knob-input", compact=True, select_on_focus=False)
-        yield Static(HELP, id="knob-note", markup=False)
+        yield Static(_(HELP), id="knob-note", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(KnobInput).display = False
@@ -119,7 +120,7 @@ class KnobPanel(Vertical):
         if self.knobs:
             knob_list.highlighted = 0
         else:
-            self._note("This lesson has no knobs.")
+            self._note(_("This lesson has no knobs."))
 
     def set_values(self, values: Mapping[str, Value]) -> None:
         """Redraw each knob whose value changed (after a re-run, or a --set)."""
@@ -171,14 +172,15 @@ class KnobPanel(Vertical):
             return
         moved = knob.nudge(value, direction)
         if moved == value:
-            self._note(f"{knob.name} is at its {'max' if direction > 0 else 'min'}", error=True)
+            end = _("{name} is at its max") if direction > 0 else _("{name} is at its min")
+            self._note(end.format(name=knob.name), error=True)
             return
         self._set(knob, moved)
 
     def _set(self, knob: Knob, value: Value) -> None:
         self.values[knob.name] = value
         self._redraw(knob.name)
-        self._note(HELP)
+        self._note(_(HELP))
         self.post_message(self.Changed(knob.name, value))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -203,14 +205,14 @@ class KnobPanel(Vertical):
             return
         box = self.query_one(KnobInput)
         box.placeholder = f"{knob.name}: " + (
-            " / ".join(map(str, knob.options)) if knob.options else "a number"
+            " / ".join(map(str, knob.options)) if knob.options else _("a number")
         )
         box.value = ""
         box.display = True
         box.focus()
         if first:
             box.insert_text_at_cursor(first)
-        self._note(f"⏎ to set {knob.name} · esc to cancel")
+        self._note(_("⏎ to set {name} · esc to cancel").format(name=knob.name))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,6 +1,7 @@
-"""The list of lessons: title, summary, number of steps, prerequisites, and the learner's
-progress in each (a bar of the furthest step, ✓ once finished, answers right and wrong);
-broken files with their error, in red, so an author sees at once what to fix."""
+"""The list of lessons: numbered, one line each (compact, the default: the whole course fits
+at 80×24) or with summaries, prerequisites by title and the learner's progress in each (a bar
+of the furthest step, ✓ once finished, the questions' one count); `/` filters it. Broken files
+show their error, in red, so an author sees at once what to fix."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tutor.app.looks import Looks
+from tutor.i18n import N_, _, ngettext
+from tutor.render.wrap import Wrapped
 
 if TYPE_CHECKING:
     from tutor.app.catalog import CatalogEntry
-    from tutor.progress import LessonProgress
+    from tutor.progress import LessonProgress, Tally
 
 BAR = 10
 
@@ -27,7 +30,7 @@ def progress_mark(steps: int, saved: LessonProgress | None, looks: Looks) -> Tex
     """`━━━━━───── 5/9 ✓`: the furthest step reached, against the steps the lesson has now;
     `8 steps` when the learner has not been in it."""
     if saved is None or saved.furthest_index < 1 or not steps:
-        return Text(f"{steps} step{'s' if steps != 1 else ''}", style="dim")
+        return Text(ngettext("{n} step", "{n} steps", steps).format(n=steps), style="dim")
     reached = min(saved.furthest_index, steps)
     filled = round(BAR * reached / steps)
     done = saved.completed or reached >= steps
@@ -39,20 +42,71 @@ def progress_mark(steps: int, saved: LessonProgress | None, looks: Looks) -> Tex
     return mark
 
 
-def progress_line(saved: LessonProgress | None, steps: int, looks: Looks) -> Text | None:
-    """`at step 5 · 2 right, 1 wrong · 1 knob turned`, once the learner has been in it."""
+def progress_line(
+    saved: LessonProgress | None, steps: int, looks: Looks, tally: Tally | None = None
+) -> Text | None:
+    """`at step 5 · 2 right, 1 wrong`, once the learner has been in it: the questions
+    counted as the lesson counts them (tutor.progress.Tally), not the tries."""
     if saved is None or saved.furthest_index < 1:
         return None
-    parts = [f"at step {min(saved.last_index, steps)}"]
-    if saved.right or saved.wrong:
-        parts.append(f"{saved.right} right, {saved.wrong} wrong")
-    if saved.knobs:
-        parts.append(f"{saved.knobs} knob{'s' if saved.knobs != 1 else ''} turned")
+    parts = [_("at step {k}").format(k=min(saved.last_index, steps))]
+    counted = tally.text() if tally is not None else ""
+    if counted:
+        parts.append(counted)
     return Text(" · ".join(parts), style=f"dim {looks.secondary}")
 
 
+def compact_prompt(
+    entry: CatalogEntry, number: int, lang: str, looks: Looks, saved: LessonProgress | None
+) -> RenderableType:
+    """One line: `12  Title ………… ━━━━──── 5/9`."""
+    row = Table.grid(expand=True, padding=(0, 1))
+    row.add_column(width=3, justify="right", no_wrap=True)
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_column(justify="right", no_wrap=True)
+    if entry.error is not None or entry.lesson is None:
+        title = Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold red"))
+        row.add_row(Text(str(number), style="dim"), title, "")
+        return row
+    mark = progress_mark(entry.steps, saved, looks)
+    row.add_row(Text(str(number), style="dim"), Text(entry.title(lang), style="bold"), mark)
+    return row
+
+
+def details(
+    entry: CatalogEntry,
+    lang: str,
+    looks: Looks,
+    titles: dict[str, str],
+    saved: LessonProgress | None = None,
+    tally: Tally | None = None,
+) -> list[RenderableType]:
+    """What the list says of a lesson beyond its title: summary (wrapped by character in
+    Chinese), prerequisites by title, progress."""
+    lines: list[RenderableType] = []
+    summary = entry.summary(lang)
+    if summary:
+        lines.append(Wrapped(summary, style=looks.muted))
+    if entry.requires:
+        names = _(", ").join(titles.get(r, r) for r in entry.requires)
+        lines.append(
+            Text.assemble((_("after "), "dim italic"), (names, f"italic {looks.secondary}"))
+        )
+    done = progress_line(saved, entry.steps, looks, tally)
+    if done is not None:
+        lines.append(done)
+    return lines
+
+
 def entry_prompt(
-    entry: CatalogEntry, lang: str, looks: Looks, saved: LessonProgress | None = None
+    entry: CatalogEntry,
+    lang: str,
+    looks: Looks,
+    saved: LessonProgress | None = None,
+    *,
+    number: int = 0,
+    titles: dict[str, str] | None = None,
+    tally: Tally | None = None,
 ) -> RenderableType:
     """What one row of the list shows (two to four lines)."""
     head = Table.grid(expand=True, padding=(0, 1))
@@ -60,34 +114,30 @@ def entry_prompt(
     head.add_column(justify="right", no_wrap=True)
     if entry.error is not None or entry.lesson is None:
         head.add_row(Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold")), "")
-        message = str(entry.error) if entry.error else "could not be loaded"
+        message = str(entry.error) if entry.error else _("could not be loaded")
         first = message.splitlines()[0]
         more = len(message.splitlines()) - 1
         lines = [head, Text(first, style="red")]
         if more:
-            lines.append(Text(f"and {more} more problem{'s' if more > 1 else ''}", style="dim"))
+            more_text = ngettext("and {n} more problem", "and {n} more problems", more)
+            lines.append(Text(more_text.format(n=more), style="dim"))
         return Group(*lines)
-    head.add_row(Text(entry.title(lang), style="bold"), progress_mark(entry.steps, saved, looks))
-    lines: list[RenderableType] = [head]
-    summary = entry.summary(lang)
-    if summary:
-        lines.append(Text(summary, style=looks.muted))
-    if entry.requires:
-        lines.append(
-            Text.assemble(
-                ("after ", "dim italic"), (", ".join(entry.requires), f"italic {looks.secondary}")
-            )
-        )
-    done = progress_line(saved, entry.steps, looks)
-    if done is not None:
-        lines.append(done)
-    return Group(*lines)
+    title = Text(entry.title(lang), style="bold")
+    if number:
+        title = Text.assemble((f"{number}  ", "dim"), title)
+    head.add_row(title, progress_mark(entry.steps, saved, looks))
+    more_lines = details(entry, lang, looks, titles or {}, saved, tally)
+    return Group(head, *more_lines)
 
 
 class LessonList(OptionList):
-    """An OptionList of `CatalogEntry`s; Enter or a click posts `LessonList.Chosen`."""
+    """An OptionList of `CatalogEntry`s, numbered in the course's order; Enter or a click
+    posts `LessonList.Chosen`. Compact (one line each) or full; `filter` keeps the lessons
+    whose number, title, summary or id holds the words typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "open", key_display="⏎")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", N_("open"), key_display="⏎"),
+    ]
 
     DEFAULT_CSS = """
     LessonList {
@@ -97,13 +147,13 @@ class LessonList(OptionList):
         background: $background;
         scrollbar-size-vertical: 1;
     }
+    LessonList.-compact { padding: 0 1; }
     LessonList:focus {
         border: none;
         background-tint: transparent;
     }
     LessonList > .option-list--option {
         padding: 0 1;
-        margin: 0 0 1 0;
     }
     """
 
@@ -114,31 +164,119 @@ class LessonList(OptionList):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, *, id: str | None = None) -> None:
+    class Moved(Message):
+        """Another lesson is highlighted (the details under a compact list follow it)."""
+
+        def __init__(self, entry: CatalogEntry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, id: str | None = None, compact: bool = True) -> None:
         super().__init__(id=id)
         self.entries: list[CatalogEntry] = []
         self.saved: dict[str, LessonProgress] = {}  # the learner's progress, by lesson id
+        self.tallies: dict[str, Tally] = {}  # the questions' count, by lesson id
+        self.compact = compact
+        self.filter = ""
+        self.set_class(compact, "-compact")
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each lesson's title by id, for prerequisites named by title."""
+        lang: str = self.app.lang  # type: ignore[attr-defined]
+        return {e.lesson_id: e.title(lang) for e in self.entries if e.ok}
+
+    def matches(self, number: int, entry: CatalogEntry) -> bool:
+        words = self.filter.casefold().split()
+        if not words:
+            return True
+        lang: str = self.app.lang  # type: ignore[attr-defined]
+        hay = f"{number} {entry.lesson_id} {entry.title(lang)} {entry.summary(lang)}".casefold()
+        return all(word in hay for word in words)
 
     def add_entry(self, entry: CatalogEntry) -> None:
-        if self.entries:
-            self.add_option(None)  # a quiet rule between two lessons
         self.entries.append(entry)
-        prompt = self._prompt(entry)
-        self.add_option(Option(prompt, id=f"lesson-{len(self.entries)}"))
+        number = len(self.entries)
+        if not self.matches(number, entry):
+            return
+        if self.option_count and not self.compact:
+            self.add_option(None)  # a quiet rule between two lessons
+        self.add_option(Option(self._prompt(number, entry), id=f"lesson-{number}"))
         if self.highlighted is None:
             self.highlighted = 0
 
-    def set_progress(self, saved: dict[str, LessonProgress]) -> None:
-        """Redraw the rows whose progress changed (back from a lesson, say)."""
-        old, self.saved = self.saved, dict(saved)
-        for n, entry in enumerate(self.entries, start=1):
-            if entry.ok and old.get(entry.lesson_id) != self.saved.get(entry.lesson_id):
-                self.replace_option_prompt(f"lesson-{n}", self._prompt(entry))
+    def rebuild(self, keep: str | None = None) -> None:
+        """Every row again (compact or not, filtered), the cursor on lesson `keep` (an id)
+        or where it was."""
+        current = self.current
+        keep = keep or (current.lesson_id if current else None)
+        self.clear_options()
+        for number, entry in enumerate(self.entries, start=1):
+            if not self.matches(number, entry):
+                continue
+            if self.option_count and not self.compact:
+                self.add_option(None)
+            self.add_option(Option(self._prompt(number, entry), id=f"lesson-{number}"))
+        self.highlight_lesson(keep)
 
-    def _prompt(self, entry: CatalogEntry) -> RenderableType:
+    def highlight_lesson(self, lesson_id: str | None) -> None:
+        """Put the cursor on lesson `lesson_id` (when shown), else on the first row."""
+        for number, entry in enumerate(self.entries, start=1):
+            if entry.lesson_id == lesson_id and f"lesson-{number}" in self._shown_ids():
+                self.highlighted = self.get_option_index(f"lesson-{number}")
+                return
+        self.highlighted = 0 if self.option_count else None
+
+    def _shown_ids(self) -> set[str]:
+        return {o.id for o in self.options if o.id is not None}
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.set_class(compact, "-compact")
+        self.rebuild()
+
+    def set_filter(self, text: str) -> None:
+        if text != self.filter:
+            self.filter = text
+            self.rebuild()
+
+    def set_progress(
+        self, saved: dict[str, LessonProgress], tallies: dict[str, Tally] | None = None
+    ) -> None:
+        """Redraw the rows whose progress changed (back from a lesson, say)."""
+        old = (self.saved, self.tallies)
+        self.saved = dict(saved)
+        if tallies is not None:
+            self.tallies = dict(tallies)
+        shown = self._shown_ids()
+        for n, entry in enumerate(self.entries, start=1):
+            key, row = entry.lesson_id, f"lesson-{n}"
+            if not entry.ok or row not in shown:
+                continue
+            before = (old[0].get(key), old[1].get(key))
+            if before != (self.saved.get(key), self.tallies.get(key)):
+                self.replace_option_prompt(row, self._prompt(n, entry))
+
+    def details(self, entry: CatalogEntry) -> list[RenderableType]:
+        """The highlighted lesson's summary, prerequisites and progress (compact mode)."""
+        if entry.error is not None:
+            return [Text(str(entry.error).splitlines()[0], style="red")]
+        lang: str = self.app.lang  # type: ignore[attr-defined]
+        key = entry.lesson_id
+        return details(
+            entry, lang, Looks.of(self.app), self.titles, self.saved.get(key), self.tallies.get(key)
+        )
+
+    def _prompt(self, number: int, entry: CatalogEntry) -> RenderableType:
         lang: str = self.app.lang  # type: ignore[attr-defined]
         saved = self.saved.get(entry.lesson_id) if entry.ok else None
-        return entry_prompt(entry, lang, Looks.of(self.app), saved)
+        looks = Looks.of(self.app)
+        if self.compact:
+            return compact_prompt(entry, number, lang, looks, saved)
+        tally = self.tallies.get(entry.lesson_id)
+        return entry_prompt(
+            entry, lang, looks, saved, number=number, titles=self.titles, tally=tally
+        )
 
     @property
     def current(self) -> CatalogEntry | None:
@@ -147,6 +285,10 @@ class LessonList(OptionList):
         if option is None or option.id is None:
             return None
         return self.entries[int(option.id.split("-")[1]) - 1]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Moved(self.current))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -8,9 +8,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tutor.app.looks import Looks
 from tutor.app.widgets.line_bar import LineBar, bar
+from tutor.i18n import _
 
 MAX_DOTS = 40
 
@@ -67,6 +69,20 @@ class NavBar(LineBar):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._state: tuple[object, ...] = (0, 0, False, "", None)
+        self._note = ""
+        self._note_timer: Timer | None = None
+
+    def say(self, note: str, seconds: float = 4.0) -> None:
+        """A short word in place of the dots (why a key did nothing, say), for `seconds`."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note = note
+        self._note_timer = self.set_timer(seconds, self._unsay)
+        self.changed()
+
+    def _unsay(self) -> None:
+        self._note, self._note_timer = "", None
+        self.changed()
 
     def show(
         self,
@@ -88,19 +104,21 @@ class NavBar(LineBar):
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)
         style = self.part_style
-        back = self._button(" ‹ back ", -1, position > 0 and not busy, "navbar--back")
-        label = " done ✓ " if position >= total > 0 else " next › "
+        back = self._button(_(" ‹ back "), -1, position > 0 and not busy, "navbar--back")
+        label = _(" done ✓ ") if position >= total > 0 else _(" next › ")
         forward = self._button(label, 1, not failed and not busy, "navbar--next")
         middle = (
             Text(str(busy), style="yellow")
             if busy
+            else Text(self._note, style="yellow")
+            if self._note
             else dots(position, total, Looks.of(self.app), failed)
         )
         middle.justify = "center"
         right = Text.assemble(forward)
         if isinstance(score, tuple):
             right = Text.assemble(
-                (" score ", "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
+                (_(" score "), "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
             )
             right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
         return bar(self, back, middle, right, width, self.part_style(""))

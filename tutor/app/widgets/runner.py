@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from tutor.app.engine import StartError
 from tutor.engine.views import LineError, StepView, TensorView
+from tutor.i18n import _
 from tutor.lesson import LessonError, LessonFile, load_lesson
 from tutor.render import StepPanel
 
@@ -128,16 +129,16 @@ class Runner(Widget):
             engine = app.wait_engine(lambda: worker.is_cancelled)
             if engine is None:
                 if not worker.is_cancelled:
-                    self.post_message(self.Failed(app.engine_error, "torch could not load"))
+                    self.post_message(self.Failed(app.engine_error, _("torch could not load")))
                 return
             config = app.config
             run = engine.start(lesson, device=config.device, sets=config.sets, lang=app.lang)
             device = engine.device_label(run.device)
             warm_up()
         except LessonError as error:
-            self.post_message(self.Failed(error, "this lesson could not start"))
+            self.post_message(self.Failed(error, _("this lesson could not start")))
         except StartError as error:
-            self.post_message(self.Failed(str(error), "this lesson could not start"))
+            self.post_message(self.Failed(str(error), _("this lesson could not start")))
         except Exception as error:  # the app must never show a traceback
             self.post_message(self.Failed(f"{type(error).__name__}: {error}", "unexpected"))
         else:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.i18n import _
+
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
@@ -61,7 +63,7 @@ class EngineStatus(Static):
         if state == "ready" and engine is not None:
             line = Text.assemble(
                 ("● ", "green"),
-                ("torch ready", "bold"),
+                (_("torch ready"), "bold"),
                 (" · ", "dim"),
                 (engine.device, ""),
             )
@@ -70,10 +72,10 @@ class EngineStatus(Static):
             return line
         if state == "failed":
             return Text.assemble(
-                ("✗ ", "red"), ("torch could not load: ", "bold red"), app.engine_error
+                ("✗ ", "red"), (_("torch could not load: "), "bold red"), app.engine_error
             )
         elapsed = time.monotonic() - app.engine_started
         frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
         return Text.assemble(
-            (f"{frame} ", "yellow"), ("loading torch…", "bold"), (f" {elapsed:.1f} s", "dim")
+            (f"{frame} ", "yellow"), (_("loading torch…"), "bold"), (f" {elapsed:.1f} s", "dim")
         )
