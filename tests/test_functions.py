@@ -227,6 +227,22 @@ def test_layer_norm(fn: Fns) -> None:
     refused(lambda: fn["layer_norm"](x, w), "weight=")
 
 
+def test_batch_norm_matches_torch_in_training_mode(fn: Fns) -> None:
+    g = torch.Generator().manual_seed(3)
+    x = torch.randn(16, 5, generator=g) * 3 + 2
+    expected = F.batch_norm(x, None, None, training=True)
+    assert close(fn["batch_norm"](x), expected)
+    assert close(fn["batch_norm"](x), torch.nn.BatchNorm1d(5, affine=False)(x))
+    out = fn["batch_norm"](x)
+    assert close(out.mean(0), torch.zeros(5), 1e-5)
+    assert close(out.var(0, unbiased=False), torch.ones(5), 1e-3)
+    w, b = torch.rand(5, generator=g), torch.rand(5, generator=g)
+    assert close(fn["batch_norm"](x, weight=w, bias=b), F.batch_norm(x, None, None, w, b, True))
+    assert close(fn["batch_norm"](x, eps=0.5), F.batch_norm(x, None, None, training=True, eps=0.5))
+    refused(lambda: fn["batch_norm"](x, weight=[1.0, 2.0]), "batch_norm:", "weight")
+    refused(lambda: fn["batch_norm"](torch.ones(1, 3)), "batch_norm:", "2 rows")
+
+
 def test_reductions(fn: Fns) -> None:
     x = torch.tensor([[1.0, 5.0], [3.0, 2.0]])
     assert close(fn["sum"](x), 11.0)

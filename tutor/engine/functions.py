@@ -403,6 +403,34 @@ def _layer_norm(
     return F.layer_norm(t, (n,), params[0], params[1], float(_number(eps, "eps")))
 
 
+def _batch_norm(
+    ctx: FunctionContext,
+    x: TensorLike,
+    eps: float = 1e-5,
+    weight: TensorLike | None = None,
+    bias: TensorLike | None = None,
+) -> torch.Tensor:
+    """Normalise each feature (column) over the batch (rows), as BatchNorm does while training:
+    the batch's own mean and biased variance, then scale by `weight` and shift by `bias`."""
+    t = _float(x, ctx)
+    if t.dim() != 2 or t.shape[0] < 2:
+        raise LessonRuntimeError(
+            f"x must be batch×features with at least 2 rows, but it is {_dims(t.shape)}"
+        )
+    n = t.shape[1]
+    params: list[torch.Tensor | None] = []
+    for name, v in (("weight", weight), ("bias", bias)):
+        p = None if v is None else _float(v, ctx).to(t.dtype)
+        if p is not None and p.shape != (n,):
+            raise LessonRuntimeError(
+                f"{name} must hold one number per feature ({n}), but it is {_dims(p.shape)}"
+            )
+        params.append(p)
+    return F.batch_norm(
+        t, None, None, params[0], params[1], training=True, eps=float(_number(eps, "eps"))
+    )
+
+
 def _as_image(t: torch.Tensor, what: str) -> tuple[torch.Tensor, int]:
     """Add the batch and channel dims a 2-D or 3-D image lacks; return how many were added."""
     if t.dim() not in (2, 3, 4):
@@ -1029,6 +1057,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "matmul": _matmul,
     "linear": _linear,
     "layer_norm": _layer_norm,
+    "batch_norm": _batch_norm,
     "conv2d": _conv2d,
     "max_pool2d": _max_pool2d,
     "avg_pool2d": _avg_pool2d,
