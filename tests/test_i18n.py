@@ -108,3 +108,17 @@ async def test_the_list_in_chinese_has_no_english_of_its_own(tmp_path: Path) -> 
     assert "神经元" in text and "1 步" in text and "课程" in text
     leftover = [word for word in ENGLISH_UI if word in text]
     assert not leftover, text
+
+
+async def test_the_whole_course_fits_the_list_at_80_by_24() -> None:
+    """Compact rows: every bundled lesson, numbered, on one 80×24 screen."""
+    from tutor.lesson.bundled import BUNDLED
+
+    count = len(list(BUNDLED.glob("*.yaml")))
+    app = list_app(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_list(pilot, engine=False)
+        text = screen_text(app)
+    assert count >= 18
+    for number in range(1, 19):  # 18 (the issue's course); more scroll under the details
+        assert f" {number} " in text, (number, text)

@@ -51,9 +51,7 @@ def learner_language(explicit: str | None = None) -> str:
 @functools.lru_cache(maxsize=16)
 def translator(lang: str) -> gettext.NullTranslations:
     """The catalog of `lang` (normalised); English, the code's own words, when there is none."""
-    return gettext.translation(
-        DOMAIN, LOCALE_DIR, languages=[normalise(lang)], fallback=True
-    )
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[normalise(lang)], fallback=True)
 
 
 def use_language(lang: str | None) -> str:
