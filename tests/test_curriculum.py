@@ -84,3 +84,49 @@ def test_data_files_name_their_source() -> None:
     for data in (LESSONS / "data").iterdir():
         if data.name != "README.md":
             assert data.name in readme and "UCI" in readme
+
+
+LIVE = re.compile(r"\{\{.+?\}\}", re.S)
+
+
+def _strings(text: Any) -> list[str]:
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else [t for t in text.values() if t]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_lesson_is_bilingual_asks_and_has_live_text(path: Path) -> None:
+    """Issue 18: both languages, a question, live text, and (after the first two) a write step."""
+    lesson = load_lesson(path).lesson
+    assert isinstance(lesson.title, dict) and lesson.title.get("en") and lesson.title.get("zh")
+    assert any(s.ask is not None or s.choose is not None for s in lesson.steps), "no question"
+    live = [
+        t
+        for step in lesson.steps
+        for field in ("text", "ask", "explain", "prompt")
+        for t in _strings(getattr(step, field, None))
+        if LIVE.search(t)
+    ]
+    assert live, f"{path.name} has no live text ({{{{ … }}}})"
+    if int(path.name[:2]) >= 3:
+        writes = [s for s in lesson.steps if getattr(s, "write", None)]
+        assert writes, f"{path.name} has no write step"
+        for step in writes:
+            prompt = step.prompt
+            assert isinstance(prompt, dict) and prompt.get("en") and prompt.get("zh"), (
+                f"{path.name}: a write step's prompt lacks en or zh"
+            )
+
+
+def test_no_choose_answer_position_dominates() -> None:
+    """Issue 18: the right option is not nearly always the first one."""
+    positions: list[int] = []
+    for path in PATHS:
+        for step in load_lesson(path).lesson.steps:
+            if step.choose is not None:
+                positions.append(step.choose.answer)
+    assert len(positions) >= 10
+    for position in set(positions):
+        share = positions.count(position) / len(positions)
+        assert share <= 0.5, f"option {position} is right in {share:.0%} of {positions}"
