@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="append",
             metavar="NAME=VALUE",
             help="set a lesson param (a knob); may be repeated",
+            dest="set" if top else "sub_set",  # joined in main: before and after the command
             **({"default": []} if top else unset),
         )
 
@@ -121,8 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("--device", help="where lessons compute: auto (default), cpu, cuda or mps")
     p_check.add_argument("--lang", help="language to report missing translations of")
     p_check.add_argument(
+        "--update",
+        action="store_true",
+        help="write the computed values into the expects that differ (comments and layout kept)",
+    )
+    p_check.add_argument(
+        "--strict", action="store_true", help="warnings (NaN, inf, likely mistakes) fail too"
+    )
+    p_check.add_argument(
         "--set",
         action="append",
+        dest="sub_set",
         default=argparse.SUPPRESS,  # as `lesson_options`: `tutor --set lr=1 check` keeps it
         metavar="NAME=VALUE",
         help="turn a knob of the lessons that have it; the checks that depend on it are skipped",
@@ -326,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_export.add_argument("--device", help="where it computes: auto (default), cpu, cuda or mps")
     p_export.add_argument("--lang", help="language of the transcript (en, zh ...)")
+    p_export.add_argument(
+        "--set",
+        action="append",
+        dest="sub_set",
+        default=argparse.SUPPRESS,
+        metavar="NAME=VALUE",
+        help="turn a knob before the lesson runs; may be repeated",
+    )
     return parser
 
 
@@ -375,6 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):  # the shell asks for completions (pip install tutor[completion])
         _complete(parser)
     args = parser.parse_args(args_list)
+    args.set = [*getattr(args, "set", []), *getattr(args, "sub_set", [])]
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -447,9 +466,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             raise UsageError(f"no such file or folder: {text}")
     device = _device(args.device)
+    check_sets(files, args.set)
     from tutor.plain import print_check
 
-    return print_check(files, device=device, lang=args.lang, sets=args.set)
+    return print_check(
+        files,
+        device=device,
+        lang=args.lang,
+        sets=args.set,
+        update=args.update,
+        strict=args.strict,
+    )
+
+
+def check_sets(files: Sequence[Path], sets: Sequence[str]) -> None:
+    """`--set NAME=VALUE`: refused (exit 2) unless one of the lessons has that knob, with a
+    did-you-mean; a typo would otherwise run the defaults and pass."""
+    names = []
+    for assignment in sets:
+        name, sep, _ = assignment.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set takes name=value, not '{assignment}'")
+        names.append(name.strip())
+    if not names:
+        return
+    from tutor.lesson import LessonError, load_lesson
+    from tutor.lesson.load import unknown_knobs
+
+    lessons = []
+    for path in files:
+        try:
+            lessons.append(load_lesson(path).lesson)
+        except LessonError:
+            continue  # the command itself says what is wrong with it
+    if not lessons:
+        return
+    unknown = unknown_knobs(names, lessons)
+    if unknown:
+        raise UsageError(f"--set: {unknown[0]}")
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -468,10 +522,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     device = args.device if args.device and args.device != "auto" else None
     if device is not None and device.split(":")[0] not in APP_DEVICES:
         raise UsageError(f"unknown device '{device}'; use auto, cpu, cuda or mps")
-    for assignment in args.set:
-        name, sep, _ = assignment.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--set takes name=value, not '{assignment}'")
+    check_sets([lesson] if lesson is not None else [], args.set)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         what = str(lesson) if lesson is not None else "FILE"
         raise UsageError(
@@ -497,6 +548,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     path = resolve_lesson(args.lesson)
     device = _device(args.device)
+    check_sets([path], args.set)
     from tutor.plain import run_plain
     from tutor.session import Recorder
 

@@ -7,6 +7,8 @@ line from standard input, so a lesson can be taken through a pipe, a screen read
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -32,7 +34,38 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def make_console(file: TextIO | None = None) -> Console:
-    return Console(file=file, highlight=False, soft_wrap=False)
+    return Console(file=TrimmedLines(file or sys.stdout), highlight=False, soft_wrap=False)
+
+
+class TrimmedLines(io.TextIOBase):
+    """Writes to `out` without the spaces rich pads lines with: a transcript that is diffed,
+    read aloud or pasted into a handout has no trailing blanks. Colour codes are kept."""
+
+    PAD = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.out.write("".join(self.PAD.sub(r"\1", line) + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending)
+            self.pending = ""
+        self.out.flush()
+
+    def isatty(self) -> bool:  # rich decides on colour from this
+        return self.out.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.out, "encoding", None) or "utf-8"
 
 
 def print_check(
@@ -42,35 +75,63 @@ def print_check(
     lang: str | None,
     console: Console | None = None,
     sets: Sequence[str] = (),
+    update: bool = False,
+    strict: bool = False,
 ) -> int:
+    """Check every lesson and print every problem of each, located: mismatches with the
+    table of what differs, warnings (NaN, inf, likely mistakes) that fail only with `strict`,
+    and with `update` the computed values written into the failing `expect`s."""
+    from tutor.lesson.folder import folder_problems
+    from tutor.lesson.update import update_expects
+
     console = console or make_console()
     failed = 0
     total = 0.0
     params = dict(parse_assignment(s) for s in sets)
+    between, advice = folder_problems(files)
     for path in files:
         result = check_lesson(path, device=device, lang=learner_language(lang), params=params)
         if lang:
             _print_missing(console, path, result.path, lang)
         total += result.seconds
-        if result.ok:
+        problems = [*(str(p) for p in between.get(path, [])), *(f.text for f in result.problems)]
+        warnings = [*(str(p) for p in advice.get(path, [])), *(w.text for w in result.warnings)]
+        warned = strict and bool(warnings)
+        if problems or warned or not result.ok:
+            failed += 1
+        if not problems and result.ok:
             console.print(
                 Text.assemble(
-                    ("✓ ", "green"),
+                    ("✓ " if not warned else "✗ ", "green" if not warned else "red"),
                     (clean_line(result.path), "bold"),
                     f"  {result.steps} steps, {result.seconds:.2f} s",
                     f" on {result.device}" if result.device else "",
+                    f", {len(warnings)} warning(s) (--strict)" if warned else "",
                 )
             )
-            for skipped in result.skipped:
-                console.print(Text(f"  – skipped: {skipped}", style="dim"), soft_wrap=True)
-        else:
-            failed += 1
-            console.print(Text.assemble(("✗ ", "red"), result.problem), soft_wrap=True)
+        else:  # every problem on its own line, `✗ FILE:LINE:COL: ...`, a mismatch's table under it
+            tables = {f.text: f.table for f in result.problems}
+            for text in problems:
+                console.print(Text.assemble(("✗ ", "red"), text), soft_wrap=True)
+                for row in tables.get(text, ()):
+                    console.print(Text(f"    {row}"), soft_wrap=True)
+        for warning in warnings:
+            style = "red" if strict else "yellow"
+            console.print(Text.assemble(("  ! ", style), warning), soft_wrap=True)
+        for line in result.not_run:
+            console.print(Text(f"  – not run: {line}", style="dim"), soft_wrap=True)
+        for skipped in result.skipped:
+            console.print(Text(f"  – skipped: {skipped}", style="dim"), soft_wrap=True)
+        if update and result.computed:
+            for change in update_expects(path, result.computed):
+                console.print(Text(f"  ✎ {change}", style="cyan"), soft_wrap=True)
     passed = len(files) - failed
     console.print(
         f"{passed} of {len(files)} lessons pass ({total:.2f} s)",
         style="green" if not failed else "red",
     )
+    if update and failed:
+        console.print(Text("updated: run tutor check again to see what still fails", style="dim"))
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -174,9 +235,12 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
                 )
             return
         text = line.strip()
-        console.print(Text(f"> {text}", style="dim"))
         hints_before = session.attempt().hints_shown
         attempt = session.reply(text)
+        if text not in attempt.feedback and not stdin.isatty():
+            # a piped answer is shown once: here, or in the feedback that names it; a terminal
+            # has already echoed what was typed
+            console.print(Text(f"> {text}", style="dim"))
         if attempt.error is not None:  # a line written that did not parse, or broke
             console.print(Text(attempt.error.caret(), style="red"))
         if attempt.correct is None:  # unreadable: say what to type, and ask again

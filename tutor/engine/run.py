@@ -103,6 +103,7 @@ class StepOutcome:
     iterations: int = 0  # of a repeat; fewer than asked when stopped
     seconds: float = 0.0
     filled: dict[str, str] = field(default_factory=dict)  # each `{{ … }}` of the step's text
+    not_run: str = ""  # with keep_going: why the step was left out ("reads 'y', broken in 3")
 
     @property
     def ok(self) -> bool:
@@ -155,8 +156,14 @@ class Run:
         params: Mapping[str, Any] | None = None,
         lang: str = "en",
         seconds: float = STEP_SECONDS,
+        keep_going: bool = False,
     ) -> None:
+        """`keep_going` (for `tutor check`): a broken step leaves the state as it was before
+        it and the lesson goes on; a later step that reads what a broken step would have
+        assigned is not run (its outcome says why), so one run finds every problem."""
         self.file = lesson
+        self.keep_going = keep_going
+        self._broken: dict[str, int] = {}  # with keep_going: name -> the step that broke it
         self.seconds = seconds  # the time budget of one step (see tutor.engine.limits)
         self._budget = Budget()
         self._cancel = threading.Event()
@@ -250,6 +257,8 @@ class Run:
 
     @property
     def blocked(self) -> bool:
+        if self.keep_going:
+            return False
         outcome = self.outcome(self.position) if self.position else None
         return bool(outcome and outcome.error)
 
@@ -403,6 +412,7 @@ class Run:
                         spec, folder, device=self.device, dtype=self.dtype, generator=self.generator
                     )
                 check_state(state)
+                self._check_labels(name, state[name])
             except (LessonRuntimeError, OSError, RuntimeError, ValueError, MemoryError) as e:
                 message = e.message if isinstance(e, LessonRuntimeError) else str(e)
                 raise self.file.problem(
@@ -410,6 +420,22 @@ class Run:
                 ) from None
         self._live, self._live_at = state, 0
         return self._snapshot(state, None, None)
+
+    def _check_labels(self, name: str, value: Any) -> None:
+        """Labels that fit no axis of their tensor would vanish from the drawing: refused."""
+        rows, cols = self.labels[name]
+        shape = tuple(value.shape) if isinstance(value, torch.Tensor) else ()
+        if (rows is None and cols is None) or not shape:
+            return
+        if rows == cols:  # one list: it names the rows or the columns, whichever it fits
+            if rows is not None and len(rows) not in (shape[0], shape[-1]):
+                raise LessonRuntimeError(
+                    f"{len(rows)} labels, and the tensor's shape is "
+                    f"{'×'.join(map(str, shape))}: labels name every row or every column"
+                )
+            return
+        _fit_axis(rows, shape[0], "row")
+        _fit_axis(cols, shape[-1] if len(shape) > 1 else shape[0], "column")
 
     def to_compute(self, target: int) -> range:
         """The steps that reaching `target` would execute: none when its frame is kept, else
@@ -421,6 +447,16 @@ class Run:
         return range(self._resumable(target - 1) + 1, target + 1)
 
     def _compute(self, target: int, progress: Progress | None) -> None:
+        if self.keep_going:
+            reason = self._depends_on_broken(target)
+            if reason:  # left out: the state after it is the state before it
+                previous = self._frames[target - 1]
+                assert previous is not None
+                self._frames[target] = _Frame(
+                    previous.values, previous.rng, previous.resumable, StepOutcome(not_run=reason)
+                )
+                self._break(target)
+                return
         try:
             if self._live_at != target - 1:
                 self._resume(target - 1)
@@ -428,8 +464,39 @@ class Run:
         except Cancelled:
             self._live_at = -1  # the live state is half-run: never continue from it
             raise
-        self._frames[target] = self._keep(target, outcome)
+        if outcome.error and self.keep_going:
+            previous = self._frames[target - 1]
+            assert previous is not None
+            self._frames[target] = _Frame(
+                previous.values, previous.rng, previous.resumable, outcome
+            )
+            self._break(target)
+        else:
+            self._frames[target] = self._keep(target, outcome)
         self._live_at = -1 if outcome.error else target  # never continue a half-run step
+
+    def _depends_on_broken(self, k: int) -> str:
+        """Why step k cannot run after a broken step ("" when it can): it reads a name the
+        broken step would have assigned."""
+        for name in sorted(flow.step_reads(self.file.code[k - 1])):
+            if name in self._broken:
+                what = "gradients" if name == flow.GRAD else f"'{name}'"
+                return f"reads {what}, which step {self._broken[name]} could not compute"
+        return ""
+
+    def _break(self, k: int) -> None:
+        for name in flow.writes(self.file.code[k - 1]):
+            self._broken.setdefault(name, k)
+
+    def _skipped(self, k: int) -> bool:
+        """A step left out by keep_going (broken, or reading what broke): replays skip it."""
+        frame = self._frames[k]
+        return (
+            self.keep_going
+            and frame is not None
+            and frame.outcome is not None
+            and bool(frame.outcome.error or frame.outcome.not_run)
+        )
 
     def _keep(self, target: int, outcome: StepOutcome) -> _Frame:
         """The step's frame, within MAX_KEPT_BYTES for all frames together; a step that would
@@ -474,7 +541,8 @@ class Run:
         self._live_at = q
         for j in range(q + 1, k + 1):
             self._live_at = -1
-            self._execute(j, self._live, None)
+            if not self._skipped(j):
+                self._execute(j, self._live, None)
             self._live_at = j
 
     def _execute(self, k: int, state: dict[str, Any], progress: Progress | None) -> StepOutcome:
@@ -737,10 +805,17 @@ class Run:
                 return tensor_view(show.label, value(show.code), self._labels_of(show.code))
             if show.kind in ("tensor", "heatmap"):
                 own = self._labels_of(show.code)
-                rows = self._label_list(spec.rows if spec else None, 0) or own[0]
-                cols = self._label_list(spec.cols if spec else None, 1) or own[1]
+                rows = self._label_list(spec.rows if spec else None, 0)
+                cols = self._label_list(spec.cols if spec else None, 1)
+                shown = value(show.code)
+                if isinstance(shown, torch.Tensor) and shown.dim() == 1:  # drawn as one row
+                    _fit_axis(rows, shown.shape[0], "row")
+                    _fit_axis(cols, shown.shape[0], "column")
+                elif isinstance(shown, torch.Tensor) and shown.dim():
+                    _fit_axis(rows, shown.shape[0], "row")
+                    _fit_axis(cols, shown.shape[-1], "column")
                 make = tensor_view if show.kind == "tensor" else heatmap_view
-                return make(show.label, value(show.code), (rows, cols))
+                return make(show.label, shown, (rows or own[0], cols or own[1]))
             if show.kind == "attention":
                 rows = self._label_list(spec.rows if spec else None, 0)
                 cols = self._label_list(spec.cols if spec else None, 1)
@@ -793,7 +868,9 @@ class Run:
                 continue
             actual = self._eval(code, state, k)
             ok, message = _matches(actual, expected, tolerance)
-            results.append(ExpectResult(code.text, ok, message))
+            results.append(
+                ExpectResult(code.text, ok, message, got=None if ok else _literal(actual))
+            )
             if not ok:
                 located.append(
                     self.file.problem(code.origin, f"in step {k}, expected {code.text}: {message}")
@@ -822,6 +899,12 @@ class Run:
 
 
 _RECOUNT_BYTES = 16 * 2**20
+
+
+def _fit_axis(labels: tuple[str, ...] | None, n: int, axis: str) -> None:
+    """Labels that would vanish from the drawing because they do not fit: refused."""
+    if labels is not None and len(labels) != n:
+        raise LessonRuntimeError(f"{len(labels)} {axis} labels, and the tensor has {n} {axis}s")
 
 
 def _labels(spec: Any, lang: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -929,6 +1012,30 @@ def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:
         f"{wrong} of {want.numel()} values differ; at [{at}] expected "
         f"{_number(want[index].item())}, got {_number(got[index].item())}"
     )
+
+
+def _literal(value: Any) -> Any:
+    """A computed value as YAML can hold it: nested lists of numbers, 6 significant digits
+    (well inside the default tolerance); None for what is not a number or a tensor."""
+    if isinstance(value, torch.Size):
+        return list(value)
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if not isinstance(value, torch.Tensor):
+        return None
+    t = value.detach().cpu()
+    if t.is_floating_point():
+        t = t.double()
+        return _rounded(t.tolist())
+    return t.tolist()
+
+
+def _rounded(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    return float(f"{x:.6g}")
 
 
 def _shape(t: torch.Tensor) -> str:

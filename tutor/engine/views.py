@@ -143,6 +143,7 @@ class ExpectResult:
     ok: bool
     message: str  # "" when ok; otherwise what differed, e.g. "expected 0.25, got 0.3125"
     skipped: str = ""  # the turned knobs that make it not apply ("lr"); ok is then True
+    got: object = None  # the computed value as nested lists, when it differs (check --update)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,23 @@ def readers(code: Sequence[StepCode], knob: str) -> list[int]:
     return [k for k, step in enumerate(code, 1) if knob in step.reads]
 
 
+def writes(step: StepCode) -> set[str]:
+    """Every name a step may change (its `run`, a write step's reference; `backward`: the
+    gradients): what a later step cannot trust when this one broke."""
+    names = {n for c in (*step.run, *step.write) for s in c.statements for n in written(s)}
+    if step.backward is not None:
+        names.add(GRAD)
+    return names
+
+
+def step_reads(step: StepCode) -> set[str]:
+    """Every name a step reads, with GRAD when it reads a gradient."""
+    names = set(step.reads)
+    if any(GRAD in _reads(c.tree) for c in step.codes):
+        names.add(GRAD)
+    return names
+
+
 def _reads(tree: ast.AST) -> set[str]:
     names = {
         n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
@@ -34,7 +51,7 @@ def _reads(tree: ast.AST) -> set[str]:
     return names
 
 
-def _written(statement: ast.stmt) -> set[str]:
+def written(statement: ast.stmt) -> set[str]:
     """Names a statement changes: assigned, augmented, or assigned into (`x[0] = …`)."""
     targets: list[ast.AST] = []
     if isinstance(statement, ast.Assign):
@@ -62,11 +79,11 @@ def expect_knobs(
     out = []
     for step, repeat in zip(code, repeats, strict=True):
         extra = frozenset([step.sweep]) if step.sweep else frozenset()
-        statements = [s for c in step.run for s in c.statements]
+        statements = [s for c in (*step.run, *step.write) for s in c.statements]
         for _ in range(len(statements) if repeat else 1):
             for statement in statements:
                 source = extra.union(*(taint.get(n, frozenset()) for n in _reads(statement)))
-                for name in _written(statement):
+                for name in written(statement):
                     taint[name] = taint.get(name, frozenset()) | source
         if step.backward is not None:
             source = extra.union(*(taint.get(n, frozenset()) for n in _reads(step.backward.tree)))

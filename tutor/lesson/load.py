@@ -6,6 +6,7 @@ Whatever is wrong comes back as a `LessonError` whose lines read `FILE:LINE:COL:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,14 +68,19 @@ class StepCode:
     expect_knobs: tuple[frozenset[str], ...] = ()  # per `expect`: the knobs it depends on
 
     @property
-    def reads(self) -> frozenset[str]:
+    def codes(self) -> list[Code]:
+        """Every piece of code of the step."""
         codes = [*self.run, *self.write, *self.compare, *self.plot, *(c for c, _ in self.expect)]
         codes += [c for c in (self.backward, self.answer, self.plot_x) if c is not None]
         codes += [p.code for p in self.texts]
         for show in self.show:
             codes += [show.code, *show.extra.values()]
+        return codes
+
+    @property
+    def reads(self) -> frozenset[str]:
         knob = frozenset([self.sweep]) if self.sweep else frozenset()
-        return knob.union(*(c.reads for c in codes))
+        return knob.union(*(c.reads for c in self.codes))
 
 
 @dataclass(frozen=True)
@@ -287,6 +293,43 @@ def _write(code: Any, source: Source, i: int, step: Step) -> tuple[list[Code], l
         code(("steps", i, "check", k) if listed else ("steps", i, "check"), name)
         for k, name in enumerate(step.check)
     ]
+
+
+def unknown_knobs(names: Iterable[str], lessons: Sequence[Lesson]) -> list[str]:
+    """A sentence for each `--set` name that none of `lessons` has as a param, with a
+    did-you-mean: a typo in a knob's name would otherwise check the defaults and pass."""
+    known = list(dict.fromkeys(p for lesson in lessons for p in lesson.params))
+    out = []
+    for name in names:
+        if name in known:
+            continue
+        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        whose = "this lesson has" if len(lessons) == 1 else "none of these lessons has"
+        out.append(f"{whose} no param '{name}' (params: {', '.join(known) or 'none'}){hint}")
+    return out
+
+
+def lesson_warnings(file: LessonFile) -> list[Problem]:
+    """What loads and runs but is likely not what the author meant: a step that writes
+    `backward` above `run` (run always runs first, then backward)."""
+    out = []
+    for i, step in enumerate(file.lesson.steps):
+        if step.run is None or step.backward is None:
+            continue
+        run_at = file.source.key_pos(("steps", i, "run"))
+        backward_at = file.source.key_pos(("steps", i, "backward"))
+        if backward_at < run_at:
+            out.append(
+                Problem(
+                    file.name,
+                    backward_at,
+                    f"step {i + 1} runs 'run' first and 'backward' after it, whatever their "
+                    "order in the file; write 'backward' below 'run', or call "
+                    f"{step.backward}.backward() inside 'run' where it belongs",
+                )
+            )
+    return out
 
 
 def unassigned_checks(file: LessonFile) -> list[Problem]:

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tutor.lesson.clean import clean
+from tutor.lesson.languages import unknown_language
 from tutor.lesson.text import LANG_CODE
 
 FORMAT_VERSION = 1.1
@@ -56,6 +57,8 @@ def _text(value: Any) -> Any:
         for code, text in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
                 raise fail(f"'{code}' is not a language code (en, zh, fr, zh-TW ...)")
+            if unknown := unknown_language(code, value):
+                raise fail(unknown)
             if not isinstance(text, str):
                 raise fail(f"the '{code}' text must be a string, not {describe_value(text)}")
         return {code: clean(text) for code, text in value.items()}
@@ -104,6 +107,8 @@ def _labels(value: Any) -> Any:
         for code, items in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
                 raise fail(f"'{code}' is not a language code (en, zh ...) nor rows/cols")
+            if unknown := unknown_language(code, value):
+                raise fail(unknown)
             if not isinstance(items, list):
                 raise fail(f"the '{code}' labels are a list of names, not {describe_value(items)}")
         return {code: [clean(str(v)) for v in items] for code, items in value.items()}
@@ -511,7 +516,9 @@ class Step(Strict):
     prompt: Text | None = Field(
         None,
         description="What a write step asks the learner to write (format 1.1).",
-        examples=[{"en": "Move W one step against its gradient.", "zh": "让 W 沿梯度反方向走一步。"}],
+        examples=[
+            {"en": "Move W one step against its gradient.", "zh": "让 W 沿梯度反方向走一步。"}
+        ],
     )
     write: Annotated[str | list[str] | None, BeforeValidator(_write_statements)] = Field(
         None,

@@ -1,0 +1,72 @@
+"""What is wrong between the lessons of a folder, not inside one: two lessons with one id
+(progress is kept by id, so they would share it), and `requires:` naming no lesson there."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+
+from tutor.lesson.errors import LessonError, Problem
+from tutor.lesson.load import LESSON_SUFFIXES
+from tutor.lesson.source import Source, read_source
+
+
+def folder_problems(
+    files: Sequence[Path],
+) -> tuple[dict[Path, list[Problem]], dict[Path, list[Problem]]]:
+    """Problems (a shared id) and warnings (`requires:` naming no lesson there) of each of
+    `files`, seen among the files and the lessons beside them. A `requires:` is a warning: a
+    lesson being written may sit alone in a folder, away from the ones it builds on."""
+    scope: dict[Path, Path] = {}  # resolved -> as given
+    for path in files:
+        scope.setdefault(path.resolve(), path)
+    for folder in {path.resolve().parent for path in files}:
+        for sibling in sorted(folder.iterdir()):
+            if sibling.suffix in LESSON_SUFFIXES and sibling.is_file():
+                scope.setdefault(sibling, sibling)
+    sources: dict[Path, Source] = {}
+    for resolved, path in scope.items():
+        try:
+            source = read_source(path)
+        except LessonError:
+            continue  # its own check says why
+        if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
+            sources[resolved] = source
+    owners: dict[str, list[Path]] = {}
+    for resolved, source in sources.items():
+        owners.setdefault(source.data["id"], []).append(resolved)
+    out: dict[Path, list[Problem]] = {}
+    warnings: dict[Path, list[Problem]] = {}
+    for path in files:
+        resolved = path.resolve()
+        source = sources.get(resolved)
+        if source is None:
+            continue
+        problems = out.setdefault(path, [])
+        lesson_id = source.data["id"]
+        others = [p for p in owners[lesson_id] if p != resolved]
+        if others:
+            names = ", ".join(scope[p].name for p in others)
+            problems.append(
+                Problem(
+                    source.file,
+                    source.value_pos(("id",)),
+                    f"the id '{lesson_id}' is also the id of {names} in this folder; "
+                    "progress is kept by id, so every lesson needs its own",
+                )
+            )
+        requires = source.data.get("requires")
+        for j, wanted in enumerate(requires if isinstance(requires, list) else []):
+            if not isinstance(wanted, str) or wanted in owners:
+                continue
+            guess = difflib.get_close_matches(wanted, list(owners), n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            warnings.setdefault(path, []).append(
+                Problem(
+                    source.file,
+                    source.value_pos(("requires", j)),
+                    f"requires '{wanted}', and no lesson in this folder has that id{hint}",
+                )
+            )
+    return {p: v for p, v in out.items() if v}, warnings
