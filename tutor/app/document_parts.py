@@ -17,13 +17,14 @@ from rich.text import Text
 from textual.cache import LRUCache
 
 from tutor.app.widgets.document import Part
-from tutor.engine.views import LineError, TensorView
+from tutor.engine.views import LineError, StepView, TensorView
+from tutor.lesson.text import pick
 from tutor.render import StepPanel, render_view
 from tutor.render import question as q
 from tutor.render.intro import intro_renderable
 
 if TYPE_CHECKING:
-    from tutor.engine.views import StepView
+    from tutor.engine.run import Run
     from tutor.session import LessonSession
 
 KEPT_PARTS = 512
@@ -139,3 +140,19 @@ def inspected_part(cache: PartCache, expression: str, result: TensorView | LineE
     """An expression of the inspect line and what it is, drawn as the lesson draws values."""
     shown = result if isinstance(result, LineError) else render_view(result)
     return cache.get(("inspected", expression, id(result)), lambda: q.inspected(expression, shown))
+
+
+def live_view(run: Run, k: int, *, show_code: bool) -> StepView:
+    """Step k while it is still computing: drawn from the lesson (its outcome does not exist
+    yet), its plot growing beside it (`live_part`)."""
+    step = run.lesson.steps[k - 1]
+    statements = "\n".join(s.strip("\n") for s in step.statements) if show_code else ""
+    return StepView(
+        k,
+        run.total,
+        pick(step.title, run.lang),
+        pick(step.text, run.lang),
+        statements,
+        step.backward or "",
+        step.repeat or 0,
+    )

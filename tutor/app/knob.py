@@ -5,12 +5,18 @@ the engine checks the value again when the Run turns it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 
 from tutor.app.looks import Looks
+from tutor.lesson.text import pick
+
+if TYPE_CHECKING:
+    from tutor.lesson.models import Param
 
 Value = float | int | str | bool
 
@@ -107,3 +113,19 @@ def fmt(value: Value | None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
+
+
+def knobs_of(params: Mapping[str, Param], lang: str) -> list[Knob]:
+    """A lesson's params as the panel shows them, in the learner's language."""
+    return [
+        Knob(
+            name,
+            spec.min,
+            spec.max,
+            spec.step,
+            tuple(spec.options) if spec.options is not None else None,
+            pick(spec.help, lang) if spec.help else "",
+            isinstance(spec.value, int) and not isinstance(spec.value, bool),
+        )
+        for name, spec in params.items()
+    ]

@@ -28,8 +28,9 @@ from tutor.app.document_parts import (
     inspected_part,
     lesson_parts,
     live_part,
+    live_view,
 )
-from tutor.app.knob import Knob, Value
+from tutor.app.knob import Value, knobs_of
 from tutor.app.screens.resume import ResumeScreen
 from tutor.app.widgets.answer_line import AnswerLine
 from tutor.app.widgets.document import Follow, LessonDocument, Part
@@ -39,7 +40,7 @@ from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
-from tutor.engine.views import LineError, StepView, TensorView
+from tutor.engine.views import LineError, TensorView
 from tutor.i18n import N_, _
 from tutor.lesson import LessonError, LessonFile, pick
 from tutor.render.live_plot import LivePlot
@@ -113,6 +114,7 @@ class LessonScreen(Screen[None]):
         self.session: LessonSession | None = None
         self.device = ""
         self.busy = ""  # what a worker is doing, "" when idle
+        self.training = 0  # the step whose plot grows on screen, 0 when none
         self.queued: deque[str] = deque()  # actions pressed while busy, in order
         self.pending: dict[str, Value] = {}  # knob values waiting for the running work
         self.resume_to: ResumePoint | None = None  # chosen before the Run existed
@@ -204,7 +206,7 @@ class LessonScreen(Screen[None]):
         self.session = LessonSession(run, reporter=self.report)
         self.device = device
         self.busy = ""
-        self.query_one(KnobPanel).load(self.knobs(), run.params)
+        self.query_one(KnobPanel).load(knobs_of(run.lesson.params, run.lang), run.params)
         self.redraw()
         if self.pending:
             self.apply_knobs()
@@ -310,7 +312,7 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ moving
 
     def action_next(self) -> None:
-        if self.busy.startswith("training"):
+        if self.training:
             self.runner.hurry()  # → while a plot grows: finish the training now
             return
         if self.check_busy("next"):
@@ -339,7 +341,7 @@ class LessonScreen(Screen[None]):
 
     def say_busy(self) -> None:
         session = self.session
-        if self.busy and session is not None and not self.busy.startswith("training"):
+        if self.busy and session is not None and not self.training:
             self.query_one(NavBar).show(session.position, session.total, busy=self.busy)
 
     def needs_computing(self) -> bool:
@@ -413,21 +415,11 @@ class LessonScreen(Screen[None]):
             self.query_one(NavBar).show(self.session.position, 0, busy=busy)
             return
         self.busy = _("training step {k}").format(k=event.step)
+        self.training = k = event.step
         run = self.session.run
-        k = event.step
-        step = run.lesson.steps[k - 1]
-        title = pick(step.title, run.lang)
-        view = StepView(
-            k,
-            run.total,
-            title,
-            pick(step.text, run.lang),
-            "\n".join(s.strip("\n") for s in step.statements) if self.show_code else "",
-            step.backward or "",
-            step.repeat or 0,
-        )
+        view = live_view(run, k, show_code=self.show_code)
         room = self.document.scrollable_content_region.height
-        plot = LivePlot(title, event.series, event.done, event.total, height=plot_height(room))
+        plot = LivePlot(view.title, event.series, event.done, event.total, height=plot_height(room))
         drawing = Drawing(self.device, self.show_code, "", self.stopped.get, self.author)
         parts, _current = lesson_parts(self.session, self.parts, drawing)
         self.document.show([*parts, live_part(view, plot)], len(parts), "end")
@@ -438,7 +430,7 @@ class LessonScreen(Screen[None]):
         self.query_one(NavBar).show(k - 1, run.total, busy=busy)
 
     def on_runner_done(self, event: Runner.Done) -> None:
-        self.busy = ""
+        self.busy, self.training = "", 0
         if event.problem:
             self.failed(event.problem, _("unexpected"))
             return
@@ -640,24 +632,6 @@ class LessonScreen(Screen[None]):
         self.redraw("current")
 
     # ------------------------------------------------------------------ knobs
-
-    def knobs(self) -> list[Knob]:
-        """The lesson's params, as the panel shows them, in the learner's language."""
-        run = self.session.run if self.session else None
-        if run is None:
-            return []
-        return [
-            Knob(
-                name,
-                spec.min,
-                spec.max,
-                spec.step,
-                tuple(spec.options) if spec.options is not None else None,
-                pick(spec.help, run.lang) if spec.help else "",
-                isinstance(spec.value, int) and not isinstance(spec.value, bool),
-            )
-            for name, spec in run.lesson.params.items()
-        ]
 
     def action_knobs(self) -> None:
         """`k`: open the panel (and give it the keys), or close it."""
