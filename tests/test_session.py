@@ -247,3 +247,16 @@ def test_a_store_that_cannot_be_opened_turns_saving_off(tmp_path: Path) -> None:
     assert session.position == 1
     assert "progress is not saved" in recorder.problem
     assert recorder.lesson("app-layer") is None and recorder.events("app-layer") == []
+
+
+def test_a_typed_answer_with_escape_codes_is_echoed_and_saved_visible() -> None:
+    """A paste holding a terminal sequence (a screen clear, an OSC 52 clipboard write) reaches
+    neither the screen nor the store raw: the one sanitiser shows it as ␛."""
+    reports: list[Report] = []
+    run = Run(load_lesson(LAYER), device="cpu", lang="en")
+    session = LessonSession(run, reporter=reports.append)
+    session.forward()
+    session.forward()
+    attempt = session.answer("1\x1b]52;c;aGk=\x07\x1b[2J")
+    assert "\x1b" not in attempt.feedback and "\x07" not in attempt.feedback
+    assert all("\x1b" not in r.given for r in reports)

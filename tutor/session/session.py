@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from tutor.i18n import _
 from tutor.lesson import pick
+from tutor.lesson.clean import clean
 from tutor.lesson.tolerance import close_enough
 from tutor.progress.grades import Tally
 from tutor.session.predictions import ask_tolerance, reveal_step
@@ -239,6 +240,7 @@ class LessonSession:
 
     def answer(self, text: str) -> Attempt:
         """Check a typed answer to the current `ask`; a wrong one reveals the next hint."""
+        text = clean(text)  # echoed in the feedback, saved, shown to the teacher
         k = self.run.position
         attempt = self.attempt(k)
         check = self.run.check_answer(k, text)
@@ -299,6 +301,7 @@ class LessonSession:
         differs and where (`W[0, 1] is 0.52; it should be 0.48`) and the next hint is revealed.
         Either way the lesson's values and random numbers are untouched; once solved (or given
         up) the step's values are the reference's and `attempt.reference` holds it."""
+        text = clean(text)
         k = self.run.position
         attempt = self.attempt(k)
         if attempt.finished:
