@@ -21,6 +21,7 @@ import torch
 from tutor.engine.errors import LessonRuntimeError, UnsafeExpression
 from tutor.engine.limits import MAX_INT_BITS, check_numel
 from tutor.engine.torch_errors import explain, shape_text
+from tutor.lesson.catalogue import MODULES, pytorch_pointer
 from tutor.lesson.expressions import TENSOR_ATTRIBUTES
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
@@ -241,6 +242,10 @@ class Evaluator:
     def _attribute(self, node: ast.Attribute, state: Mapping[str, Any]) -> Any:
         if node.attr.startswith("_") or node.attr not in TENSOR_ATTRIBUTES:
             raise UnsafeExpression(f"'.{node.attr}' is not allowed")
+        root = node.value
+        if isinstance(root, ast.Name) and root.id in MODULES and root.id not in state:
+            if root.id not in self.params:  # `F.softmax(x)`, written as in PyTorch
+                raise EvalError(pytorch_pointer(f"{root.id}.{node.attr}"), node)
         owner = self.expr(node.value, state)
         if not isinstance(owner, torch.Tensor):
             raise EvalError(
@@ -307,8 +312,15 @@ class Evaluator:
     def _check_operands(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> None:
         for v in (a, b):
             if not isinstance(v, (int, float, bool, torch.Tensor)):
+                hint = (
+                    "; a literal is written under tensors: (or wrapped: tensor([...]))"
+                    if isinstance(v, list | tuple)
+                    else ""
+                )
                 raise EvalError(
-                    f"'{_SYMBOL[type(op)]}' works on numbers and tensors, not {_describe(v)}", node
+                    f"'{_SYMBOL[type(op)]}' works on numbers and tensors, not {_describe(v)}"
+                    + hint,
+                    node,
                 )
         if isinstance(op, ast.Pow) and _is_int(a) and _is_int(b) and b > 0:
             if abs(a).bit_length() * b > MAX_INT_BITS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from tutor.lesson.catalogue import MODULES, method_pointer, pytorch_pointer
 from tutor.lesson.errors import LessonError, Pos
 
 # Attributes a statement may read from a tensor. Nothing that starts with '_' is ever allowed.
@@ -19,7 +20,7 @@ TENSOR_ATTRIBUTES = frozenset(
     reshape view flatten squeeze unsqueeze transpose permute t expand
     item abs exp log sqrt pow clamp sign round floor ceil std var norm prod cumsum
     clone detach float double long int bool numel dim size matmul
-    any all backward zero_ tolist""".split()
+    any all backward zero_ tolist cumprod requires_grad_ log10 isnan isinf""".split()
 )
 
 MAX_STRING = 200  # a string literal is a keyword value such as reduction='sum', never data
@@ -268,6 +269,17 @@ def _check(code: Code, context: str) -> None:
                 )
 
 
+def _dotted(node: ast.AST) -> str:
+    """`nn.functional.softmax` for that chain of attributes; '' when it is not rooted in a name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
 def _problem(node: ast.AST) -> str | None:
     if type(node) in _REFUSED:
         return _REFUSED[type(node)]
@@ -276,10 +288,17 @@ def _problem(node: ast.AST) -> str | None:
     if isinstance(node, ast.Attribute):
         if node.attr.startswith("_"):
             return f"attributes beginning with '_' are not allowed ('.{node.attr}')"
+        dotted = _dotted(node)
+        root = dotted.split(".")[0]
+        if root in MODULES and (
+            root != "F" or dotted.count(".") > 1 or node.attr not in TENSOR_ATTRIBUTES
+        ):
+            return pytorch_pointer(dotted)  # `F` may be a tensor: F.sum() is checked as it runs
         if node.attr not in TENSOR_ATTRIBUTES:
-            return (
-                f"'.{node.attr}' is not one of the tensor attributes a lesson may use "
-                f"({', '.join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12])}, …)"
+            pointer = method_pointer(node.attr)
+            return f"'.{node.attr}' is not one of the tensor attributes a lesson may use; " + (
+                pointer
+                or f"those are {', '.join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12])}, …"
             )
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bytes):

@@ -126,7 +126,14 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
     ]
     if problems:
         raise LessonError(problems)
-    code = [_compile_step(lesson, source, i) for i in range(len(lesson.steps))]
+    code, broken = [], []
+    for i in range(len(lesson.steps)):  # every step's mistakes at once, not the first only
+        try:
+            code.append(_compile_step(lesson, source, i))
+        except LessonError as e:
+            broken += e.problems
+    if broken:
+        raise LessonError(broken)
     repeats = [bool(step.repeat) for step in lesson.steps]
     code = expect_knobs(with_predictions(code), lesson.params, repeats)
     return LessonFile(lesson, path, source, code)
