@@ -571,6 +571,54 @@ def _embedding(ctx: FunctionContext, idx: TensorLike, table: TensorLike) -> torc
     return tab[i]
 
 
+def _text(x: Any, what: str) -> str:
+    if not isinstance(x, str):
+        raise LessonRuntimeError(f"{what} must be text in quotes, not {_describe(x)}")
+    return x
+
+
+def _encode(ctx: FunctionContext, text: str, alphabet: str) -> torch.Tensor:
+    """Each character of `text` as its position in `alphabet`: characters to token ids."""
+    chars, known = _text(text, "text"), _text(alphabet, "the alphabet")
+    index = {c: k for k, c in reversed(list(enumerate(known)))}
+    missing = sorted({c for c in chars if c not in index})
+    if missing:
+        raise LessonRuntimeError(
+            f"{', '.join(repr(c) for c in missing[:5])} not in the alphabet {known!r}"
+        )
+    return torch.tensor([index[c] for c in chars], dtype=torch.long, device=ctx.device)
+
+
+def _decode(ctx: FunctionContext, ids: TensorLike, alphabet: str) -> str:
+    """Token ids back to text: character `alphabet[i]` for each id; rows of a matrix are lines."""
+    known = _text(alphabet, "the alphabet")
+    i = _indices(ids, ctx, "the ids")
+    _check_below(i, len(known), "id", f"{_plural(len(known), 'character')} in the alphabet")
+    if i.dim() > 2:
+        raise LessonRuntimeError(f"ids must be a vector or a matrix, not {_dims(i.shape)}")
+    rows = i.reshape(1, -1) if i.dim() < 2 else i
+    return "\n".join("".join(known[k] for k in row) for row in rows.tolist())
+
+
+def _multinomial(ctx: FunctionContext, probs: TensorLike, n: int = 1) -> torch.Tensor:
+    """`n` draws (with replacement) of an index from each row of probabilities, from the
+    lesson's generator: the next token sampled from the model's distribution."""
+    p = _float(probs, ctx)
+    if p.dim() not in (1, 2) or p.shape[-1] == 0:
+        raise LessonRuntimeError(
+            f"probs must be a vector or rows of probabilities, not {_dims(p.shape)}"
+        )
+    if not torch.isfinite(p).all() or (p < 0).any() or (p.sum(-1) <= 0).any():
+        raise LessonRuntimeError("probs must be finite, not negative, and sum to more than 0")
+    draws = _int(n, "n")
+    if draws < 1:
+        raise LessonRuntimeError(f"n is the number of draws; it must be at least 1, not {draws}")
+    check_numel((*p.shape[:-1], draws))
+    cpu = p.detach().to("cpu", torch.float64)
+    out = torch.multinomial(cpu, draws, replacement=True, generator=ctx.generator)
+    return out.to(ctx.device)
+
+
 # ---------------------------------------------------------------------------------------------
 # Attention
 
@@ -1043,6 +1091,60 @@ _relu, _abs, _sign, _zeros_like, _ones_like, _tril, _triu = (
 )
 
 
+_log10, _isnan, _isinf = (
+    _elementwise(op, floats=True) for op in (torch.log10, torch.isnan, torch.isinf)
+)
+
+
+def _tensor(ctx: FunctionContext, data: Any) -> torch.Tensor:
+    """A tensor from a literal; a literal known before the lesson starts belongs under
+    `tensors:`, where it has a name (and labels, grad) from the first step."""
+    return as_tensor(data, ctx)
+
+
+def _cumprod(ctx: FunctionContext, x: TensorLike, dim: int = 0) -> torch.Tensor:
+    """Running products along `dim` (a chain of factors: how a gradient grows layer by layer)."""
+    t = as_tensor(x, ctx)
+    return torch.cumprod(t, _dim(t, dim))
+
+
+def _entropy(ctx: FunctionContext, p: TensorLike, dim: int = -1) -> torch.Tensor:
+    """-Σ p·log p along `dim`, with 0·log 0 = 0 (the entropy of a distribution, in nats)."""
+    t = _float(p, ctx)
+    return torch.special.entr(t).sum(_dim(t, dim))
+
+
+def _grads(params: Any, what: str) -> list[torch.Tensor]:
+    tensors = list(params) if isinstance(params, list | tuple) else [params]
+    if not tensors or not all(isinstance(t, torch.Tensor) for t in tensors):
+        raise LessonRuntimeError(f"{what} takes a tensor or a list of tensors with gradients")
+    grads = [t.grad for t in tensors if t.grad is not None]
+    if not grads:
+        raise LessonRuntimeError(
+            "there are no gradients to clip yet: run backward first (backward: loss)"
+        )
+    return grads
+
+
+def _clip_grad_norm(ctx: FunctionContext, params: Any, max_norm: float) -> torch.Tensor:
+    """Scale the gradients of `params` together so that their total norm is at most
+    `max_norm`, in place; returns the norm they had (as torch's clip_grad_norm_)."""
+    grads = _grads(params, "clip_grad_norm")
+    limit = _number(max_norm, "max_norm")
+    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    scale = torch.clamp(limit / (total + 1e-6), max=1.0)
+    for g in grads:
+        g.mul_(scale.to(g.dtype))
+    return total
+
+
+def _clip_grad_value(ctx: FunctionContext, params: Any, clip: float) -> None:
+    """Clamp every gradient of `params` into [-clip, clip], in place."""
+    limit = _number(clip, "clip")
+    for g in _grads(params, "clip_grad_value"):
+        g.clamp_(-limit, limit)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "mse": _mse,
     "l1": _l1,
@@ -1093,6 +1195,9 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "reshape": _reshape,
     "embedding": _embedding,
     "dropout": _dropout,
+    "encode": _encode,
+    "decode": _decode,
+    "multinomial": _multinomial,
     "where": _where,
     "nonzero": _nonzero,
     "randperm": _randperm,
@@ -1110,6 +1215,14 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "triu": _triu,
     "round": _round,
     "topk": _topk,
+    "tensor": _tensor,
+    "cumprod": _cumprod,
+    "entropy": _entropy,
+    "log10": _log10,
+    "isnan": _isnan,
+    "isinf": _isinf,
+    "clip_grad_norm": _clip_grad_norm,
+    "clip_grad_value": _clip_grad_value,
 }
 
 
