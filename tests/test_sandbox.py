@@ -121,3 +121,26 @@ def test_updates_of_grad_tensors_do_not_record(write_lesson: Callable[..., Path]
     assert run.outcome(1).ok, run.outcome(1).error
     W = run.value("W")
     assert W.is_leaf and W.requires_grad and W.tolist() == [7.0, 1.0]
+
+
+def test_a_csv_swapped_for_a_link_after_loading_is_not_read(tmp_path: Path) -> None:
+    """The csv is checked to lie in the lesson's folder when the lesson loads; replaced by a
+    link to a file outside before the lesson runs, it is refused, not read."""
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("42,42\n", encoding="utf-8")
+    data = folder / "data.csv"
+    data.write_text("1,2\n3,4\n", encoding="utf-8")
+    path = folder / "lesson.yaml"
+    path.write_text(
+        "id: swap\ntitle: Swap\ntensors:\n  d: {csv: data.csv}\n"
+        "steps:\n  - title: Show\n    show: [d]\n",
+        encoding="utf-8",
+    )
+    lesson = load_lesson(path)  # checked here: data.csv is in the folder
+    data.unlink()
+    data.symlink_to(secret)
+    with pytest.raises(Exception, match="not in the lesson's folder") as caught:
+        Run(lesson, device="cpu").forward()
+    assert "42" not in str(caught.value)

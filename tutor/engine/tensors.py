@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def build_tensor(
         t = torch.eye(spec.eye or 0, dtype=want)
     else:
         t = torch.from_numpy(
-            read_csv(folder / str(spec.csv), spec.rows, spec.columns, spec.skip_header)
+            read_csv(folder / str(spec.csv), spec.rows, spec.columns, spec.skip_header, folder)
         ).to(want)
     if spec.scale is not None:
         t = (t * spec.scale).to(want)
@@ -66,9 +67,18 @@ def _shape(value: int | list[int]) -> list[int]:
 
 
 def read_csv(
-    path: Path, rows: str | None, columns: str | None, skip_header: bool | None
+    path: Path,
+    rows: str | None,
+    columns: str | None,
+    skip_header: bool | None,
+    folder: Path | None = None,
 ) -> np.ndarray:
-    data = _load_csv(path.resolve(), path.stat().st_mtime_ns, skip_header)
+    """Rows and columns of a csv in the lesson's `folder` (checked again here, when it is
+    read: the file may have been swapped for a link since the lesson was loaded)."""
+    resolved = path.resolve()
+    if folder is not None and not resolved.is_relative_to(folder.resolve()):
+        raise LessonRuntimeError(f"{path.name} is not in the lesson's folder (a link out of it?)")
+    data = _load_csv(resolved, resolved.stat().st_mtime_ns, skip_header)
     data = data[_slice(rows, data.shape[0], "rows")] if rows else data
     if columns:
         cols = _slice(columns, data.shape[1], "columns")
@@ -79,13 +89,17 @@ def read_csv(
 
 @lru_cache(maxsize=16)
 def _load_csv(path: Path, _mtime: int, skip_header: bool | None) -> np.ndarray:
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:  # before a byte is parsed: a 287 MB file would take 1.8 GB
-        raise LessonRuntimeError(
-            f"{path.name} is {size / 2**20:,.1f} MB; a lesson's csv may be at most "
-            f"{MAX_CSV_BYTES / 2**20:,.0f} MB"
-        )
-    with path.open(newline="", encoding="utf-8") as handle:
+    try:  # no link followed at the last step: `path` is already resolved
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        raise LessonRuntimeError(f"{path.name} cannot be read: {error.strerror}") from None
+    with os.fdopen(fd, newline="", encoding="utf-8") as handle:
+        size = os.fstat(fd).st_size  # of the file opened, not of a name looked up before
+        if size > MAX_CSV_BYTES:  # before a byte is parsed: a 287 MB file would take 1.8 GB
+            raise LessonRuntimeError(
+                f"{path.name} is {size / 2**20:,.1f} MB; a lesson's csv may be at most "
+                f"{MAX_CSV_BYTES / 2**20:,.0f} MB"
+            )
         rows = [r for r in csv.reader(handle) if r]
     if not rows:
         raise LessonRuntimeError(f"{path.name} is empty")
