@@ -1,20 +1,25 @@
 """`tutor export`: a lesson's whole transcript, every value drawn, for handouts and slides.
 
-HTML and SVG come from rich's console recording (the same renderers as the app and `--plain`);
-Markdown keeps the prose as Markdown and puts the drawn values in text blocks.
+HTML is a document to print or hand out: a heading per step, values in tables
+(`tutor.render.html`), a light page. SVG is one file per step, from rich's console recording
+(the same renderers as the app and `--plain`), for slides. Markdown keeps the prose as Markdown
+and puts the drawn values in text blocks. Only the teacher's edition (`answers`) shows the right
+answers, so the learner's handout does not give them away.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
 from tutor.engine.run import Run
-from tutor.lesson import LessonFile, pick
+from tutor.lesson import LessonFile
 from tutor.render import StepPanel, render_view
+from tutor.render import html as h
 from tutor.render.prose import Prose, inline_markdown
 from tutor.render.step import visible_expects
 from tutor.session import LessonSession
@@ -30,14 +35,30 @@ def export_lesson(
     device: str | None = None,
     lang: str = "en",
     width: int = 100,
+    answers: bool = False,
 ) -> int:
-    """Run the lesson to its end and write its transcript; returns the steps written."""
+    """Run the lesson to its end and write its transcript (svg: a folder, a file per step);
+    returns the steps written. `answers` makes the teacher's edition."""
     run = Run(lesson, device=device, lang=lang)
     run.run_all()
     session = LessonSession(run)  # its questions, as every front-end presents them
     if fmt == "md":
-        out.write_text(_markdown(session, width), encoding="utf-8")
+        out.write_text(_markdown(session, width, answers), encoding="utf-8")
+    elif fmt == "html":
+        out.write_text(_html(session, lang, width, answers), encoding="utf-8")
     else:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, svg in _slides(session, width, answers):
+            (out / name).write_text(svg, encoding="utf-8")
+    return run.position
+
+
+def _slides(session: LessonSession, width: int, answers: bool) -> list[tuple[str, str]]:
+    """One SVG per step (and one for the lesson's title page), named in order for slides."""
+    run = session.run
+    intro = run.view(0)
+    slides = []
+    for k in range(run.position + 1):
         console = Console(
             record=True,
             width=width,
@@ -45,51 +66,107 @@ def export_lesson(
             color_system="truecolor",
             force_terminal=True,
         )
-        _transcript(console, session)
-        title = pick(lesson.lesson.title, lang)
-        if fmt == "html":
-            out.write_text(console.export_html(inline_styles=True), encoding="utf-8")
+        if k == 0:
+            console.rule(Text(intro.title, style="bold"))
+            if intro.text:
+                console.print(Prose(intro.text))
+            title = intro.title
         else:
-            out.write_text(console.export_svg(title=title), encoding="utf-8")
-    return run.position
+            view = run.view(k)
+            console.print(StepPanel(view))
+            for line in _question(session, k, answers):
+                console.print(line)
+            title = f"{intro.title} · {k}/{view.total} {view.title}"
+        slug = re.sub(r"[^a-z0-9]+", "-", (run.view(k).title if k else "title").lower())
+        name = f"{k:02d}-{slug.strip('-')[:40] or 'step'}.svg"
+        slides.append((name, console.export_svg(title=title)))
+    return slides
 
 
-def _transcript(console: Console, session: LessonSession) -> None:
-    run = session.run
-    intro = run.view(0)
-    console.rule(Text(intro.title, style="bold"))
-    if intro.text:
-        console.print(Prose(intro.text))
-    for k in range(1, run.position + 1):
-        console.print()
-        console.print(StepPanel(run.view(k)))
-        for line in _question(session, k):
-            console.print(line)
-
-
-def _question(session: LessonSession, k: int) -> list[Text | Prose]:
-    """Step k's question as the session puts it, with its right answer shown."""
+def _question(session: LessonSession, k: int, answers: bool = False) -> list[Text | Prose]:
+    """Step k's question as the session puts it; the right answer only in the teacher's
+    edition."""
     question = session.question(k)
     if question is None:
         return []
     lines: list[Text | Prose] = [
         Text.assemble(("? ", "bold cyan"), inline_markdown(question.prompt))
     ]
+    if question.kind == "choose":
+        for n, option in enumerate(question.options, start=1):
+            right = answers and n - 1 == question.correct_option
+            lines.append(
+                Text(f"  {n}. {option}" + ("  ✓" if right else ""), style="green" if right else "")
+            )
+    if not answers:
+        return lines
     if question.kind == "ask":
         answer = session.answer_text(k)
         if answer:
             lines.append(Text(f"answer: {answer}", style="green"))
-    elif question.kind == "write":  # a handout shows the reference the step ran
+    elif question.kind == "write":  # the reference the step ran
         lines += [Text("reference:", style="bold")]
         lines += [Text(f"  {line}", style="green") for line in question.reference.splitlines()]
-    else:
-        lines += [
-            Text(f"  {n}. {o}", style="green" if n - 1 == question.correct_option else "")
-            for n, o in enumerate(question.options, start=1)
-        ]
     if question.explain:
         lines.append(Prose(question.explain))
     return lines
+
+
+def _html(session: LessonSession, lang: str, width: int, answers: bool) -> str:
+    """The lesson as an HTML document: a title, a heading per step, values as tables."""
+    run = session.run
+    intro = run.view(0)
+    edition = " (teacher's edition)" if answers else ""
+    body = [f"<h1>{h.esc(intro.title)}{h.esc(edition)}</h1>"]
+    if intro.text:
+        body.append(h.prose_html(intro.text))
+    for k in range(1, run.position + 1):
+        view = run.view(k)
+        body.append(f'<section id="step-{k}"><h2>Step {k}/{view.total} · {h.esc(view.title)}</h2>')
+        if view.text:
+            body.append(h.prose_html(view.text))
+        if view.code:
+            body.append(f"<pre><code>{h.esc(view.code)}</code></pre>")
+        if view.backward:
+            body.append(f"<pre><code>backward: {h.esc(view.backward)}</code></pre>")
+        for shown in view.views:
+            body.append(h.view_html(shown, _plain(render_view(shown), width)))
+        for result in visible_expects(view, author=False):
+            body.append(
+                f'<p class="error">✗ <code>{h.esc(result.name)}</code>: {h.esc(result.message)}</p>'
+            )
+        if view.error:
+            body.append(f'<p class="error"><strong>Error:</strong> {h.esc(view.error)}</p>')
+        body.append(_html_question(session, k, answers))
+        body.append("</section>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{h.esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{h.esc(intro.title)}{h.esc(edition)}</title>\n<style>{h.CSS}</style>\n"
+        "</head>\n<body>\n" + "\n".join(b for b in body if b) + "\n</body>\n</html>\n"
+    )
+
+
+def _html_question(session: LessonSession, k: int, answers: bool) -> str:
+    question = session.question(k)
+    if question is None:
+        return ""
+    parts = [f'<div class="question"><p>? {h.inline_html(question.prompt)}</p>']
+    if question.kind == "choose":
+        items = []
+        for n, option in enumerate(question.options):
+            right = answers and n == question.correct_option
+            text = h.inline_html(option)
+            items.append(f'<li class="answer">{text} ✓</li>' if right else f"<li>{text}</li>")
+        parts.append(f"<ol>{''.join(items)}</ol>")
+    if answers:
+        if question.kind == "ask" and (answer := session.answer_text(k)):
+            parts.append(f'<p class="answer">answer: {h.esc(answer)}</p>')
+        elif question.kind == "write":
+            parts.append(f'<p>reference:</p><pre class="answer">{h.esc(question.reference)}</pre>')
+        if question.explain:
+            parts.append(h.prose_html(question.explain))
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def _plain(renderable: object, width: int) -> str:
@@ -98,10 +175,10 @@ def _plain(renderable: object, width: int) -> str:
     return console.export_text().rstrip()
 
 
-def _markdown(session: LessonSession, width: int) -> str:
+def _markdown(session: LessonSession, width: int, answers: bool = False) -> str:
     run = session.run
     intro = run.view(0)
-    parts = [f"# {intro.title}", ""]
+    parts = [f"# {intro.title}" + (" (teacher's edition)" if answers else ""), ""]
     if intro.text:
         parts += [intro.text.strip(), ""]
     for k in range(1, run.position + 1):
@@ -122,8 +199,28 @@ def _markdown(session: LessonSession, width: int) -> str:
             parts.append("")
         if view.error:
             parts += [f"> **Error:** {view.error}", ""]
-        explain = question.explain if (question := session.question(k)) else ""
-        for line in _question(session, k):
-            text = _plain(line, width) if isinstance(line, Text) else explain.strip()
-            parts += [text, ""]
+        parts += _markdown_question(session, k, answers)
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _markdown_question(session: LessonSession, k: int, answers: bool) -> list[str]:
+    """The question as Markdown: its options a numbered list, the right one in bold with a ✓
+    in the teacher's edition, and there the answer, the reference and the explanation."""
+    question = session.question(k)
+    if question is None:
+        return []
+    parts = [f"**?** {question.prompt.strip()}", ""]
+    if question.kind == "choose":
+        for n, option in enumerate(question.options, start=1):
+            right = answers and n - 1 == question.correct_option
+            parts.append(f"{n}. **{option}** ✓" if right else f"{n}. {option}")
+        parts.append("")
+    if not answers:
+        return parts
+    if question.kind == "ask" and (answer := session.answer_text(k)):
+        parts += [f"**Answer:** {answer}", ""]
+    elif question.kind == "write":
+        parts += ["**Reference:**", "", "```python", question.reference.strip(), "```", ""]
+    if question.explain:
+        parts += [question.explain.strip(), ""]
+    return parts
