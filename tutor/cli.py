@@ -323,8 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument(
         "--format",
         choices=("md", "html", "svg"),
-        default="md",
+        default=None,  # from the output's extension (.md, .html, .svg), else md
         help="md (default), html (one page, printable) or svg (a folder: one file per step)",
+    )
+    p_export.add_argument(
+        "--force",
+        action="store_true",
+        help="write it even when a step breaks or an expect fails (marked at the top)",
     )
     p_export.add_argument(
         "-o", "--output", type=Path, required=True, help="the file to write (svg: a folder)"

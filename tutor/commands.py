@@ -211,22 +211,73 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXPORT_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".svg": "svg"}
+
+
+def export_format(fmt: str | None, output: Path) -> str:
+    """The format asked for, or the one the output's name says; a usage error (a sentence
+    starting with 'tutor:') for a name that says another or an unknown one."""
+    said = EXPORT_SUFFIXES.get(output.suffix.lower())
+    if output.suffix and said is None:
+        known = ", ".join(EXPORT_SUFFIXES)
+        raise ValueError(f"cannot export to '{output.suffix}' files; the formats are {known}")
+    if fmt and said and fmt != said:
+        raise ValueError(f"--format {fmt} and an output named {output.name} disagree")
+    return fmt or said or "md"
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write a lesson's transcript; a lesson that breaks or fails an expect is not written
+    (exit 1) unless `--force`, and then it says so at the top."""
     from tutor.lesson import LessonError, learner_language, load_lesson
     from tutor.lesson.bundled import find_lesson
 
     path = find_lesson(args.lesson)
     if path is None:
         return _usage(f"no lesson file or bundled lesson called '{args.lesson}'")
+    output: Path = args.output
+    try:
+        fmt = export_format(args.format, output)
+    except ValueError as e:
+        return _usage(str(e))
+    if not output.parent.is_dir():  # svg makes the folder `output`, inside this one
+        return _usage(f"no folder '{output.parent}' to write {output.name} into; create it first")
     try:
         lesson = load_lesson(path)
     except LessonError as e:
         print(e, file=sys.stderr)
         return EXIT_FAIL
+    from tutor.engine.check import check_lesson
+    from tutor.engine.params import parse_assignment
+
+    params = dict(parse_assignment(s) for s in getattr(args, "set", []))
+    lang = learner_language(args.lang)
+    checked = check_lesson(path, device=args.device, lang=lang, params=params)
+    if checked.problems and not args.force:
+        for finding in checked.problems:
+            print(finding.text, file=sys.stderr)
+        print(
+            f"tutor export: not written: {args.lesson} has {len(checked.problems)} problem(s); "
+            "fix them, or --force writes it anyway, marked",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
     from tutor.export import export_lesson
 
     steps = export_lesson(
-        lesson, args.format, args.output, device=args.device, lang=learner_language(args.lang)
+        lesson,
+        fmt,
+        output,
+        device=args.device,
+        lang=lang,
+        answers=getattr(args, "answers", False),
+        params=params,
+        problems=[f.text for f in checked.problems],
     )
-    print(f"wrote {args.output} ({steps} steps, {args.format})")
+    print(f"wrote {output} ({steps} steps, {fmt})")
+    if checked.problems:
+        print(
+            f"tutor export: written with --force, marked: {len(checked.problems)} problem(s)",
+            file=sys.stderr,
+        )
     return EXIT_OK

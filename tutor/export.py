@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -36,10 +37,12 @@ def export_lesson(
     lang: str = "en",
     width: int = 100,
     answers: bool = False,
+    params: Mapping[str, str] | None = None,
+    problems: Sequence[str] = (),
 ) -> int:
     """Run the lesson to its end and write its transcript (svg: a folder, a file per step);
     returns the steps written. `answers` makes the teacher's edition."""
-    run = Run(lesson, device=device, lang=lang)
+    run = Run(lesson, device=device, lang=lang, params=params)
     run.run_all()
     session = LessonSession(run)  # its questions, as every front-end presents them
     if fmt == "md":
@@ -50,7 +53,30 @@ def export_lesson(
         out.mkdir(parents=True, exist_ok=True)
         for name, svg in _slides(session, width, answers):
             (out / name).write_text(svg, encoding="utf-8")
+    if problems:
+        _mark(out, fmt, problems)
     return run.position
+
+
+def _mark(out: Path, fmt: str, problems: Sequence[str]) -> None:
+    """`export --force`: the page says, at its top, that the lesson did not pass its check."""
+    head = f"NOT CHECKED: this lesson has {len(problems)} problem(s) (written with --force)"
+    if fmt == "svg":
+        (out / "00-problems.txt").write_text("\n".join([head, *problems]) + "\n", "utf-8")
+        return
+    text = out.read_text(encoding="utf-8")
+    if fmt == "md":
+        lines = "\n".join(f"> - {p}" for p in problems)
+        title, _, rest = text.partition("\n")
+        text = f"{title}\n\n> **{head}**\n>\n{lines}\n{rest}"
+    else:
+        items = "".join(f"<li>{h.esc(p)}</li>" for p in problems)
+        block = (
+            f'<div class="not-checked"><p><strong>{h.esc(head)}</strong></p><ul>{items}</ul></div>'
+        )
+        at = text.find("</h1>")
+        text = text[: at + 5] + block + text[at + 5 :] if at >= 0 else block + text
+    out.write_text(text, encoding="utf-8")
 
 
 def _slides(session: LessonSession, width: int, answers: bool) -> list[tuple[str, str]]:
@@ -100,6 +126,8 @@ def _question(session: LessonSession, k: int, answers: bool = False) -> list[Tex
             )
     if not answers:
         return lines
+    for n, hint in enumerate(question.hints, start=1):  # the teacher sees what learners will
+        lines.append(Text.assemble((f"hint {n}: ", "bold yellow"), inline_markdown(hint)))
     if question.kind == "ask":
         answer = session.answer_text(k)
         if answer:
