@@ -571,3 +571,36 @@ def test_curriculum_helpers(ctx: FunctionContext) -> None:
         f["full"]([100000, 1000], 1.0)
     with pytest.raises(LessonRuntimeError, match="10,000,000"):
         f["randperm"](10**9)
+
+
+def test_encode_and_decode_round_trip(fn: Fns) -> None:
+    ids = fn["encode"]("a cab", "abc ")
+    assert ids.dtype == torch.long and ids.tolist() == [0, 3, 2, 0, 1]
+    assert fn["decode"](ids, "abc ") == "a cab"
+    assert fn["decode"](torch.tensor([[0, 1], [2, 2]]), "abc") == "ab\ncc"
+    assert fn["decode"](torch.tensor(1), "abc") == "b"
+    poem = "春风吹江南，明月照高楼。"
+    alphabet = "".join(sorted(set(poem)))
+    assert fn["decode"](fn["encode"](poem, alphabet), alphabet) == poem
+    refused(lambda: fn["encode"]("abz", "abc"), "encode:", "'z'")
+    refused(lambda: fn["decode"]([0, 3], "abc"), "decode:")
+    refused(lambda: fn["encode"](3, "abc"), "encode:", "text")
+
+
+def test_multinomial_matches_torch_with_the_lessons_generator() -> None:
+    probs = torch.tensor([[0.1, 0.6, 0.3], [0.5, 0.0, 0.5]])
+    ours = make_functions(_ctx(seed=7))["multinomial"](probs, 5)
+    theirs = torch.multinomial(
+        probs.double(), 5, replacement=True, generator=torch.Generator().manual_seed(7)
+    )
+    assert ours.tolist() == theirs.tolist()
+    assert ours.shape == (2, 5) and ours.dtype == torch.long
+    assert (ours[1] != 1).all()  # a class of probability 0 is never drawn
+    again = make_functions(_ctx(seed=7))["multinomial"](probs, 5)
+    assert again.tolist() == ours.tolist()  # the lesson's seed decides the draws
+    many = make_functions(_ctx(seed=1))["multinomial"](torch.tensor([0.2, 0.8]), 4000)
+    assert abs(many.float().mean().item() - 0.8) < 0.03
+    f = make_functions(_ctx())
+    refused(lambda: f["multinomial"](torch.tensor([-0.1, 1.1])), "multinomial:", "negative")
+    refused(lambda: f["multinomial"](torch.zeros(3)), "multinomial:")
+    refused(lambda: f["multinomial"](torch.ones(2), 0), "multinomial:", "at least 1")
