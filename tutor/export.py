@@ -200,7 +200,7 @@ def _html_question(session: LessonSession, k: int, answers: bool) -> str:
 def _plain(renderable: object, width: int) -> str:
     console = Console(record=True, width=width, file=io.StringIO(), color_system=None)
     console.print(renderable)
-    return console.export_text().rstrip()
+    return "\n".join(line.rstrip() for line in console.export_text().rstrip().splitlines())
 
 
 def _markdown(session: LessonSession, width: int, answers: bool = False) -> str:
