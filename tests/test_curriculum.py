@@ -130,3 +130,47 @@ def test_no_choose_answer_position_dominates() -> None:
     for position in set(positions):
         share = positions.count(position) / len(positions)
         assert share <= 0.5, f"option {position} is right in {share:.0%} of {positions}"
+
+
+GPT = LESSONS / "24-tiny-gpt.yaml"
+GRAMMAR = {"春风": "吹", "明月": "照", "白云": "绕", "青山": "对", "流水": "过", "孤舟": "泊"}
+PLACES = "江南 高楼 小桥 故乡 山村 古城".split()
+
+
+def _gpt_sample(
+    tmp_path: Path, *, seed: int = 0, temperature: float | None = None
+) -> tuple[str, str]:
+    """The lesson's four sampled couplets and its training corpus, as text."""
+    from tutor.engine.run import Run
+
+    path = GPT
+    if seed:
+        path = tmp_path / f"gpt-{seed}.yaml"
+        text = GPT.read_text(encoding="utf-8")
+        assert "\nseed: 0\n" in text
+        path.write_text(text.replace("\nseed: 0\n", f"\nseed: {seed}\n"), encoding="utf-8")
+    params = {} if temperature is None else {"temperature": temperature}
+    run = Run(load_lesson(path), device="cpu", params=params)
+    outcomes = run.run_all()
+    assert not any(o.error for o in outcomes), [o.error for o in outcomes if o.error]
+    decode, alphabet = run.functions["decode"], run.value("alphabet")
+    return decode(run.value("ctx")[:, 1:], alphabet), decode(run.value("seqs"), alphabet)
+
+
+def test_the_gpt_lesson_writes_from_its_trained_model(tmp_path: Path) -> None:
+    sample, corpus = _gpt_sample(tmp_path)
+    lines = sample.split("\n")
+    assert len(lines) == 4 and all(len(line) == 12 for line in lines)
+    assert set(sample) - {"\n"} <= set(corpus)  # every character comes from the corpus
+    # nearly greedy, the trained model writes what the grammar writes: an untrained one could not
+    cold, _ = _gpt_sample(tmp_path, temperature=0.1)
+    for couplet in cold.split("\n"):
+        for half, mark in ((couplet[:6], "，"), (couplet[6:], "。")):
+            subject, verb, place = half[:2], half[2], half[3:5]
+            assert GRAMMAR.get(subject) == verb and place in PLACES and half[5] == mark, couplet
+    hot, _ = _gpt_sample(tmp_path, temperature=3.0)
+    assert hot != sample != cold
+    assert set(hot) - {"\n"} <= set(corpus)
+    reseeded, corpus1 = _gpt_sample(tmp_path, seed=1)
+    assert reseeded != sample
+    assert set(reseeded) - {"\n"} <= set(corpus1)
