@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,18 +54,21 @@ def test_new_writes_a_lesson_that_checks(template: str, tmp_path: Path) -> None:
 
 def test_export_markdown_html_and_svg(tmp_path: Path) -> None:
     lesson = str(LESSONS / "05-backprop.yaml")
-    for fmt in ("md", "html", "svg"):
+    for fmt in ("md", "html"):
         out_file = tmp_path / f"backprop.{fmt}"
-        out = tutor("export", lesson, "--format", fmt, "-o", str(out_file))
+        out = tutor("export", lesson, "--format", fmt, "-o", str(out_file), "--answers")
         assert out.returncode == 0, out.stderr
         text = out_file.read_text(encoding="utf-8").replace("&#160;", " ")
         assert "Backprop" in text
-        assert "-2.5000" in text or fmt == "svg"  # W.grad, drawn (svg splits the cells)
+        assert "-2.5000" in text  # W.grad, drawn
+    slides = tmp_path / "slides"  # svg: a folder, one file per step
+    assert tutor("export", lesson, "--format", "svg", "-o", str(slides)).returncode == 0
     md = (tmp_path / "backprop.md").read_text(encoding="utf-8")
     assert md.startswith("# Backprop through one linear layer")
-    assert "## Step 4/8 · Backprop" in md and "```python\ny_hat = x @ W + b\n```" in md
-    assert "answer: 0.25" in md  # the question, answered from the live computation
-    assert (tmp_path / "backprop.svg").read_text().startswith("<svg")
+    assert re.search(r"## Step 4/\d+ · Backprop", md) and "```python\ny_hat = x @ W + b\n```" in md
+    assert "**Answer:** 0.25" in md  # the teacher's edition, answered from the computation
+    first = sorted(slides.iterdir())[0]
+    assert first.name == "00-title.svg" and first.read_text().startswith("<svg")
 
 
 def test_export_in_chinese(tmp_path: Path) -> None:
