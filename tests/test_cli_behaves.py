@@ -122,8 +122,8 @@ def test_tab_completion_when_argcomplete_is_installed(tmp_path: Path) -> None:
     environment = {
         **os.environ,
         "_ARGCOMPLETE": "1",
-        "COMP_LINE": "tutor export --for",
-        "COMP_POINT": "18",
+        "COMP_LINE": "tutor export --form",
+        "COMP_POINT": "19",
         "_ARGCOMPLETE_STDOUT_FILENAME": str(out),
     }
     done = subprocess.run(
