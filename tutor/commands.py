@@ -236,6 +236,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path is None:
         return _usage(f"no lesson file or bundled lesson called '{args.lesson}'")
     output: Path = args.output
+    from tutor.lesson.load import unknown_knobs
+
+    names = [s.partition("=")[0].strip() for s in getattr(args, "set", [])]
+    if any("=" not in s for s in getattr(args, "set", [])):
+        return _usage("--set takes name=value")
+    try:
+        unknown = unknown_knobs(names, [load_lesson(path).lesson]) if names else []
+    except LessonError:
+        unknown = []  # said below, with the lesson's own error
+    if unknown:
+        return _usage(f"--set: {unknown[0]}")
     try:
         fmt = export_format(args.format, output)
     except ValueError as e:

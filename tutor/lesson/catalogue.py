@@ -1,6 +1,6 @@
 """The functions a lesson may call, as authors read them: one line each on what it does, and
-an example. The docs' function list is generated from this table (`markdown_table`), a test
-keeps it equal to the engine's own table, and the pointers for PyTorch habits (`torch.x`,
+an example. `tutor.engine.docs` generates the docs' function list from this table (a test
+keeps it equal to the engine's own table), and the pointers for PyTorch habits (`torch.x`,
 `F.x`, `nn.functional.x`, `x.method(...)`) answer with these spellings."""
 
 from __future__ import annotations
@@ -150,10 +150,3 @@ def method_pointer(method: str) -> str:
     """For `x.method(...)` that is not a tensor method here: the function, when there is one."""
     example = tutor_spelling(method)
     return f"write `{example}`" if example else ""
-
-
-def markdown_table() -> str:
-    """The docs' function list: name, what it does, an example."""
-    rows = ["| function | what it does | example |", "| --- | --- | --- |"]
-    rows += [f"| `{n}` | {d} | `{e}` |" for n, (d, e) in FUNCTIONS.items()]
-    return "\n".join(rows) + "\n"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tutor.lesson.models import FORMAT_VERSION, Lesson
+from tutor.lesson.models import FORMAT_VERSION, ID, Lesson
+from tutor.lesson.text import LANG_CODE
 
 SCHEMA_ID = "https://tutor.invalid/schema/lesson.schema.json"
 
@@ -128,9 +129,39 @@ def _document(schema: dict[str, Any]) -> None:
         field.setdefault("examples", [example])
 
 
+def _patterns(schema: dict[str, Any]) -> None:
+    """What the loader checks that pydantic's schema leaves out: the id patterns, and the
+    language codes of every text map (an editor then flags `zn:` as the loader does)."""
+    models = {"Lesson": schema, **schema.get("$defs", {})}
+    models["Lesson"]["properties"]["id"]["pattern"] = ID.pattern
+    models["Lesson"]["properties"]["requires"].setdefault("items", {})["pattern"] = ID.pattern
+    for branch in models["Step"]["properties"]["id"].get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = ID.pattern
+    language = {"pattern": LANG_CODE.pattern}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            extra = node.get("additionalProperties")
+            text_map = isinstance(extra, dict) and (
+                extra.get("type") == "string"
+                or (extra.get("type") == "array" and extra.get("items", {}).get("type") == "string")
+            )
+            if node.get("type") == "object" and text_map and "properties" not in node:
+                node["propertyNames"] = language
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+
+
 def lesson_schema() -> dict[str, Any]:
     schema = Lesson.model_json_schema(mode="validation")
     _document(schema)
+    _patterns(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
