@@ -2,8 +2,9 @@
 
 The file is polled (twice a second: no dependency, works on every file system and editor
 that saves by renaming). A change reloads the lesson in the start worker and returns to the
-step the author was on; a mistake shows in the error panel with its file:line:col and goes
-away with the next save that fixes it.
+step the author was on (found by its id, so a step inserted above it does not move the
+author), with the knobs as the author turned them; a mistake shows in the error panel with
+its file:line:col and goes away with the next save that fixes it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class WatchScreen(LessonScreen):
         self.stamp = self._stamp()
         self.reloads = 0
         self.back_to = 0  # the step the author was on before a reload
+        self.back_id = ""  # its id: found again after a step is inserted above it
+        self.kept: dict[str, object] = {}  # knob values turned before the reload
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -55,7 +58,11 @@ class WatchScreen(LessonScreen):
         """Read the file again and come back to the same step."""
         self.reloads += 1
         if self.session is not None:
+            run = self.session.run
             self.back_to = max(self.back_to, self.session.position)
+            if self.session.position:
+                self.back_id = run.lesson.step_id(self.session.position - 1)
+            self.kept = {n: v for n, v in run.params.items() if not run.at_default(n)}
         self.session = None  # until the new Run exists: keys wait, nothing old is redrawn
         self.lesson = None
         self.load_error = None
@@ -71,7 +78,15 @@ class WatchScreen(LessonScreen):
 
     def started(self, run: Run, device: str) -> None:
         self.query_one(ErrorPanel).clear()
+        for name, value in self.kept.items():  # before any step runs: nothing re-runs
+            if name in run.lesson.params:
+                try:
+                    run.set_param(name, value)
+                except Exception:  # the knob's range changed in the file: its default stays
+                    pass
         super().started(run, device)
-        if self.back_to:
-            target, self.back_to = self.back_to, 0
-            self.go_to(target)
+        ids = [run.lesson.step_id(i) for i in range(run.total)]
+        target = ids.index(self.back_id) + 1 if self.back_id in ids else self.back_to
+        self.back_to, self.back_id = 0, ""
+        if target:
+            self.go_to(min(target, run.total))
