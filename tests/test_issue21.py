@@ -426,3 +426,16 @@ def test_export_exits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["export", str(broken), "-o", str(tmp_path / "b.pdf")]) == 2
     err = capsys.readouterr().err
     assert "no folder" in err and "cannot export to '.pdf' files" in err
+
+
+def test_a_plot_marks_nan_and_inf_instead_of_dropping_them() -> None:
+    from tutor.engine.views import PlotView
+    from tutor.render.plot import LinePlot
+
+    values = [1.0, 10.0, 1e6, float("inf"), float("nan")]
+    lines = LinePlot(PlotView({"loss": values}, title="boom")).lines(100, colour=False)
+    legend = next(line.plain for line in lines if "● loss" in line.plain)
+    assert "inf and nan from point 3 (2 of 5)" in legend
+    top = lines[1].plain  # the inf is a dot on the top edge, right of the 1e6 peak
+    peak = top.index("⠁")
+    assert top.rstrip()[-1] != " " and top.rstrip().rindex("⠁") > peak + 10

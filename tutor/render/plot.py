@@ -149,6 +149,10 @@ class LinePlot:
             for i, value in enumerate(values):
                 at = xs[name][i] if i < len(xs[name]) else math.nan
                 if not (math.isfinite(value) and math.isfinite(at)):
+                    if math.isfinite(at) and value == value and value != 0:
+                        # an explosion is the point, not a gap: ±inf pinned to the edge
+                        x = round((at - x_lo) / (x_hi - x_lo) * (plot_width * 2 - 1))
+                        canvas.dot(x, 0 if value > 0 else height * 4 - 1, owner)
                     previous = None
                     continue
                 x = round((at - x_lo) / (x_hi - x_lo) * (plot_width * 2 - 1))
@@ -219,6 +223,13 @@ class LinePlot:
                 line.append(
                     f"  · min {format_scalar(min(finite))} · max {format_scalar(max(finite))}",
                     palette.META,
+                )
+            bad = [i for i, v in enumerate(values) if not math.isfinite(v)]
+            if bad:  # NaN or inf marked, never silently dropped
+                kinds = sorted({"nan" if v != v else "inf" for v in values if not math.isfinite(v)})
+                line.append(
+                    f"  · {' and '.join(kinds)} from point {bad[0]} ({len(bad)} of {len(values)})",
+                    palette.WARN,
                 )
             if not values:
                 line.append("  (no values)", palette.META)
