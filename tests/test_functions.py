@@ -604,3 +604,21 @@ def test_multinomial_matches_torch_with_the_lessons_generator() -> None:
     refused(lambda: f["multinomial"](torch.tensor([-0.1, 1.1])), "multinomial:", "negative")
     refused(lambda: f["multinomial"](torch.zeros(3)), "multinomial:")
     refused(lambda: f["multinomial"](torch.ones(2), 0), "multinomial:", "at least 1")
+
+
+def test_the_evaluators_broadcast_rule_is_torchs() -> None:
+    import itertools
+
+    from tutor.engine.evaluate import broadcast
+
+    shapes = [(), (1,), (3,), (2, 3), (2, 1), (1, 3), (4, 1, 3), (4, 2, 3), (0,), (0, 3), (1, 1)]
+    for a, b in itertools.product(shapes, shapes):
+        try:
+            expected: tuple[int, ...] | None = tuple(torch.broadcast_shapes(a, b))
+        except RuntimeError:
+            expected = None
+        try:
+            got: tuple[int, ...] | None = broadcast(a, b)
+        except ValueError:
+            got = None
+        assert got == expected, (a, b)
