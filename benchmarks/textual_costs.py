@@ -72,7 +72,9 @@ async def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lesson", type=Path, default=ROOT / "tutor" / "lessons" / "13-self-attention.yaml")
+    parser.add_argument(
+        "--lesson", type=Path, default=ROOT / "tutor" / "lessons" / "13-self-attention.yaml"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     _, keys, cpu = asyncio.run(measure(args.lesson, args.rounds, profiled=False))
