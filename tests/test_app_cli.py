@@ -58,11 +58,16 @@ def test_a_path_opens_a_file_or_lists_a_folder(opened: list[AppConfig]) -> None:
 
 
 def test_open_takes_an_id_and_passes_the_options_through(opened: list[AppConfig]) -> None:
-    args = ["--lang", "zh", "open", "neuron", "--device", "cpu", "--set", "lr=0.5"]
+    args = ["--lang", "zh", "open", "least-squares", "--device", "cpu", "--set", "lr=0.05"]
     assert cli.main(args) == 0
     config = opened[-1]
-    assert config.lesson == LESSONS / "02-neuron.yaml"
-    assert (config.lang, config.device, config.sets) == ("zh", "cpu", ("lr=0.5",))
+    assert config.lesson == LESSONS / "01-least-squares.yaml"
+    assert (config.lang, config.device, config.sets) == ("zh", "cpu", ("lr=0.05",))
+
+
+def test_a_knob_the_lesson_lacks_is_refused(opened: list[AppConfig]) -> None:
+    assert cli.main(["open", "neuron", "--set", "lr=0.5"]) == 2  # 02-neuron has no knobs
+    assert not opened
 
 
 def test_options_before_a_path(opened: list[AppConfig]) -> None:

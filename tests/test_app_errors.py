@@ -96,9 +96,10 @@ async def test_broken_files_stay_in_the_list_with_their_error(tmp_path: Path) ->
         entries = screen.query_one(LessonList).entries
         assert [e.ok for e in entries] == [True, False]
         text = screen_text(app)
-        assert "✗ 02-broken.yaml" in text and "02-broken.yaml:6:14" in text
-        assert "1 with errors" in text
-        await pilot.press("down", "enter")  # open the broken one: its error, in full
+        assert "✗ 02-broken.yaml" in text and "1 with errors" in text
+        await pilot.press("down")  # the highlighted lesson's details: where its error is
+        assert "02-broken.yaml:6:14" in screen_text(app)
+        await pilot.press("enter")  # open the broken one: its error, in full
         panel = await _error_shown(pilot, app)
         assert "02-broken.yaml:6:14" in panel.message
         await pilot.press("q")

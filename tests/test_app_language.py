@@ -16,7 +16,7 @@ async def test_missing_chinese_is_noted_once(tmp_path: Path) -> None:
     app = lesson_app(lesson, lang="zh")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await wait_started(pilot)
-        note = "1 text of this lesson has no 'zh' version"
+        note = "这一课有 1 段文字没有“zh”版本"  # said in the learner's language, as the rest
         await wait_for(pilot, lambda: note in screen_text(app), "the note")
         assert screen_text(app).count(note) == 1
         assert screen.session is not None

@@ -174,7 +174,7 @@ async def test_question_mark_shows_the_keys_and_escape_closes_them() -> None:
         screen = await wait_started(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "step back: the earlier numbers, exactly" in screen_text(app)
+        assert "step back: the earlier numbers," in screen_text(app)
         await pilot.press("right")  # keys go to the help, not to the lesson underneath
         assert screen.session is not None and screen.session.position == 0
         await pilot.press("escape")
@@ -187,11 +187,11 @@ async def test_the_key_bar_lists_the_keys_and_a_click_presses_one() -> None:
         screen = await wait_started(pilot)
         bar = screen.query_one(KeyBar)
         line = bar.line(bar.size.width).text
-        assert line.startswith(" → next  ← back  h hint  e code  k knobs  q lessons  ? help")
+        assert line.startswith(" → next  ← back  h hint  e code  k knobs  : inspect  q lessons  ? help")
         await pilot.click(KeyBar, offset=(2, 0))  # → next
         assert screen.session is not None and screen.session.position == 1
         await goto(pilot, 2)  # a question: typing a digit focuses the answer box
         await pilot.press("1")
         await pilot.pause()
         line = bar.line(bar.size.width).text
-        assert "esc leave answer" in line
+        assert "esc leave" in line

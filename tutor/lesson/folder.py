@@ -15,8 +15,8 @@ from tutor.lesson.source import Source, read_source
 def folder_problems(
     files: Sequence[Path],
 ) -> tuple[dict[Path, list[Problem]], dict[Path, list[Problem]]]:
-    """Problems (a shared id) and warnings (`requires:` naming no lesson there) of each of
-    `files`, seen among the files and the lessons beside them. A `requires:` is a warning: a
+    """Problems (an id shared among `files`) and warnings (`requires:` naming no lesson
+    among the files and the lessons beside them) of each of `files`. A `requires:` is a warning: a
     lesson being written may sit alone in a folder, away from the ones it builds on."""
     scope: dict[Path, Path] = {}  # resolved -> as given
     for path in files:
@@ -33,9 +33,11 @@ def folder_problems(
             continue  # its own check says why
         if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
             sources[resolved] = source
-    owners: dict[str, list[Path]] = {}
-    for resolved, source in sources.items():
-        owners.setdefault(source.data["id"], []).append(resolved)
+    owners: dict[str, list[Path]] = {}  # among the lessons checked: a folder checked whole
+    checked = {path.resolve() for path in files}  # finds its twins, one file is not blamed
+    for resolved, source in sources.items():  # for a sibling it was not asked about
+        if resolved in checked:
+            owners.setdefault(source.data["id"], []).append(resolved)
     out: dict[Path, list[Problem]] = {}
     warnings: dict[Path, list[Problem]] = {}
     for path in files:

@@ -50,7 +50,7 @@ def computing_step(code: Sequence[StepCode], k: int) -> int | None:
     if not shapes:
         return None
     for j in range(k + 1, len(code) + 1):
-        for statement in code[j - 1].run:
+        for statement in (*code[j - 1].run, *code[j - 1].write):  # a write step computes too
             if any(ast.dump(node) in shapes for node in ast.walk(statement.tree)):
                 return j
     return None
