@@ -348,7 +348,8 @@ def unassigned_checks(file: LessonFile) -> list[Problem]:
         for c in code.check:
             if not c.reads & assigned:
                 problems.append(
-                    file.problem(
+                    Problem(
+                        file.name,
                         c.origin,
                         f"in step {k}, 'check' names '{c.text}', which the 'write' reference "
                         f"never assigns (it assigns {', '.join(sorted(assigned)) or 'nothing'})",

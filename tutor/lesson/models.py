@@ -395,6 +395,11 @@ def _show_item(value: Any) -> Any:
 ShowItem = Annotated[ShowView, BeforeValidator(_show_item, json_schema_input_type=str | ShowView)]
 
 
+def _one_or_more(value: Any) -> Any:
+    """A name where a list of names is asked for: the list of that one name."""
+    return [value] if isinstance(value, str) else value
+
+
 def _plot(value: Any) -> Any:
     """`plot: loss`, `plot: [a, b]` and `plot: {y: ..., x: ..., log: ...}` as one shape."""
     if isinstance(value, str | list):
@@ -409,7 +414,9 @@ def _plot(value: Any) -> Any:
 class PlotSpec(Strict):
     """What a `repeat` records and draws: `y` against the iteration, or against `x`."""
 
-    y: list[str] = Field(min_length=1, description="Scalars to record and draw.")
+    y: Annotated[
+        list[str], BeforeValidator(_one_or_more, json_schema_input_type=str | list[str])
+    ] = Field(min_length=1, description="Scalars to record and draw: a name or a list.")
     x: str | None = Field(None, description="A scalar recorded alongside, for the x axis.")
     log: bool = Field(False, description="Draw y on a log scale.")
 
