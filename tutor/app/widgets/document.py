@@ -109,7 +109,9 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             start = self._starts[min(self.current, len(self.parts))]
             y = min(start, end)
-        self.scroll_to(y=y, animate=False, immediate=True)
+        # forced: right after the content grew, Textual has not yet shown the scroll bar that
+        # allows scrolling (it does at the next layout), and the first frame must be right
+        self.scroll_to(y=y, animate=False, force=True)
 
     def part_at(self, y: int) -> Part | None:
         """The part drawn on document line `y` (0 is the first line of the document)."""
