@@ -32,8 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_log_in_navigate_and_quit(server: Server) -> None:
     term = server.open("ada")
     term.wait(LIST_TEXT)
-    term.keys("/")  # nothing special: the list keeps working
-    term.keys("Escape")
     # open the first lesson with Enter, step forward, then quit twice
     term.keys("Enter")
     term.wait("step 0/")
