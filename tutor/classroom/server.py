@@ -58,9 +58,11 @@ from tutor.progress.grades import StepInfo
 
 log = logging.getLogger("tutor.classroom")
 
-MIN_SIDE, MAX_SIDE = 10, 1000
-"""Window sizes are clamped to this range (columns and rows): a pty holds 16 bits, a client
-may send 32, and a screen of a million cells is work for the app, not a terminal."""
+MIN_SIDE = 10
+MAX_COLUMNS, MAX_ROWS = 500, 200
+"""Window sizes are clamped to MIN_SIDE..these: a pty holds 16 bits, a client may send 32, and
+a screen of a million cells is minutes of work for the app, not a terminal (a 4K display in a
+small font is about 480×135)."""
 DEFAULT_SIZE = (80, 24)  # for a client that says 0 (size unknown)
 TERM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 FALLBACK_TERM = "xterm-256color"
@@ -631,11 +633,11 @@ async def _pump(
 
 
 def clamp_size(size: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """Columns and rows within MIN_SIDE..MAX_SIDE (0, unknown, becomes 80x24); pixel sizes
-    within 16 bits. A client sends 32-bit sizes; a pty holds 16."""
+    """Columns and rows within MIN_SIDE..MAX_COLUMNS/MAX_ROWS (0, unknown, becomes 80x24);
+    pixel sizes within 16 bits. A client sends 32-bit sizes; a pty holds 16."""
     width, height, pixwidth, pixheight = size
-    width = min(max(width or DEFAULT_SIZE[0], MIN_SIDE), MAX_SIDE)
-    height = min(max(height or DEFAULT_SIZE[1], MIN_SIDE), MAX_SIDE)
+    width = min(max(width or DEFAULT_SIZE[0], MIN_SIDE), MAX_COLUMNS)
+    height = min(max(height or DEFAULT_SIZE[1], MIN_SIDE), MAX_ROWS)
     return width, height, min(max(pixwidth, 0), 0xFFFF), min(max(pixheight, 0), 0xFFFF)
 
 

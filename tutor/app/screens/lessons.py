@@ -33,6 +33,8 @@ LIST_KEYS = {"up", "down", "pageup", "pagedown", "home", "end", "enter"}
 class LessonListScreen(Screen[None]):
     """The lessons of `folder`; Enter opens one, q quits."""
 
+    AUTO_FOCUS = ""  # nothing has the keys until the list is whole (see on_key)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("filter"), key_display="/"),
         Binding("c", "compact", N_("details"), key_display="c"),
