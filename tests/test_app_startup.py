@@ -95,7 +95,7 @@ async def test_keys_pressed_before_the_list_is_whole_open_the_lesson_asked_for()
 async def test_q_quits_while_the_list_is_still_being_read() -> None:
     """Nothing has the keys until the list is whole: q pressed at the first frame quits (it
     went into the hidden filter line, which Textual had given the focus)."""
-    app = list_app(ROOT / "tutor" / "lessons")
+    app = list_app(LESSONS)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")
