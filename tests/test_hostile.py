@@ -145,7 +145,8 @@ def test_a_hostile_answer_is_a_sentence(name: str, results: dict[str, hostile.Re
 
 
 def _bounded(name: str, r: hostile.Result) -> None:
-    limit = STEP_SECONDS + 3.0 if name in TIMED else 3.0  # generous: CI machines are shared
+    # generous: CI machines are shared; the two byte budgets fill hundreds of MB first
+    limit = STEP_SECONDS + 3.0 if name in TIMED else 8.0 if name in BIG else 3.0
     assert r.seconds < limit, f"{name} took {r.seconds:.2f} s"
     allowed = (BIG.get(name, 0) + 300 * 2**20) / 2**20
     assert r.extra_mb < allowed, f"{name} peaked {r.extra_mb:.0f} MB over an idle child"
