@@ -64,6 +64,9 @@ def _warm_up(torch: Any) -> None:
     loss = ((torch.ones(3, 2) @ w - 1.0) ** 2).mean()
     loss.backward()
     torch.softmax(torch.zeros(2, 2), dim=-1)
+    from tutor.engine.limits import warm_up_sizing
+
+    warm_up_sizing()  # the budgets' sizing on meta tensors imports ~300 modules on first use
 
 
 def load_engine(device: str | None = None) -> Engine:

@@ -73,6 +73,9 @@ def warm_up() -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     torch.broadcast_shapes((2, 1), (1, 2))  # imports sympy; shapes only: no kernel, no thread
+    from tutor.engine.limits import warm_up_sizing
+
+    warm_up_sizing()  # meta tensors: no kernel, no thread; ~1 s each child would pay on step 1
     gc.collect()
     gc.freeze()  # keep the GC from touching (and copying) the shared objects in children
 

@@ -396,3 +396,23 @@ def _fmt(dims: list[int]) -> str:
 
 def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
+
+
+def warm_up_sizing() -> None:
+    """Import what sizing on meta tensors needs (torch's reference kernels, sympy: ~300
+    modules, about a second) before a learner's first step does. Meta tensors run no kernel
+    and start no thread, so the classroom's warm parent may call this before it forks."""
+    import torch.nn.functional as F
+
+    m = torch.zeros(2, 3, device="meta")
+    for op in (
+        lambda t: torch.softmax(t, -1),
+        lambda t: t @ t.T,
+        lambda t: t.sum(),
+        lambda t: t.mean(0),
+        lambda t: torch.relu(t),
+        lambda t: torch.cat([t, t]),
+        lambda t: F.layer_norm(t, (3,)),
+        lambda t: torch.tanh(t),
+    ):
+        op(m)
