@@ -178,9 +178,10 @@ async def drive(
         """Each student on their own: 0-1 s between keys, ← and → alternately."""
         times = []
         rng = random.Random(student.name)
+        back = student.reader.shows_step(steps, total)  # the last scenario may end on either
         for n in range(rounds):
             await asyncio.sleep(rng.uniform(0, 1))
-            key, k = (left, steps - 1) if n % 2 == 0 else (right, steps)
+            key, k = (left, steps - 1) if (n % 2 == 0) == back else (right, steps)
             times.append(await student.press_key(key, k, total))
         return times
 
