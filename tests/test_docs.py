@@ -21,7 +21,6 @@ command that the real argument parser accepts.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import io
 import re
 import shlex
@@ -36,6 +35,7 @@ from ruamel.yaml.error import YAMLError
 
 from tutor.cli import COMMANDS, build_parser
 from tutor.engine.check import check_lesson
+from tutor.engine.docs import signature
 from tutor.engine.functions import _FUNCTIONS
 from tutor.lesson import LessonError, load_lesson
 from tutor.lesson.expressions import TENSOR_ATTRIBUTES
@@ -79,20 +79,6 @@ def _blocks(lang: str) -> list[Block]:
 
 def _params(lang: str) -> list[object]:
     return [pytest.param(b, id=b.where) for b in _blocks(lang)]
-
-
-def signature(name: str) -> str:
-    """`mse(pred, target)`: the signature a lesson sees, as the guides write it."""
-    params = list(inspect.signature(_FUNCTIONS[name]).parameters.values())[1:]  # no ctx
-    parts = []
-    for p in params:
-        if p.kind is inspect.Parameter.VAR_POSITIONAL:
-            parts.append(f"*{p.name}")
-        elif p.default is inspect.Parameter.empty:
-            parts.append(p.name)
-        else:
-            parts.append(f"{p.name}={p.default!r}")
-    return f"{name}({', '.join(parts)})"
 
 
 # ------------------------------------------------------------------ yaml blocks

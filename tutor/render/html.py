@@ -25,7 +25,7 @@ from tutor.engine.views import (
     View,
 )
 from tutor.render.numbers import NumberFormat, format_difference, format_shape
-from tutor.render.palette import SERIES, Scale
+from tutor.render.palette import SERIES, Scale, mix
 
 RGB = tuple[int, int, int]
 PAPER: RGB = (255, 255, 255)
@@ -96,27 +96,18 @@ def _hex(rgb: RGB) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def _mix(a: RGB, b: RGB, t: float) -> RGB:
-    t = min(max(t, 0.0), 1.0)
-    return (
-        round(a[0] + (b[0] - a[0]) * t),
-        round(a[1] + (b[1] - a[1]) * t),
-        round(a[2] + (b[2] - a[2]) * t),
-    )
-
-
 def ink(scale: Scale, value: float) -> str:
     """A number's colour on paper: its sign and size, dark enough for any printer."""
     t = scale.position(value) if not math.isnan(value) else 0.0
     end = INK_NEGATIVE if t < 0 else INK_POSITIVE
-    return _hex(_mix((70, 70, 70), end, abs(t) ** 0.7))
+    return _hex(mix((70, 70, 70), end, abs(t) ** 0.7))
 
 
 def cell(scale: Scale, value: float) -> str:
     """A heatmap cell's background: white for 0, light blue or orange at the ends."""
     t = scale.position(value) if not math.isnan(value) else 0.0
     end = CELL_NEGATIVE if t < 0 else CELL_POSITIVE
-    return _hex(_mix(PAPER, end, abs(t) ** 0.8))
+    return _hex(mix(PAPER, end, abs(t) ** 0.8))
 
 
 def _matrix(

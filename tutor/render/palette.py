@@ -43,7 +43,7 @@ SERIES: tuple[str, ...] = ("#f0884f", "#5fa0f5", "#7cc77c", "#d67ed6", "#e0c050"
 """Line colours of a plot, one per series, in order."""
 
 
-def _mix(a: RGB, b: RGB, t: float) -> RGB:
+def mix(a: RGB, b: RGB, t: float) -> RGB:
     """The colour a fraction `t` of the way from `a` to `b`."""
     t = min(max(t, 0.0), 1.0)
     return (
@@ -106,7 +106,7 @@ class Scale:
             return BG_NAN
         t = self.position(value)
         end = FG_NEGATIVE if t < 0 else FG_POSITIVE
-        return _mix(FG_NEUTRAL, end, abs(t) ** 0.7)
+        return mix(FG_NEUTRAL, end, abs(t) ** 0.7)
 
     def cell_rgb(self, value: float) -> RGB:
         """The background of a heatmap cell."""
@@ -114,11 +114,11 @@ class Scale:
             return BG_NAN
         t = self.position(value)
         if t < 0:
-            return _mix(BG_NEUTRAL, BG_NEGATIVE, (-t) ** 0.8)
+            return mix(BG_NEUTRAL, BG_NEGATIVE, (-t) ** 0.8)
         if self.diverging or t <= 0.7:
             top = 1.0 if self.diverging else 0.7
-            return _mix(BG_NEUTRAL, BG_POSITIVE, (t / top) ** 0.8)
-        return _mix(BG_POSITIVE, BG_HIGH, (t - 0.7) / 0.3)
+            return mix(BG_NEUTRAL, BG_POSITIVE, (t / top) ** 0.8)
+        return mix(BG_POSITIVE, BG_HIGH, (t - 0.7) / 0.3)
 
     def text_style(self, value: float) -> Style:
         """`text_rgb` as a rich style."""
