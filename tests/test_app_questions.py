@@ -149,3 +149,31 @@ async def test_a_question_shows_the_values_it_asks_about() -> None:
         assert "What will the mean squared error be?" in text
         assert "y_hat" in text and "1.5000" in text  # step 1's prediction, still in view
         assert text.index("1.5000") < text.index("What will the mean squared error be?")
+
+
+async def test_a_burst_arrives_whole() -> None:
+    """`1/4` typed in one burst is checked as 1/4 (not 14)."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_started(pilot)
+        await goto(pilot, 2)
+        await pilot.press("1", "/", "4", "enter")  # one burst, no pause between keys
+        attempt = screen.session.attempt(2)  # type: ignore[union-attr]
+        assert attempt.solved and "1/4" in attempt.feedback
+
+
+async def test_a_paste_with_the_line_closed_opens_it_with_the_text() -> None:
+    """A bracketed paste on the lesson was ignored while the answer line was closed."""
+    from textual import events
+
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_started(pilot)
+        await goto(pilot, 2)
+        line = app.screen.query_one(AnswerLine)
+        assert not line.display
+        app.screen.post_message(events.Paste("0.25\n"))
+        await pilot.pause()
+        assert line.display and line.value == "0.25"
+        await pilot.press("enter")
+        assert app.screen.session.attempt(2).solved  # type: ignore[attr-defined]

@@ -566,6 +566,24 @@ class LessonScreen(Screen[None]):
             self.redraw("end")
         self.replay()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste on the lesson (the answer line closed) opens the line with what was pasted,
+        as typing its first character would; the line, once open, takes pastes itself."""
+        session = self.session
+        kind = self.open_question()
+        if session is None or self.busy or isinstance(self.focused, Input) or not event.text:
+            return
+        text = event.text.strip().splitlines()[0] if event.text.strip() else ""
+        if kind == "ask":
+            self.query_one(AnswerLine).begin(text)
+        elif kind == "write":
+            self.query_one(AnswerLine).begin(
+                text, mode="write", history=session.attempt().lines, complete=session.completions
+            )
+        else:
+            return
+        event.stop()
+
     def on_key(self, event: events.Key) -> None:
         """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
         char = event.character
