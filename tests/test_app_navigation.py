@@ -187,7 +187,8 @@ async def test_the_key_bar_lists_the_keys_and_a_click_presses_one() -> None:
         screen = await wait_started(pilot)
         bar = screen.query_one(KeyBar)
         line = bar.line(bar.size.width).text
-        assert line.startswith(" → next  ← back  h hint  e code  k knobs  : inspect  q lessons  ? help")
+        keys = " → next  ← back  h hint  e code  k knobs  : inspect  q lessons  ? help"
+        assert line.startswith(keys)
         await pilot.click(KeyBar, offset=(2, 0))  # → next
         assert screen.session is not None and screen.session.position == 1
         await goto(pilot, 2)  # a question: typing a digit focuses the answer box

@@ -2,8 +2,8 @@
 no private attribute of theirs read, set or overridden, in `tutor/` or `tests/`.
 
 A name is theirs when Textual or rich define it with a leading underscore (a method, an
-attribute, a module) and the project does not define it itself: reaching `screen._compositor`
-or overriding `Widget._size_updated` fails here, while the project's own `_helpers` pass.
+attribute, a module) and the project does not define it itself: reaching the compositor of a
+screen, or overriding a widget's size hook, fails here, while the project's own helpers pass.
 """
 
 from __future__ import annotations

@@ -389,18 +389,27 @@ def _layer_norm(
     if t.dim() == 0:
         raise LessonRuntimeError("needs at least one dimension to normalise over")
     n = t.shape[-1]
-    params = []
+    scale, shift = _per_feature(ctx, t, n, weight, bias)
+    return F.layer_norm(t, (n,), scale, shift, float(_number(eps, "eps")))
+
+
+def _per_feature(
+    ctx: FunctionContext,
+    t: torch.Tensor,
+    n: int,
+    weight: TensorLike | None,
+    bias: TensorLike | None,
+) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """A normalisation's `weight` and `bias`: one number per feature each, or None."""
+    params: list[torch.Tensor | None] = []
     for name, v in (("weight", weight), ("bias", bias)):
-        if v is None:
-            params.append(None)
-            continue
-        p = _float(v, ctx).to(t.dtype)
-        if p.shape != (n,):
+        p = None if v is None else _float(v, ctx).to(t.dtype)
+        if p is not None and p.shape != (n,):
             raise LessonRuntimeError(
                 f"{name} must hold one number per feature ({n}), but it is {_dims(p.shape)}"
             )
         params.append(p)
-    return F.layer_norm(t, (n,), params[0], params[1], float(_number(eps, "eps")))
+    return params[0], params[1]
 
 
 def _batch_norm(
@@ -417,17 +426,9 @@ def _batch_norm(
         raise LessonRuntimeError(
             f"x must be batch×features with at least 2 rows, but it is {_dims(t.shape)}"
         )
-    n = t.shape[1]
-    params: list[torch.Tensor | None] = []
-    for name, v in (("weight", weight), ("bias", bias)):
-        p = None if v is None else _float(v, ctx).to(t.dtype)
-        if p is not None and p.shape != (n,):
-            raise LessonRuntimeError(
-                f"{name} must hold one number per feature ({n}), but it is {_dims(p.shape)}"
-            )
-        params.append(p)
+    scale, shift = _per_feature(ctx, t, t.shape[1], weight, bias)
     return F.batch_norm(
-        t, None, None, params[0], params[1], training=True, eps=float(_number(eps, "eps"))
+        t, None, None, scale, shift, training=True, eps=float(_number(eps, "eps"))
     )
 
 
