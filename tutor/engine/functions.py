@@ -427,9 +427,7 @@ def _batch_norm(
             f"x must be batch×features with at least 2 rows, but it is {_dims(t.shape)}"
         )
     scale, shift = _per_feature(ctx, t, t.shape[1], weight, bias)
-    return F.batch_norm(
-        t, None, None, scale, shift, training=True, eps=float(_number(eps, "eps"))
-    )
+    return F.batch_norm(t, None, None, scale, shift, training=True, eps=float(_number(eps, "eps")))
 
 
 def _as_image(t: torch.Tensor, what: str) -> tuple[torch.Tensor, int]:
