@@ -475,13 +475,10 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ questions
 
     def action_hint(self) -> None:
-        if self.check_busy("hint"):
+        session = self.questioned("hint")
+        if session is None:
             return
-        session = self.session
-        why = self.why_not_question()
-        if session is None or why:
-            self.say(why)
-        elif session.hints_left() == 0:
+        if session.hints_left() == 0:
             self.say(_("no hint left: g shows the answer"))
         else:
             session.hint()
@@ -489,15 +486,21 @@ class LessonScreen(Screen[None]):
 
     def action_give_up(self) -> None:
         """`g`: show the answer now (recorded as given up; no score for it)."""
-        if self.check_busy("give_up"):
-            return
-        session = self.session
-        why = self.why_not_question()
-        if session is None or why:
-            self.say(why)
-        else:
+        session = self.questioned("give_up")
+        if session is not None:
             session.give_up()
             self.redraw("current")
+
+    def questioned(self, action: str) -> LessonSession | None:
+        """The session when the step has an open question for `action`; else None, the key
+        kept for later (busy) or the reason said in the bar."""
+        if self.check_busy(action):
+            return None
+        why = self.why_not_question()
+        if self.session is None or why:
+            self.say(why)
+            return None
+        return self.session
 
     def action_answer(self) -> None:
         """⏎: open the line for the current question (a number, or a write step's line)."""

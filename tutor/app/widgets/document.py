@@ -96,7 +96,6 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         if follow != "keep":
             self.following = follow
             self.follow(follow)
-            self.call_after_refresh(self.follow, follow)
 
     def follow(self, how: Follow = "current") -> None:
         """Scroll so that the current step is in view (see `show`)."""
