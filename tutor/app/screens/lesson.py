@@ -208,12 +208,7 @@ class LessonScreen(Screen[None]):
         self.busy = ""
         self.query_one(KnobPanel).load(knobs_of(run.lesson.params, run.lang), run.params)
         self.redraw()
-        if self.pending:
-            self.apply_knobs()
-        elif self.resume_to is not None:
-            self.resume()
-        else:
-            self.replay()
+        self.go_on()
 
     def on_runner_failed(self, event: Runner.Failed) -> None:
         self.failed(event.error, event.title)
@@ -446,6 +441,11 @@ class LessonScreen(Screen[None]):
                 {n: v for n, v in session.run.params.items() if n not in self.pending}
             )
         self.redraw("current")  # moved, or re-run in place: what changed is the step
+        self.go_on()
+
+    def go_on(self) -> None:
+        """Idle again: knobs turned meanwhile first, then the step chosen to resume, then the
+        keys kept while busy."""
         if self.pending:
             self.apply_knobs()
         elif self.resume_to is not None:
