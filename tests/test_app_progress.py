@@ -288,3 +288,30 @@ def test_which_questions_are_predictions() -> None:
     assert neuron.file.code[1].predicts is None  # the code does not say ...
     neuron.goto(3)
     assert reveal_step(neuron, 2) == 3  # ... the numbers do: z = products.sum() + b
+
+
+async def test_start_over_clears_the_lists_line_for_that_lesson() -> None:
+    """Open, answer, back, reopen, start over, back: the list no longer says 'at step 2 ·
+    1 right' (nor a bar) for a lesson the learner chose to begin again."""
+    app = list_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        await pilot.press("enter")
+        await wait_started(pilot)
+        await goto(pilot, 2)
+        await pilot.press("0", ".", "2", "5", "enter")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonListScreen), "the list")
+        await pilot.pause()
+        assert "at step 2 · 1 right" in screen_text(app)
+        await pilot.press("enter")
+        await wait_prompt(pilot)
+        await pilot.press("s")
+        await wait_started(pilot)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonListScreen), "the list")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "at step" not in text and "1 right" not in text, text
+        assert "8 steps" in text and "2/8" not in text, text
+    assert saved().lesson("app-layer") is None

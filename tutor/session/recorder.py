@@ -76,6 +76,19 @@ class Recorder:
             self._broken(error)
             return []
 
+    def forget(self, lesson_id: str) -> bool:
+        """Start a lesson over: its saved steps, answers and knobs go, so the list and a later
+        resume see a lesson not begun (as `tutor progress --reset LESSON`)."""
+        learner = self.learner
+        if learner is None:
+            return False
+        try:
+            learner.reset(lesson_id)
+        except PROBLEMS as error:
+            self._broken(error)
+            return False
+        return True
+
     def save(self, report: Report) -> bool:
         """Write one report; False when saving is off (then `problem` says why)."""
         learner = self.learner

@@ -196,6 +196,8 @@ class LessonScreen(Screen[None]):
             if step:
                 self.resume_to = point
                 self.resume()
+            else:  # start over: the list's line and a later resume forget the old run
+                keeper.forget(lesson.lesson.id)
 
         self.app.push_screen(screen, callback=chosen)
 
