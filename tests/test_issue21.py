@@ -439,3 +439,32 @@ def test_a_plot_marks_nan_and_inf_instead_of_dropping_them() -> None:
     top = lines[1].plain  # the inf is a dot on the top edge, right of the 1e6 peak
     peak = top.index("⠁")
     assert top.rstrip()[-1] != " " and top.rstrip().rindex("⠁") > peak + 10
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_hints_are_in_the_teachers_edition_only(tmp_path: Path, suffix: str) -> None:
+    f = lesson(
+        tmp_path,
+        """\
+        id: hinted
+        title: Hinted
+        tensors:
+          x: [1.0, 2.0]
+        steps:
+          - title: guess
+            ask: What is x.sum()?
+            answer: x.sum()
+            hints: [Add the two entries, One plus two]
+          - title: which
+            choose: {question: Which is larger?, options: [the first, the second], answer: 1}
+            hint: Look at the second entry
+        """,
+    )
+    teacher, handout = tmp_path / f"t.{suffix}", tmp_path / f"h.{suffix}"
+    assert main(["export", str(f), "-o", str(teacher), "--answers"]) == 0
+    assert main(["export", str(f), "-o", str(handout)]) == 0
+    text = teacher.read_text(encoding="utf-8")
+    for n, hint in [(1, "Add the two entries"), (2, "One plus two"), (1, "Look at the second")]:
+        assert f"int {n}:" in text and hint in text
+    assert text.index("Add the two entries") < text.index("One plus two")
+    assert "Add the two entries" not in handout.read_text(encoding="utf-8")

@@ -187,6 +187,8 @@ def _html_question(session: LessonSession, k: int, answers: bool) -> str:
             items.append(f'<li class="answer">{text} ✓</li>' if right else f"<li>{text}</li>")
         parts.append(f"<ol>{''.join(items)}</ol>")
     if answers:
+        for n, hint in enumerate(question.hints, start=1):  # what learners may be shown
+            parts.append(f'<p class="hint">hint {n}: {h.inline_html(hint)}</p>')
         if question.kind == "ask" and (answer := session.answer_text(k)):
             parts.append(f'<p class="answer">answer: {h.esc(answer)}</p>')
         elif question.kind == "write":
@@ -233,7 +235,8 @@ def _markdown(session: LessonSession, width: int, answers: bool = False) -> str:
 
 def _markdown_question(session: LessonSession, k: int, answers: bool) -> list[str]:
     """The question as Markdown: its options a numbered list, the right one in bold with a ✓
-    in the teacher's edition, and there the answer, the reference and the explanation."""
+    in the teacher's edition, and there the hints, the answer, the reference and the
+    explanation."""
     question = session.question(k)
     if question is None:
         return []
@@ -245,6 +248,8 @@ def _markdown_question(session: LessonSession, k: int, answers: bool) -> list[st
         parts.append("")
     if not answers:
         return parts
+    for n, hint in enumerate(question.hints, start=1):  # what learners may be shown
+        parts += [f"*Hint {n}:* {hint.strip()}", ""]
     if question.kind == "ask" and (answer := session.answer_text(k)):
         parts += [f"**Answer:** {answer}", ""]
     elif question.kind == "write":
