@@ -1,42 +1,93 @@
-"""The progress store: migrations, what is kept, isolation, and surviving kill -9."""
+"""The progress store: migrations, what is kept, isolation, and surviving kill -9 — the same
+tests on SQLite (the default) and on PostgreSQL (`--store postgresql://…`)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tutor.progress import ProgressStore
 from tutor.progress.schema import MIGRATIONS
-from tutor.progress.store import StoreError
+from tutor.progress.store import STORE_ENV, StoreError
 
 from .conftest import ROOT
+from .pg_support import shared_cluster, why_not
 
 
-def test_a_new_store_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
-    store = ProgressStore(tmp_path)
+@dataclass
+class Backend:
+    """A store to test: the SQLite file in `data`, or a fresh PostgreSQL database at `url`."""
+
+    name: str
+    data: Path
+    url: str | None = None
+
+    def open(self, host: str | None = None) -> ProgressStore:
+        return ProgressStore(self.data, url=self.url, host=host)
+
+    def env(self) -> dict[str, str]:
+        """The environment a process that writes to this store runs in."""
+        env = {k: v for k, v in os.environ.items() if k != STORE_ENV}
+        return {**env, STORE_ENV: self.url} if self.url else env
+
+    def set_version(self, version: int) -> None:
+        if self.url is None:
+            db = sqlite3.connect(self.data / "progress.db")
+            db.execute(f"PRAGMA user_version = {version}")
+            db.close()
+            return
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("UPDATE tutor_schema SET version = %s", (version,))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "sqlite":
+        return Backend("sqlite", tmp_path)
+    reason = why_not()
+    if reason is not None:
+        pytest.skip(f"PostgreSQL store not tested: {reason}")
+    return Backend("postgresql", tmp_path, shared_cluster().new_database())
+
+
+def test_a_new_store_is_migrated_to_the_latest_schema(backend: Backend) -> None:
+    store = backend.open()
     assert store.schema_version == len(MIGRATIONS)
-    journal = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
-    assert journal == "wal"
+    if backend.url is None:
+        journal = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
+        assert journal == "wal"
     store.close()
-    assert ProgressStore(tmp_path).schema_version == len(MIGRATIONS)  # reopening is a no-op
+    assert backend.open().schema_version == len(MIGRATIONS)  # reopening is a no-op
 
 
-def test_a_store_from_a_newer_tutor_is_refused(tmp_path: Path) -> None:
-    ProgressStore(tmp_path).close()
-    db = sqlite3.connect(tmp_path / "progress.db")
-    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    db.close()
+def test_a_store_from_a_newer_tutor_is_refused(backend: Backend) -> None:
+    backend.open().close()
+    backend.set_version(len(MIGRATIONS) + 1)
     with pytest.raises(StoreError, match="newer tutor"):
-        ProgressStore(tmp_path)
+        backend.open()
 
 
-def test_steps_answers_knobs_and_completion(tmp_path: Path) -> None:
-    me = ProgressStore(tmp_path).learner("ada")
+def test_times_keep_sub_second_precision(backend: Backend) -> None:
+    """PostgreSQL's REAL is 4 bytes (a 2-minute step at today's epoch): the migrations
+    are respelled with 8-byte floats there."""
+    me = backend.open().learner("ada")
+    me.reached("a", "s1", 1, 2)
+    me.reached("a", "s2", 2, 2)
+    first, second = (e.at for e in me.events("a"))
+    assert 0 <= second - first < 5
+
+
+def test_steps_answers_knobs_and_completion(backend: Backend) -> None:
+    me = backend.open().learner("ada")
     me.reached("backprop", "forward", 1, 8, title="Backprop")
     me.reached("backprop", "predict-loss", 2, 8)
     me.answered("backprop", "predict-loss", "0.3", False, attempt=1)
@@ -73,8 +124,8 @@ def test_steps_answers_knobs_and_completion(tmp_path: Path) -> None:
     assert me.steps_reached("backprop") == {"forward", "predict-loss", "loss", "train"}
 
 
-def test_learners_are_kept_apart(tmp_path: Path) -> None:
-    store = ProgressStore(tmp_path)
+def test_learners_are_kept_apart(backend: Backend) -> None:
+    store = backend.open()
     ada, bob = store.learner("ada"), store.learner("bob")
     ada.reached("neuron", "inputs", 1, 6)
     bob.reached("neuron", "inputs", 1, 6)
@@ -87,8 +138,8 @@ def test_learners_are_kept_apart(tmp_path: Path) -> None:
     assert [(r.learner, r.step_index) for r in rows] == [("bob", 3)]
 
 
-def test_reset_one_lesson(tmp_path: Path) -> None:
-    me = ProgressStore(tmp_path).learner("ada")
+def test_reset_one_lesson(backend: Backend) -> None:
+    me = backend.open().learner("ada")
     me.reached("a", "s", 1, 2)
     me.reached("b", "s", 1, 2)
     assert me.reset("a") == 1
@@ -98,7 +149,7 @@ def test_reset_one_lesson(tmp_path: Path) -> None:
 WRITER = """
 import os, signal, sys
 from tutor.progress import ProgressStore
-me = ProgressStore(sys.argv[1]).learner(sys.argv[2])
+me = ProgressStore(sys.argv[1]).learner(sys.argv[2])  # $TUTOR_STORE, when set, wins
 for k in range(1, int(sys.argv[3]) + 1):
     me.reached("lesson", f"step-{k}", k, 100)
     me.answered("lesson", f"step-{k}", str(k), k % 2 == 0, attempt=1)
@@ -107,26 +158,28 @@ if sys.argv[4] == "kill":
 """
 
 
-def writer(data: Path, learner: str, steps: int, end: str) -> subprocess.Popen[bytes]:
+def writer(backend: Backend, learner: str, steps: int, end: str) -> subprocess.Popen[bytes]:
+    script = textwrap.dedent(WRITER)
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(WRITER), str(data), learner, str(steps), end],
+        [sys.executable, "-c", script, str(backend.data), learner, str(steps), end],
         cwd=ROOT,
+        env=backend.env(),
     )
 
 
-def test_a_killed_process_loses_nothing_it_reported(tmp_path: Path) -> None:
-    process = writer(tmp_path, "ada", 25, "kill")
+def test_a_killed_process_loses_nothing_it_reported(backend: Backend) -> None:
+    process = writer(backend, "ada", 25, "kill")
     assert process.wait(timeout=60) == -9
-    lesson = ProgressStore(tmp_path).learner("ada").lesson("lesson")
+    lesson = backend.open().learner("ada").lesson("lesson")
     assert lesson is not None and lesson.furthest_index == 25
     assert (lesson.right, lesson.wrong) == (12, 13)
 
 
-def test_many_processes_write_at_once(tmp_path: Path) -> None:
-    ProgressStore(tmp_path).close()
-    processes = [writer(tmp_path, f"student{n}", 30, "exit") for n in range(8)]
+def test_many_processes_write_at_once(backend: Backend) -> None:
+    backend.open().close()
+    processes = [writer(backend, f"student{n}", 30, "exit") for n in range(8)]
     assert [p.wait(timeout=120) for p in processes] == [0] * 8
-    store = ProgressStore(tmp_path)
+    store = backend.open()
     assert len(store.learners()) == 8
     for name in store.learners():
         assert store.learner(name).lesson("lesson").furthest_index == 30  # type: ignore[union-attr]

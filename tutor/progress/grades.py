@@ -226,6 +226,7 @@ class Presence:
     sessions: int
     since: float
     last_input: float
+    host: str = ""  # the server they are on, or were on last
 
 
 CONNECTED, IDLE, GONE, NEVER = "connected", "idle", "gone", "never came"
@@ -250,6 +251,7 @@ class StudentRow:
     stuck: bool = False
     last_activity: float = 0.0
     grades: tuple[Grade, ...] = field(default=(), compare=False)
+    host: str = ""  # the server they are on, or were on last
 
 
 def class_overview(
@@ -299,8 +301,9 @@ def class_overview(
         else:
             state = NEVER
         mine = tuple(sorted(grades.get(learner, []), key=lambda g: g.lesson_id))
+        host = here.host if here is not None else ""
         if current is None:
-            out.append(StudentRow(learner, roster.get(learner, ""), state, grades=mine))
+            out.append(StudentRow(learner, roster.get(learner, ""), state, grades=mine, host=host))
             continue
         step_events = [
             e
@@ -334,6 +337,7 @@ def class_overview(
                 stuck,
                 current.updated_at,
                 mine,
+                host,
             )
         )
     return out

@@ -1,7 +1,9 @@
-"""The store's tables, as numbered migrations: `PRAGMA user_version` says which have run.
+"""The store's tables, as numbered migrations: `PRAGMA user_version` (SQLite) or the
+`tutor_schema` table (PostgreSQL) says which have run.
 
-Never edit a migration that has shipped; add the next one. A database newer than this tutor
-is refused rather than guessed at.
+Never edit a migration that has shipped; add the next one, in SQL that both engines accept
+(`tutor.progress.postgres.postgres_ddl` respells REAL, AUTOINCREMENT and `right` for
+PostgreSQL). A database newer than this tutor is refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -72,5 +74,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (lesson_id, step_id)
     );
     ALTER TABLE lessons ADD COLUMN step_since REAL NOT NULL DEFAULT 0;
+    """,
+    # 3: several servers on one database: presence is kept per learner and host (a server
+    # clears only its own at start), and the roster remembers which host listed each student
+    """
+    ALTER TABLE roster ADD COLUMN host TEXT NOT NULL DEFAULT '';
+    CREATE TABLE presence_by_host (
+        learner TEXT NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        sessions INTEGER NOT NULL DEFAULT 0,
+        since REAL NOT NULL,
+        last_input REAL NOT NULL,
+        PRIMARY KEY (learner, host)
+    );
+    INSERT INTO presence_by_host (learner, host, sessions, since, last_input)
+        SELECT learner, '', sessions, since, last_input FROM presence;
+    DROP TABLE presence;
+    ALTER TABLE presence_by_host RENAME TO presence;
     """,
 )

@@ -1,25 +1,29 @@
-"""The progress store: one SQLite file (WAL) shared by every session that writes to it.
+"""The progress store: one SQLite file (WAL) shared by every session that writes to it, or
+one PostgreSQL database shared by several servers (`--store postgresql://…`).
 
 Progress is keyed by lesson id and step id, never by position, so editing a lesson does not
 scramble what a learner did. Every call writes at once in its own transaction: a process
 killed with `kill -9` loses nothing already reported. A `LearnerProgress` is bound to one
-learner, which is how a classroom session is kept to its own student's rows.
+learner, which is how a classroom session is kept to its own student's rows. The SQL here is
+the one both engines accept; what differs is in `tutor.progress.database`.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-import sqlite3
-import threading
+import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from platformdirs import user_data_dir
 
+from tutor.progress.database import Statements, open_database
+from tutor.progress.database import StoreError as StoreError  # callers catch them from here
+from tutor.progress.database import StoreUnavailable as StoreUnavailable
 from tutor.progress.grades import (
     THRESHOLDS,
     Grade,
@@ -34,11 +38,17 @@ from tutor.progress.grades import (
 )
 from tutor.progress.schema import MIGRATIONS
 
+T = TypeVar("T")
 DB_NAME = "progress.db"
 EVENT_KINDS = ("reach", "answer", "hint", "give-up", "knob", "complete", "reset")
 MAX_STORED_TEXT = 500
 """Characters kept of what a learner typed (an answer, a statement): five 1 MB pastes must not
 grow the store by 5 MB. The cut is marked with the length dropped."""
+
+
+STORE_ENV = "TUTOR_STORE"
+"""A `postgresql://` URL: where every store opened in this process and its children lives
+(`tutor serve --store` sets it, so that the students' sessions write where the server does)."""
 
 
 def default_data_dir() -> Path:
@@ -108,64 +118,49 @@ class ClassRow:
     last_activity: float
 
 
-class StoreError(Exception):
-    """The database cannot be used (newer than this tutor, or not a progress store)."""
-
-
 class ProgressStore:
-    """Opens (and creates, and migrates) the store in `data_dir`."""
+    """Opens (and creates, and migrates) the store: `url` (or `$TUTOR_STORE`) when it is a
+    `postgresql://` URL, else the SQLite file in `data_dir`. `host` names this machine in the
+    presence rows (default: its host name), so one database can hold several servers."""
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | None = None, *, url: str | None = None, host: str | None = None
+    ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = self.data_dir / DB_NAME
-        # every learner's answers: only the owner reads them. SQLite gives the WAL and the
-        # shared-memory file the database's own mode, so 0600 here covers all three.
-        with suppress(FileExistsError):
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._migrate()
+        self.url = url or os.environ.get(STORE_ENV) or None
+        self.host = host or socket.gethostname()
+        if self.url is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._db = open_database(self.path, self.url)
+        try:
+            self._db.migrate(MIGRATIONS)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @property
+    def where(self) -> str:
+        """The file or the database (without its password), for messages."""
+        return self._db.where
+
+    @property
+    def pending(self) -> int:
+        """Writes kept in memory while the database is out of reach."""
+        return self._db.pending
 
     def close(self) -> None:
         self._db.close()
 
-    def _migrate(self) -> None:
-        with self._transaction() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise StoreError(
-                    f"{self.path} was written by a newer tutor (schema {version}; "
-                    f"this one knows {len(MIGRATIONS)})"
-                )
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in filter(str.strip, script.split(";")):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
-
     @property
     def schema_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        return self._db.version()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _write(self, work: Callable[[Statements], T], *, wait: bool = True) -> T | None:
+        return self._db.write(work, wait=wait)
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        return self._db.query(sql, args)
 
     def learner(self, name: str) -> LearnerProgress:
         return LearnerProgress(self, name)
@@ -180,7 +175,7 @@ class ProgressStore:
     def class_rows(self) -> list[ClassRow]:
         rows = self._query(
             """
-            SELECT l.learner, l.lesson_id, l.title, l.last_index, l.total_steps, l.right,
+            SELECT l.learner, l.lesson_id, l.title, l.last_index, l.total_steps, l."right",
                    l.wrong, l.updated_at,
                    (SELECT COUNT(*) FROM lessons c
                      WHERE c.learner = l.learner AND c.completed_at IS NOT NULL)
@@ -208,10 +203,19 @@ class ProgressStore:
     # -- the classroom: roster, presence, the served lessons' steps
 
     def set_roster(self, roster: dict[str, str]) -> None:
-        """The class (name → group) as the keys and password files say now, replacing the last."""
-        with self._transaction() as db:
-            db.execute("DELETE FROM roster")
-            db.executemany("INSERT INTO roster VALUES (?, ?)", sorted(roster.items()))
+        """The class (name → group) as this host's keys and password files say now, replacing
+        what this host said last (another server's students stay)."""
+        rows = [(name, group, self.host) for name, group in sorted(roster.items())]
+
+        def run(db: Statements) -> None:
+            db.execute("DELETE FROM roster WHERE host = ?", (self.host,))
+            db.executemany(
+                "INSERT INTO roster (learner, grp, host) VALUES (?, ?, ?) ON CONFLICT (learner) "
+                "DO UPDATE SET grp = excluded.grp, host = excluded.host",
+                rows,
+            )
+
+        self._write(run)
 
     def roster(self) -> dict[str, str]:
         return {str(r[0]): str(r[1]) for r in self._query("SELECT learner, grp FROM roster")}
@@ -219,55 +223,89 @@ class ProgressStore:
     def set_steps(self, steps: list[StepInfo]) -> None:
         """The steps of the lessons served, recorded by the server at start: which are
         questions is what makes a lesson done, and step titles what the teacher reads."""
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO lesson_steps VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (s.lesson_id, s.step_id, s.position, s.title, int(s.question), s.lesson_title)
-                    for s in steps
-                ],
+        rows = [
+            (s.lesson_id, s.step_id, s.position, s.title, int(s.question), s.lesson_title)
+            for s in steps
+        ]
+        self._write(
+            lambda db: db.executemany(
+                "INSERT INTO lesson_steps (lesson_id, step_id, position, title, question, "
+                "lesson_title) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lesson_id, step_id) "
+                "DO UPDATE SET position = excluded.position, title = excluded.title, "
+                "question = excluded.question, lesson_title = excluded.lesson_title",
+                rows,
             )
+        )
 
     def steps(self) -> list[StepInfo]:
         return [
             StepInfo(str(r[0]), str(r[1]), int(r[2]), str(r[3]), bool(r[4]), str(r[5]))  # type: ignore[arg-type]
-            for r in self._query("SELECT * FROM lesson_steps ORDER BY lesson_id, position")
+            for r in self._query(
+                "SELECT lesson_id, step_id, position, title, question, lesson_title "
+                "FROM lesson_steps ORDER BY lesson_id, position"
+            )
         ]
 
     def session_opened(self, learner: str) -> None:
         now = time.time()
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO presence VALUES (?, 1, ?, ?) ON CONFLICT (learner) DO UPDATE SET "
-                "sessions = sessions + 1, since = CASE WHEN sessions = 0 THEN excluded.since "
-                "ELSE since END, last_input = excluded.last_input",
-                (learner, now, now),
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO presence (learner, host, sessions, since, last_input) "
+                "VALUES (?, ?, 1, ?, ?) ON CONFLICT (learner, host) DO UPDATE SET "
+                "sessions = presence.sessions + 1, since = CASE WHEN presence.sessions = 0 "
+                "THEN excluded.since ELSE presence.since END, last_input = excluded.last_input",
+                (learner, self.host, now, now),
             )
+        )
 
     def session_input(self, learner: str, at: float | None = None) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE presence SET last_input = ? WHERE learner = ?",
-                (at or time.time(), learner),
+        when = at or time.time()
+        self._write(
+            lambda db: db.execute(
+                "UPDATE presence SET last_input = ? WHERE learner = ? AND host = ?",
+                (when, learner, self.host),
             )
+        )
 
     def session_closed(self, learner: str) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE presence SET sessions = MAX(sessions - 1, 0), since = ? WHERE learner = ?",
-                (time.time(), learner),
+        now = time.time()
+        self._write(
+            lambda db: db.execute(
+                "UPDATE presence SET sessions = CASE WHEN sessions > 0 THEN sessions - 1 "
+                "ELSE 0 END, since = ? WHERE learner = ? AND host = ?",
+                (now, learner, self.host),
             )
+        )
 
     def sessions_cleared(self) -> None:
-        """Nobody is connected: the server starts, or stops (even after a crash, at next start)."""
-        with self._transaction() as db:
-            db.execute("UPDATE presence SET sessions = 0 WHERE sessions > 0")
+        """Nobody is connected to this host: its server starts, or stops (even after a crash,
+        at next start). Other hosts' sessions are theirs to clear."""
+        self._write(
+            lambda db: db.execute(
+                "UPDATE presence SET sessions = 0 WHERE host = ? AND sessions > 0", (self.host,)
+            )
+        )
 
     def presence(self) -> dict[str, Presence]:
-        return {
-            str(r[0]): Presence(str(r[0]), int(r[1]), float(r[2]), float(r[3]))  # type: ignore[arg-type]
-            for r in self._query("SELECT learner, sessions, since, last_input FROM presence")
-        }
+        """Each learner over every host: sessions added up; the host is the one they are
+        connected to (the latest key pressed), else the one they were last on."""
+        found: dict[str, Presence] = {}
+        for r in self._query("SELECT learner, sessions, since, last_input, host FROM presence"):
+            here = Presence(str(r[0]), int(r[1]), float(r[2]), float(r[3]), str(r[4]))  # type: ignore[arg-type]
+            seen = found.get(here.learner)
+            if seen is None:
+                found[here.learner] = here
+                continue
+            live = [p for p in (seen, here) if p.sessions > 0] or [seen, here]
+            latest = max(live, key=lambda p: p.last_input)
+            found[here.learner] = Presence(
+                here.learner,
+                seen.sessions + here.sessions,
+                latest.since,
+                max(seen.last_input, here.last_input),
+                latest.host,
+            )
+        return found
 
     def lesson_rows(self) -> list[LessonRow]:
         return [
@@ -289,10 +327,14 @@ class ProgressStore:
         ]
 
     def overview(
-        self, now: float | None = None, thresholds: Thresholds = THRESHOLDS
+        self,
+        now: float | None = None,
+        thresholds: Thresholds = THRESHOLDS,
+        group: str | None = None,
     ) -> list[StudentRow]:
-        """Every student of the class with presence, place, tries and grades."""
-        return class_overview(
+        """Every student of the class with presence, place, tries and grades; with `group`,
+        only that class's students (a group of the keys or password file)."""
+        rows = class_overview(
             self.roster(),
             self.presence(),
             self.lesson_rows(),
@@ -301,13 +343,24 @@ class ProgressStore:
             time.time() if now is None else now,
             thresholds,
         )
+        return rows if group is None else [r for r in rows if r.group == group]
+
+    def groups(self) -> list[str]:
+        """The classes the roster names (its groups), sorted."""
+        return sorted({g for g in self.roster().values() if g})
 
     def grades(self) -> list[Grade]:
         """One grade per student and lesson touched, by student then lesson."""
         return [g for row in self.overview() for g in row.grades]
 
-    def question_stats(self) -> list[QuestionStats]:
-        return question_stats(self.events(), self.steps())
+    def question_stats(self, group: str | None = None) -> list[QuestionStats]:
+        """Per lesson, its questions by share of students wrong; with `group`, counting only
+        that class's students."""
+        events = self.events()
+        if group is not None:
+            members = {name for name, g in self.roster().items() if g == group}
+            events = [e for e in events if e.learner in members]
+        return question_stats(events, self.steps())
 
     def events(self, learner: str | None = None, lesson_id: str | None = None) -> list[Event]:
         sql = (
@@ -348,12 +401,11 @@ class LearnerProgress:
         self.name = learner
 
     def _ensure(
-        self, db: sqlite3.Connection, lesson_id: str, title: str = "", total: int = 0
+        self, db: Statements, now: float, lesson_id: str, title: str = "", total: int = 0
     ) -> None:
-        now = time.time()
         db.execute(
-            "INSERT OR IGNORE INTO lessons (learner, lesson_id, title, total_steps, "
-            "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO lessons (learner, lesson_id, title, total_steps, started_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (learner, lesson_id) DO NOTHING",
             (self.name, lesson_id, title, total, now, now),
         )
         if title:
@@ -369,7 +421,8 @@ class LearnerProgress:
 
     def _event(
         self,
-        db: sqlite3.Connection,
+        db: Statements,
+        now: float,
         lesson_id: str,
         step_id: str,
         kind: str,
@@ -391,28 +444,34 @@ class LearnerProgress:
                 _capped(answer),
                 None if correct is None else int(correct),
                 hints_used,
-                time.time(),
+                now,
             ),
         )
         db.execute(
             "UPDATE lessons SET updated_at = ? WHERE learner = ? AND lesson_id = ?",
-            (time.time(), self.name, lesson_id),
+            (now, self.name, lesson_id),
         )
+
+    # Each write takes its time when it is called, not when it runs: a write kept while the
+    # database was away (PostgreSQL) is stored with the moment it happened.
 
     def reached(
         self, lesson_id: str, step_id: str, index: int, total: int, title: str = ""
     ) -> None:
         """The learner is at step `index` (1-based) of `total`; stored the moment it happens."""
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id, title, total)
+        now = time.time()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id, title, total)
             first = db.execute(
-                "INSERT OR IGNORE INTO steps VALUES (?, ?, ?, ?, ?)",
-                (self.name, lesson_id, step_id, index, time.time()),
-            ).rowcount
+                "INSERT INTO steps (learner, lesson_id, step_id, step_index, reached_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (learner, lesson_id, step_id) DO NOTHING",
+                (self.name, lesson_id, step_id, index, now),
+            )
             db.execute(
                 "UPDATE lessons SET step_since = ? WHERE learner = ? AND lesson_id = ? "
                 "AND (last_step != ? OR step_since = 0)",
-                (time.time(), self.name, lesson_id, step_id),
+                (now, self.name, lesson_id, step_id),
             )
             db.execute(
                 "UPDATE lessons SET last_index = ?, last_step = ? WHERE learner = ? "
@@ -425,12 +484,14 @@ class LearnerProgress:
                 (index, step_id, self.name, lesson_id, index),
             )
             if first:
-                self._event(db, lesson_id, step_id, "reach", attempt=index)
+                self._event(db, now, lesson_id, step_id, "reach", attempt=index)
             else:
                 db.execute(
                     "UPDATE lessons SET updated_at = ? WHERE learner = ? AND lesson_id = ?",
-                    (time.time(), self.name, lesson_id),
+                    (now, self.name, lesson_id),
                 )
+
+        self.store._write(run)
 
     def answered(
         self,
@@ -442,15 +503,18 @@ class LearnerProgress:
         attempt: int,
         hints_used: int = 0,
     ) -> None:
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id)
-            column = "right" if correct else "wrong"
+        now = time.time()
+        column = '"right"' if correct else "wrong"  # quoted: a keyword in PostgreSQL
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
             db.execute(
                 f"UPDATE lessons SET {column} = {column} + 1 WHERE learner = ? AND lesson_id = ?",
                 (self.name, lesson_id),
             )
             self._event(
                 db,
+                now,
                 lesson_id,
                 step_id,
                 "answer",
@@ -460,16 +524,25 @@ class LearnerProgress:
                 hints_used=hints_used,
             )
 
+        self.store._write(run)
+
     def hint(self, lesson_id: str, step_id: str, hints_used: int) -> None:
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id)
-            self._event(db, lesson_id, step_id, "hint", hints_used=hints_used)
+        now = time.time()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
+            self._event(db, now, lesson_id, step_id, "hint", hints_used=hints_used)
+
+        self.store._write(run)
 
     def gave_up(self, lesson_id: str, step_id: str, *, attempt: int, hints_used: int) -> None:
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id)
+        now = time.time()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
             self._event(
                 db,
+                now,
                 lesson_id,
                 step_id,
                 "give-up",
@@ -478,36 +551,50 @@ class LearnerProgress:
                 correct=False,
             )
 
+        self.store._write(run)
+
     def knob(self, lesson_id: str, step_id: str, name: str, value: object) -> None:
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id)
+        now = time.time()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
             db.execute(
                 "UPDATE lessons SET knobs = knobs + 1 WHERE learner = ? AND lesson_id = ?",
                 (self.name, lesson_id),
             )
-            self._event(db, lesson_id, step_id, "knob", answer=f"{name}={value}")
+            self._event(db, now, lesson_id, step_id, "knob", answer=f"{name}={value}")
+
+        self.store._write(run)
 
     def completed(self, lesson_id: str, step_id: str) -> None:
-        with self.store._transaction() as db:
-            self._ensure(db, lesson_id)
+        now = time.time()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
             db.execute(
                 "UPDATE lessons SET completed_at = COALESCE(completed_at, ?) WHERE "
                 "learner = ? AND lesson_id = ?",
-                (time.time(), self.name, lesson_id),
+                (now, self.name, lesson_id),
             )
-            self._event(db, lesson_id, step_id, "complete")
+            self._event(db, now, lesson_id, step_id, "complete")
+
+        self.store._write(run)
 
     def reset(self, lesson_id: str | None = None) -> int:
-        """Forget this learner's progress (in one lesson, or all); returns lessons cleared."""
+        """Forget this learner's progress (in one lesson, or all); returns lessons cleared.
+        Never kept for later: with the database away it fails (`StoreUnavailable`)."""
         where, args = "learner = ?", [self.name]
         if lesson_id is not None:
             where += " AND lesson_id = ?"
             args.append(lesson_id)
-        with self.store._transaction() as db:
-            cleared = db.execute(f"DELETE FROM lessons WHERE {where}", args).rowcount
+
+        def run(db: Statements) -> int:
+            cleared = db.execute(f"DELETE FROM lessons WHERE {where}", args)
             db.execute(f"DELETE FROM steps WHERE {where}", args)
             db.execute(f"DELETE FROM events WHERE {where}", args)
-        return int(cleared)
+            return cleared
+
+        return int(self.store._write(run, wait=False) or 0)
 
     def lesson(self, lesson_id: str) -> LessonProgress | None:
         rows = self._lessons("AND lesson_id = ?", (lesson_id,))
@@ -531,7 +618,7 @@ class LearnerProgress:
     def _lessons(self, extra: str, args: tuple[object, ...]) -> list[LessonProgress]:
         rows = self.store._query(
             "SELECT lesson_id, title, total_steps, furthest_index, furthest_step, last_index, "
-            "last_step, right, wrong, knobs, completed_at, updated_at FROM lessons "
+            'last_step, "right", wrong, knobs, completed_at, updated_at FROM lessons '
             f"WHERE learner = ? {extra} ORDER BY updated_at DESC",
             (self.name, *args),
         )
