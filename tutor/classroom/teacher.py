@@ -26,11 +26,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tutor.lesson.clean import clean_line
-from tutor.progress import ProgressStore
+from tutor.progress import Event, ProgressStore, Tally, tally
 from tutor.progress.grades import StudentRow
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    # key, label, width: the first eight fit 80 columns; the rest scroll in
+    # key, label, width: the first seven fit 80 columns; the rest scroll in
     ("stuck", "!", 1),
     ("student", "student", 10),
     ("state", "state", 10),
@@ -38,7 +38,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("on", "on step", 7),
     ("tries", "tries", 5),
     ("hints", "hints", 5),
-    ("up", "gave up", 7),
+    ("questions", "questions", 18),
     ("lesson", "lesson", 22),
     ("done", "done", 4),
     ("group", "group", 8),
@@ -69,7 +69,33 @@ def ago(moment: float, now: float | None = None) -> str:
     return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def row_values(row: StudentRow, now: float | None = None) -> dict[str, str]:
+def question_tallies(store: ProgressStore, rows: Sequence[StudentRow]) -> dict[str, Tally]:
+    """Each student's questions in the lesson they are in, counted as their own list, bar
+    and resume note count them (tutor.progress.Tally: one per question, not per try)."""
+    questions: dict[str, list[tuple[int, str]]] = {}
+    for info in store.steps():
+        if info.question:
+            questions.setdefault(info.lesson_id, []).append((info.position, info.step_id))
+    events: dict[tuple[str, str], list[Event]] = {}
+    for event in store.events():
+        events.setdefault((event.learner, event.lesson_id), []).append(event)
+    counted = {}
+    for row in rows:
+        if not row.lesson_id:
+            continue
+        ids = sorted(questions.get(row.lesson_id, []))
+        at = int(row.step.split("/")[0]) if row.step.split("/")[0].isdigit() else 0
+        counted[row.learner] = tally(
+            events.get((row.learner, row.lesson_id), []),
+            [step for _position, step in ids],
+            [step for position, step in ids if position < at],
+        )
+    return counted
+
+
+def row_values(
+    row: StudentRow, now: float | None = None, counted: Tally | None = None
+) -> dict[str, str]:
     """A student as the teacher's terminal shows them: names and titles are text from
     students and authors, so they are cleaned (no escape codes) and cut."""
     step = f"{row.step} {row.step_title}" if row.step else ""
@@ -82,7 +108,7 @@ def row_values(row: StudentRow, now: float | None = None) -> dict[str, str]:
         "on": duration(row.on_step) if here else "",
         "tries": str(row.tries) if row.step else "",
         "hints": str(row.hints) if row.step else "",
-        "up": str(row.gave_up) if row.step else "",
+        "questions": counted.text() if counted is not None and row.step else "",
         "lesson": clean_line(row.lesson, 80),
         "done": str(row.done),
         "group": clean_line(row.group, 32),
@@ -98,7 +124,6 @@ def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
         "on": -row.on_step,
         "tries": -row.tries,
         "hints": -row.hints,
-        "up": -row.gave_up,
         "done": -row.done,
         "last": -row.last_activity,
         "step": (row.lesson, row.step),
@@ -108,19 +133,22 @@ def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
     return (values.get(column, ""), row.learner)
 
 
-def class_table(rows: Sequence[StudentRow]) -> Table:
+def class_table(rows: Sequence[StudentRow], tallies: dict[str, Tally] | None = None) -> Table:
     present = sum(1 for r in rows if r.state in ("connected", "idle"))
     table = Table(title=f"{len(rows)} students, {present} connected", title_justify="left")
     for _key, label, _width in COLUMNS:
         table.add_column(label)
     now = time.time()
     for row in rows:
-        table.add_row(*(Text(value) for value in row_values(row, now).values()))  # not markup
+        values = row_values(row, now, (tallies or {}).get(row.learner))
+        table.add_row(*(Text(value) for value in values.values()))  # not markup
     return table
 
 
 def print_class(store: ProgressStore, console: Console | None = None) -> int:
-    (console or Console(highlight=False, width=160)).print(class_table(store.overview()))
+    rows = store.overview()
+    table = class_table(rows, question_tallies(store, rows))
+    (console or Console(highlight=False, width=160)).print(table)
     return 0
 
 
@@ -370,6 +398,7 @@ class ClassApp(App[None]):
         everyone = self.store.overview(now)
         self.rows = {row.learner: row for row in everyone}
         wanted = {row.learner: row for row in everyone if self.shown(row)}
+        tallies = question_tallies(self.store, list(wanted.values()))
         current = table.cursor_row
         keep = None
         if table.row_count:
@@ -379,7 +408,7 @@ class ClassApp(App[None]):
         existing = {k.value for k in table.rows}
         order_changed = False
         for learner, row in wanted.items():
-            values = row_values(row, now)
+            values = row_values(row, now, tallies.get(learner))
             if learner in existing:
                 old = [str(cell) for cell in table.get_row(learner)]
                 for (key, _label, _width), value, before in zip(
