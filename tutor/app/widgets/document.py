@@ -66,6 +66,7 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         height: 1fr;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        overflow-y: scroll;
     }
     """
 
@@ -160,7 +161,14 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             starts += [0] * len(self.parts)
         self._starts = starts
-        self.virtual_size = Size(width, starts[-1])
+        size = Size(width, starts[-1])
+        if size != self.virtual_size:
+            # The scroll bar is always there (`overflow-y: scroll`), so a document that grew
+            # or shrank changes nothing on screen but its own lines and the bar's thumb.
+            # Setting the reactive would lay out the whole screen and draw every widget again
+            # (~10 ms a step); without its watchers, the bar is told its new length.
+            self.set_reactive(LessonDocument.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
 
     def on_resize(self, _event: events.Resize) -> None:
         width = self._content_width()
