@@ -167,7 +167,7 @@ def test_the_language_comes_from_the_students_sendenv(lab: Server) -> None:
     student(lab, "ada", "-o", "SendEnv=LANG", env="LANG=zh_CN.UTF-8", ready=ZH_TITLE)
     assert "session start: ada" in lab.log
     line = next(x for x in lab.log.splitlines() if "session start: ada" in x)
-    assert line.endswith("language zh_CN.UTF-8")
+    assert line.endswith("language zh_CN.UTF-8 (sent by ssh)")
 
 
 def test_an_idle_session_ends_with_a_notice_and_a_usable_terminal(tmp_path: Path) -> None:

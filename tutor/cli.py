@@ -183,8 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument(
         "--lessons",
         type=Path,
-        default=BUNDLED,
-        help="lessons to offer: a folder, or one lesson file (students open it directly)",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help="lessons to offer: lesson files and folders, in the order listed (repeatable; "
+        "default: the bundled course); one lesson file alone opens directly",
     )
     p_serve.add_argument(
         "--data",

@@ -12,7 +12,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from tutor.resources import SCHEMA_FILE, TEMPLATES
+from tutor.resources import BUNDLED_LESSONS, SCHEMA_FILE, TEMPLATES
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -35,12 +35,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for path in (args.authorized_keys, args.password_file):
         if path is not None and not path.is_file():
             return _usage(f"no such file: {path}")
-    if not args.lessons.exists():
-        return _usage(f"no lessons at {args.lessons} (give a folder or a lesson file)")
+    lessons = args.lessons or [BUNDLED_LESSONS]  # `--lessons A B --lessons C`: all, in order
+    for path in lessons:
+        if not path.exists():
+            return _usage(f"no lessons at {path} (give lesson files or folders)")
     config = ServeConfig(
         host=args.host,
         port=args.port,
-        lessons=args.lessons.resolve(),
+        lessons=tuple(path.resolve() for path in lessons),
         data=args.data.resolve(),
         authorized_keys=args.authorized_keys,
         password_file=args.password_file,
@@ -140,16 +142,18 @@ def cmd_password(args: argparse.Namespace) -> int:
 
 
 def _passwords_for(file: Path, names: Path) -> int:
-    """A fresh password for every name in `names` (`ada` or `ada monday`: name and group),
-    printed once for the teacher to hand out, stored only as hashes."""
+    """A fresh password for every name in `names` (`ada`, `ada monday`: name and group, and
+    `lang=zh` for the student's language), printed once for the teacher to hand out, stored
+    only as hashes."""
     import secrets
 
-    from tutor.classroom.auth import set_passwords, valid_name
+    from tutor.classroom.auth import set_passwords, valid_language, valid_name
 
     if not names.is_file():
         return _usage(f"no such file: {names}")
     passwords: dict[str, str] = {}
     groups: dict[str, str] = {}
+    languages: dict[str, str] = {}
     for number, line in enumerate(names.read_text(encoding="utf-8").splitlines(), start=1):
         words = line.split()
         if not words or words[0].startswith("#"):
@@ -160,10 +164,16 @@ def _passwords_for(file: Path, names: Path) -> int:
         passwords[words[0]] = "-".join(
             "".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)
         )
-        groups[words[0]] = words[1] if len(words) > 1 else ""
+        rest = [w for w in words[1:] if not w.startswith("lang=")]
+        groups[words[0]] = rest[0] if rest else ""
+        lang = next((w[5:] for w in words[1:] if w.startswith("lang=")), "")
+        if lang and not valid_language(lang):
+            return _usage(f"{names}:{number}: '{lang[:40]}' is not a language code (such as zh)")
+        if lang:
+            languages[words[0]] = lang
     if not passwords:
         return _usage(f"{names} names nobody")
-    set_passwords(file, passwords, groups)
+    set_passwords(file, passwords, groups, languages)
     for name, password in passwords.items():
         print(f"{name}\t{password}")
     print(

@@ -28,12 +28,29 @@ import asyncssh
 
 HOST_KEY = "ssh_host_ed25519_key"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+LOCALE = re.compile(
+    r"^[A-Za-z]{1,8}(?:[_-][A-Za-z0-9]{1,8})?(?:\.[A-Za-z0-9-]{1,16})?(?:@[A-Za-z0-9]{1,16})?$"
+)
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 def valid_name(name: str) -> bool:
     """Student names become keys in the store and lines in the log: keep them plain."""
     return bool(NAME.match(name))
+
+
+def valid_language(value: str) -> bool:
+    """A locale name (`zh`, `zh_CN.UTF-8`) that says a language: `C` and `POSIX` say none."""
+    return bool(LOCALE.match(value)) and value != "POSIX" and value.split(".")[0] != "C"
+
+
+def _language(value: str, where: str) -> str:
+    if not valid_language(value):
+        raise ValueError(
+            f"{where}: the language {value[:40]!r} is not a language code (such as zh or "
+            "zh_CN.UTF-8)"
+        )
+    return value
 
 
 def host_key(data_dir: Path) -> asyncssh.SSHKey:
@@ -88,6 +105,7 @@ class AuthorizedKey:
     name: str | None  # the one student it admits, or None: a guest key
     options: tuple[str, ...] = ()
     group: str = ""  # `group=NAME` in the comment: the class the student is in
+    lang: str = ""  # `lang=zh` in the comment: the student's language when ssh sends none
 
 
 def _split_options(line: str) -> tuple[tuple[str, ...], str]:
@@ -132,19 +150,22 @@ def read_authorized_keys(path: Path) -> list[AuthorizedKey]:
                 raise ValueError(
                     f"{where}: the option {option} is not supported ({why}); remove it"
                 )
-        name, group = _comment(parts[2] if len(parts) > 2 else "")
-        keys.append(AuthorizedKey(line, number, name, options, group))
+        name, group, lang = _comment(parts[2] if len(parts) > 2 else "")
+        if lang:
+            _language(lang, where)
+        keys.append(AuthorizedKey(line, number, name, options, group, lang))
     return keys
 
 
-def _comment(comment: str) -> tuple[str | None, str]:
-    """`ada`, `ada group=monday` or `*`: the student's name (None for a guest key) and group.
-    Only the first word is the name, so `ada laptop` is still ada's key."""
+def _comment(comment: str) -> tuple[str | None, str, str]:
+    """`ada`, `ada group=monday lang=zh` or `*`: the student's name (None for a guest key),
+    group and language. Only the first word is the name, so `ada laptop` is still ada's key."""
     words = comment.split()
     group = next((w.partition("=")[2] for w in words[1:] if w.startswith("group=")), "")
+    lang = next((w.partition("=")[2] for w in words[1:] if w.startswith("lang=")), "")
     if not words or words[0] == "*":
-        return None, group
-    return words[0], group
+        return None, group, lang
+    return words[0], group, lang
 
 
 def keys_by_name(
@@ -203,14 +224,33 @@ def read_password_file(path: Path) -> dict[str, str]:
     return users
 
 
-def read_password_groups(path: Path) -> dict[str, str]:
-    """Each name's group: an optional third field, `name:scrypt$...:monday`."""
-    groups: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+def _extra_fields(path: Path) -> dict[str, tuple[int, str, str]]:
+    """Each name's line number, group and language: the optional fields after the hash,
+    `name:scrypt$...:monday:zh` (`name:scrypt$...::zh`: a language and no group)."""
+    extra: dict[str, tuple[int, str, str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         name, sep, rest = line.strip().partition(":")
         if sep and not name.startswith("#") and rest.startswith("scrypt$"):
-            groups[name] = rest.partition(":")[2].strip()
-    return groups
+            fields = rest.split(":")
+            group = fields[1].strip() if len(fields) > 1 else ""
+            lang = fields[2].strip() if len(fields) > 2 else ""
+            extra[name] = (number, group, lang)
+    return extra
+
+
+def read_password_groups(path: Path) -> dict[str, str]:
+    """Each name's group: an optional third field, `name:scrypt$...:monday`."""
+    return {name: group for name, (_, group, _) in _extra_fields(path).items()}
+
+
+def read_password_languages(path: Path) -> dict[str, str]:
+    """The names given a language (an optional fourth field, `name:scrypt$...:monday:zh`);
+    one that is no language code stops the start, with its line."""
+    return {
+        name: _language(lang, f"{path}:{number}")
+        for name, (number, _, lang) in _extra_fields(path).items()
+        if lang
+    }
 
 
 def set_password(path: Path, name: str, password: str, group: str = "") -> None:
@@ -218,14 +258,22 @@ def set_password(path: Path, name: str, password: str, group: str = "") -> None:
 
 
 def set_passwords(
-    path: Path, passwords: dict[str, str], groups: dict[str, str] | None = None
+    path: Path,
+    passwords: dict[str, str],
+    groups: dict[str, str] | None = None,
+    languages: dict[str, str] | None = None,
 ) -> None:
-    """Store each name's password hashed (replacing its old line), in one write."""
+    """Store each name's password hashed (replacing its old line), in one write. A name given
+    no group or language keeps the one its old line had."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    old = _extra_fields(path) if path.exists() else {}
     lines = [line for line in lines if line.partition(":")[0] not in passwords]
     for name, password in passwords.items():
-        group = (groups or {}).get(name, "")
-        lines.append(f"{name}:{hash_password(password)}" + (f":{group}" if group else ""))
+        _, old_group, old_lang = old.get(name, (0, "", ""))
+        group = (groups or {}).get(name) or old_group
+        lang = (languages or {}).get(name) or old_lang
+        extra = f":{group}:{lang}" if lang else (f":{group}" if group else "")
+        lines.append(f"{name}:{hash_password(password)}{extra}")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")

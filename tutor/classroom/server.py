@@ -48,13 +48,16 @@ from tutor.classroom.auth import (
     read_authorized_keys,
     read_password_file,
     read_password_groups,
+    read_password_languages,
+    valid_language,
     valid_name,
 )
+from tutor.classroom.served import Served, read_served
 from tutor.classroom.turns import Turn, Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
+from tutor.i18n import FALLBACK, LOCALE_DIR, normalise
 from tutor.lesson.clean import clean_line
 from tutor.progress import ProgressStore
-from tutor.progress.grades import StepInfo
 
 log = logging.getLogger("tutor.classroom")
 
@@ -67,9 +70,6 @@ DEFAULT_SIZE = (80, 24)  # for a client that says 0 (size unknown)
 TERM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 FALLBACK_TERM = "xterm-256color"
 FIELD = 120  # characters of a client-sent field in a log line
-LOCALE = re.compile(
-    r"^[A-Za-z]{1,8}(?:[_-][A-Za-z0-9]{1,8})?(?:\.[A-Za-z0-9-]{1,16})?(?:@[A-Za-z0-9]{1,16})?$"
-)
 KEEPALIVE_COUNT = 3
 """Unanswered keepalives before a connection is dropped: with `keepalive` at 15 s, a student
 whose Wi-Fi went is seen gone within a minute, not at the idle time-out."""
@@ -107,7 +107,7 @@ def field_text(value: object) -> str:
 class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 2222
-    lessons: Path = Path("lessons")
+    lessons: tuple[Path, ...] = (Path("lessons"),)  # lesson files and folders, in order
     data: Path = Path("classroom")
     authorized_keys: Path | None = None
     password_file: Path | None = None
@@ -147,7 +147,8 @@ class Classroom:
         default_factory=lambda: concurrent.futures.ThreadPoolExecutor(1, "presence")
     )
     stamps: tuple[float, ...] = ()  # the keys and password files as last read
-    lesson_paths: dict[str, Path] = field(default_factory=dict)  # lesson id → file
+    served: Served = field(init=False)  # the lessons, and where each lesson id's file is
+    languages: dict[str, str] = field(default_factory=dict)  # the roster's, by student
     delivered: int = 0  # messages handed to sessions
     stopping: bool = False
 
@@ -402,9 +403,22 @@ def client_lang(env: Mapping[str | bytes, str | bytes]) -> str | None:
     }
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = values.get(name, "")
-        if LOCALE.match(value) and value != "POSIX" and value.split(".")[0] != "C":
+        if valid_language(value):
             return value
     return None
+
+
+def session_language(
+    env: Mapping[str | bytes, str | bytes], roster: str | None, default: str | None
+) -> tuple[str | None, str]:
+    """The student's language and where it came from: what their ssh sent first (they chose
+    it), then the roster's, then the server's (`--lang`, or its own LANG: None)."""
+    sent = client_lang(env)
+    if sent:
+        return sent, "sent by ssh"
+    if roster:
+        return roster, "roster"
+    return default, "server default"
 
 
 async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -> None:
@@ -471,18 +485,18 @@ async def _run_session(
     path, so a session that fails to start leaks nothing."""
     cfg = room.config
     assert room.spawner is not None
-    lang = client_lang(process.env) or cfg.lang
+    lang, source = session_language(process.env, room.languages.get(user), cfg.lang)
     master, slave = os.openpty()
     spec = Spawn(
         learner=user,
         term=term,
-        lessons=str(cfg.lessons if cfg.lessons.is_dir() else cfg.lessons.parent),
+        lessons=str(room.served.folder),
         data=str(cfg.data),
         lang=lang,
         device=cfg.device,
         cpu_seconds=cfg.cpu_seconds,
         memory_bytes=cfg.memory_bytes,
-        lesson=None if cfg.lessons.is_dir() else str(cfg.lessons),
+        lesson=None if room.served.lesson is None else str(room.served.lesson),
     )
     try:
         _set_size(master, size)
@@ -499,7 +513,8 @@ async def _run_session(
     live = Live(user, pid, asyncio.get_running_loop().create_future())
     room.live[pid] = live
     try:
-        await _live_session(room, process, master, live, lang, size)
+        language = f"{lang} ({source})" if lang else "the server's own (LANG)"
+        await _live_session(room, process, master, live, language, size)
     finally:
         live.closed.set()
 
@@ -509,7 +524,7 @@ async def _live_session(
     process: asyncssh.SSHServerProcess[bytes],
     master: int,
     live: Live,
-    lang: str | None,
+    language: str,
     size: tuple[int, int, int, int],
 ) -> None:
     """From a started app to the session's end: the notice and a restored terminal for every
@@ -523,7 +538,7 @@ async def _live_session(
         pid,
         field_text(process.term_type),
         *size[:2],
-        field_text(lang or "default"),
+        field_text(language),
     )
     reason = "disconnected"
     try:
@@ -677,6 +692,7 @@ def _load_people(room: Classroom) -> None:
     keys = read_authorized_keys(cfg.authorized_keys) if cfg.authorized_keys else []
     passwords = read_password_file(cfg.password_file) if cfg.password_file else {}
     groups = read_password_groups(cfg.password_file) if cfg.password_file else {}
+    languages = read_password_languages(cfg.password_file) if cfg.password_file else {}
     if not keys and not passwords:
         raise ValueError("nobody could log in: give --authorized-keys FILE or --password-file FILE")
     room.named_keys, room.guest_keys = keys_by_name(keys, passwords)
@@ -700,12 +716,33 @@ def _load_people(room: Classroom) -> None:
             )
         else:
             roster.setdefault(key.name, key.group)
+            if key.lang:
+                languages.setdefault(key.name, key.lang)
     roster = {name: group for name, group in roster.items() if valid_name(name)}
+    room.languages = languages
+    _warn_untranslated(languages)
     room.record(room.store.set_roster, roster)
     room.stamps = _stamps(cfg)
     log.info(
         "the class: %d students (%d keys, %d passwords)", len(roster), len(keys), len(passwords)
     )
+
+
+def _warn_untranslated(languages: dict[str, str]) -> None:
+    """A roster language the tutor has no words for shows English: say so at start."""
+    known = {FALLBACK, *(p.name for p in LOCALE_DIR.iterdir() if p.is_dir())}
+    missing: dict[str, list[str]] = {}
+    for name, lang in sorted(languages.items()):
+        if normalise(lang) not in known:
+            missing.setdefault(normalise(lang), []).append(name)
+    for lang, names in missing.items():
+        log.warning(
+            "the roster gives %s the language %s, which the tutor has no translation for "
+            "(it has %s): they see English",
+            ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""),
+            field_text(lang),
+            ", ".join(sorted(known)),
+        )
 
 
 def _stamps(cfg: ServeConfig) -> tuple[float, ...]:
@@ -739,30 +776,6 @@ async def _watch_files(room: Classroom, stop: asyncio.Future[str]) -> None:
             _reload(room, "a file changed")
 
 
-def _served_steps(lessons: Path) -> tuple[list[StepInfo], dict[str, Path]]:
-    """Every step of the lessons served (which are questions, their titles) and each lesson's
-    file by id: what grades are counted against, and where `send` sends students."""
-    from tutor.lesson import LessonError, find_lessons, load_lesson, pick
-
-    steps: list[StepInfo] = []
-    paths: dict[str, Path] = {}
-    for path in [lessons] if lessons.is_file() else find_lessons(lessons):
-        try:
-            lesson = load_lesson(path).lesson
-        except LessonError:
-            continue  # the check at start says what is wrong with it
-        paths[lesson.id] = path
-        title = pick(lesson.title, "en")
-        for i, step in enumerate(lesson.steps):
-            question = any(getattr(step, k, None) is not None for k in ("ask", "choose", "write"))
-            steps.append(
-                StepInfo(
-                    lesson.id, lesson.step_id(i), i + 1, pick(step.title, "en"), question, title
-                )
-            )
-    return steps, paths
-
-
 async def _check_lessons(room: Classroom) -> None:
     """`tutor check` of the lessons served, in its own process, logged: a broken lesson is
     found at start, not by the first student who opens it."""
@@ -773,7 +786,7 @@ async def _check_lessons(room: Classroom) -> None:
             "-m",
             "tutor.cli",
             "check",
-            str(cfg.lessons),
+            *(str(path) for path in cfg.lessons),
             "--device",
             "cpu",
             stdin=subprocess.DEVNULL,
@@ -782,7 +795,7 @@ async def _check_lessons(room: Classroom) -> None:
         )
         out, _ = await asyncio.wait_for(proc.communicate(), CHECK_TIME)
     except (OSError, asyncio.TimeoutError) as e:
-        log.warning("tutor check %s: did not finish (%s)", cfg.lessons, e)
+        log.warning("tutor check: did not finish (%s)", e)
         return
     lines = [clean_line(line, 200) for line in out.decode(errors="replace").splitlines() if line]
     level = logging.INFO if proc.returncode == 0 else logging.WARNING
@@ -823,9 +836,9 @@ def command(room: Classroom, request: dict[str, object]) -> dict[str, object]:
         return {"sessions": len(targets), "students": reached}
     if what == "send":
         lesson = str(request.get("lesson", ""))
-        path = room.lesson_paths.get(lesson)
+        path = room.served.paths.get(lesson)
         if path is None:
-            known = ", ".join(sorted(room.lesson_paths)) or "none"
+            known = ", ".join(sorted(room.served.paths)) or "none"
             return {"error": f"no lesson {lesson!r} is served (served: {known})"}
         for live in targets:
             _deliver(room, live, {"kind": "open", "lesson": str(path)})
@@ -883,9 +896,14 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     key = host_key(config.data)
     room.spawner = Spawner()
     loop = asyncio.get_running_loop()
+    try:  # while the session parent warms up; a lesson id served twice stops the start
+        room.served = await loop.run_in_executor(None, read_served, config.lessons, config.data)
+    except BaseException:
+        room.spawner.process.kill()
+        room.spawner.close()
+        raise
     await loop.run_in_executor(None, room.spawner.wait_ready)
-    steps, room.lesson_paths = await loop.run_in_executor(None, _served_steps, config.lessons)
-    room.record(room.store.set_steps, steps)
+    room.record(room.store.set_steps, room.served.steps)
     server = await asyncssh.create_server(
         lambda: _Server(room),
         config.host,
@@ -911,7 +929,7 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         " · sessions %d (%d a student) · %d waiting to log in, %g s each · keepalive %g s",
         config.host,
         config.port,
-        config.lessons,
+        " ".join(str(path) for path in config.lessons),
         config.data,
         room.turns.slots,
         config.max_sessions,
