@@ -184,3 +184,15 @@ def test_many_processes_write_at_once(backend: Backend) -> None:
     for name in store.learners():
         assert store.learner(name).lesson("lesson").furthest_index == 30  # type: ignore[union-attr]
     assert len(store.events()) == 8 * 60
+
+
+def test_a_class_is_a_group_of_the_roster(backend: Backend) -> None:
+    """`tutor class --class NAME`: the table and the questions count that class only."""
+    store = backend.open()
+    store.set_roster({"ada": "mon", "bob": "tue", "cy": ""})
+    for name, answer in (("ada", "1"), ("bob", "2"), ("cy", "2")):
+        store.learner(name).answered("neuron", "q", answer, answer == "1", attempt=1)
+    assert store.groups() == ["mon", "tue"]
+    assert [r.learner for r in store.overview(group="tue")] == ["bob"]
+    assert [(q.students, q.wrong) for q in store.question_stats()] == [(3, 2)]
+    assert [(q.students, q.wrong) for q in store.question_stats("mon")] == [(1, 0)]

@@ -108,7 +108,7 @@ def test_plain_csv_questions_and_history(tmp_path: Path) -> None:
     assert "never came" in next(line for line in out.stdout.splitlines() if "cy" in line)
     target = tmp_path / "class.csv"
     assert tutor("class", "--data", str(tmp_path), "--csv", str(target)).returncode == 0
-    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
     got = [
         (
             r["student"],

@@ -43,6 +43,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("done", "done", 4),
     ("group", "group", 8),
     ("last", "last activity", 14),
+    ("host", "host", 12),  # the server they are on (several share one database: --store)
 )
 REFRESH_SECONDS = 2.0
 CONTROL_SOCKET = "control.sock"  # as server.py
@@ -113,6 +114,7 @@ def row_values(
         "done": str(row.done),
         "group": clean_line(row.group, 32),
         "last": ago(row.last_activity, now),
+        "host": clean_line(row.host, 40),
     }
 
 
@@ -129,6 +131,7 @@ def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
         "step": (row.lesson, row.step),
         "lesson": row.lesson,
         "group": row.group,
+        "host": row.host,
     }
     return (values.get(column, ""), row.learner)
 
@@ -145,18 +148,28 @@ def class_table(rows: Sequence[StudentRow], tallies: dict[str, Tally] | None = N
     return table
 
 
-def print_class(store: ProgressStore, console: Console | None = None) -> int:
-    rows = store.overview()
+def print_class(
+    store: ProgressStore, console: Console | None = None, group: str | None = None
+) -> int:
+    """The table once; with `group`, that class's students only."""
+    rows = store.overview(group=group)
     table = class_table(rows, question_tallies(store, rows))
-    (console or Console(highlight=False, width=160)).print(table)
+    (console or Console(highlight=False, width=180)).print(table)
     return 0
 
 
-def print_questions(store: ProgressStore, console: Console | None = None) -> int:
-    table = Table(title="questions, most often wrong first", title_justify="left")
+def print_questions(
+    store: ProgressStore, console: Console | None = None, group: str | None = None
+) -> int:
+    """Per lesson, the questions most students got wrong first; with `group`, counting that
+    class's students only."""
+    title = "questions, most often wrong first"
+    if group:
+        title += f" · class {clean_line(group, 32)}"
+    table = Table(title=title, title_justify="left")
     for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
         table.add_column(label)
-    for q in store.question_stats():
+    for q in store.question_stats(group):
         common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
         table.add_row(
             *(
@@ -219,28 +232,39 @@ CSV_FIELDS = (
     "done",
     "score",
     "last_activity",
+    "host",
 )
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula: text that starts so (a lesson title, a
+group name) gets a leading apostrophe, which spreadsheets show as text and do not run."""
 
 
-def export_csv(store: ProgressStore, path: Path) -> int:
-    """One row per student and lesson, as a spreadsheet opens it: a header row, plain values,
-    the score a number (blank for a lesson without questions), times in ISO 8601. A student
-    who never started is one row with the lesson left blank, so nobody goes missing."""
+def as_text(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def export_csv(store: ProgressStore, path: Path, group: str | None = None) -> int:
+    """One row per student and lesson, as a spreadsheet opens it: UTF-8 with a byte-order mark
+    (so Excel reads names in any script right), fields quoted as CSV needs (commas, quotes,
+    line breaks), a header row, the score a number (blank for a lesson without questions),
+    times in ISO 8601, no cell a formula. A student who never started is one row with the
+    lesson left blank, so nobody goes missing. With `group`: that class only."""
     rows = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_FIELDS)
-        for student in store.overview():
+        for student in store.overview(group=group):
+            name, grp, host = (as_text(v) for v in (student.learner, student.group, student.host))
             if not student.grades:
-                writer.writerow([student.learner, student.group, *[""] * 10])
+                writer.writerow([name, grp, *[""] * 10, host])
                 rows += 1
             for g in student.grades:
                 writer.writerow(
                     [
-                        g.learner,
-                        student.group,
-                        g.lesson_id,
-                        g.title,
+                        name,
+                        grp,
+                        as_text(g.lesson_id),
+                        as_text(g.title),
                         g.questions,
                         g.first_try,
                         g.after_help,
@@ -249,6 +273,7 @@ def export_csv(store: ProgressStore, path: Path) -> int:
                         "yes" if g.done else "no",
                         "" if g.score is None else f"{g.score:.0f}",
                         datetime.fromtimestamp(g.last_activity).isoformat(timespec="seconds"),
+                        host,
                     ]
                 )
                 rows += 1
@@ -308,9 +333,10 @@ class QuestionsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
 
-    def __init__(self, store: ProgressStore) -> None:
+    def __init__(self, store: ProgressStore, group: str | None = None) -> None:
         super().__init__()
         self.store = store
+        self.group = group
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -322,7 +348,7 @@ class QuestionsScreen(Screen[None]):
         table = self.query_one(DataTable)
         for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
             table.add_column(label)
-        for q in self.store.question_stats():
+        for q in self.store.question_stats(self.group):
             common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
             table.add_row(
                 Text(clean_line(q.lesson_id, 30)),
@@ -364,9 +390,10 @@ class ClassApp(App[None]):
         "unblock": "address to unblock (failed logins forgotten)",
     }
 
-    def __init__(self, store: ProgressStore) -> None:
+    def __init__(self, store: ProgressStore, group: str | None = None) -> None:
         super().__init__()
         self.store = store
+        self.group = group  # `--class NAME`: only that class's students
         self.rows: dict[str, StudentRow] = {}
         self.filter = ""
         self.sort_column = "student"
@@ -395,7 +422,7 @@ class ClassApp(App[None]):
     def action_refresh(self) -> None:
         table = self.query_one("#class", DataTable)
         now = time.time()
-        everyone = self.store.overview(now)
+        everyone = self.store.overview(now, group=self.group)
         self.rows = {row.learner: row for row in everyone}
         wanted = {row.learner: row for row in everyone if self.shown(row)}
         tallies = question_tallies(self.store, list(wanted.values()))
@@ -465,7 +492,7 @@ class ClassApp(App[None]):
             self.push_screen(HistoryScreen(self.store, str(event.row_key.value)))
 
     def action_questions(self) -> None:
-        self.push_screen(QuestionsScreen(self.store))
+        self.push_screen(QuestionsScreen(self.store, self.group))
 
     def action_prompt(self, kind: str) -> None:
         self.prompt_kind = kind

@@ -15,7 +15,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -343,6 +343,13 @@ class ProgressStore:
             time.time() if now is None else now,
             thresholds,
         )
+        listed = {  # who never came is shown on the server whose files list them
+            str(r[0]): str(r[1]) for r in self._query("SELECT learner, host FROM roster")
+        }
+        rows = [
+            r if r.host or not listed.get(r.learner) else replace(r, host=listed[r.learner])
+            for r in rows
+        ]
         return rows if group is None else [r for r in rows if r.group == group]
 
     def groups(self) -> list[str]:

@@ -5,7 +5,8 @@ a step saved (each write is its own SQLite transaction, ~0.1 ms), so `kill -9` l
 already done. The learner's name is given by the caller (the classroom server sets it from the
 SSH login) or is the local user: no key, field or file can point a session at another student's
 rows. A store that cannot be opened or written turns saving off, with `problem` saying why; the
-lesson goes on.
+lesson goes on. A PostgreSQL store that is out of reach for a moment (`StoreUnavailable`) does
+not: its writes are kept until it is back, and a read meanwhile finds nothing saved.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.progress import Event, LearnerProgress, LessonProgress, ProgressStore, local_learner
-from tutor.progress.store import StoreError
+from tutor.progress.store import StoreError, StoreUnavailable
 
 if TYPE_CHECKING:
     from tutor.session.questions import Report
@@ -51,6 +52,8 @@ class Recorder:
             return None
         try:
             return learner.lesson(lesson_id)
+        except StoreUnavailable:
+            return None
         except PROBLEMS as error:
             self._broken(error)
             return None
@@ -61,6 +64,8 @@ class Recorder:
             return {}
         try:
             return {p.lesson_id: p for p in learner.lessons()}
+        except StoreUnavailable:
+            return {}
         except PROBLEMS as error:
             self._broken(error)
             return {}
@@ -72,6 +77,8 @@ class Recorder:
             return []
         try:
             return learner.events(lesson_id)
+        except StoreUnavailable:
+            return []
         except PROBLEMS as error:
             self._broken(error)
             return []
