@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-y", "--yes", action="store_true", help="--reset without asking (for scripts)"
     )
     app_options(p_progress)
+    store_option(p_progress)
 
     p_serve = command(
         "serve",
@@ -194,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("classroom-data"),
         help="host key, progress and log (default ./classroom-data)",
+    )
+    store_option(p_serve)
+    p_serve.add_argument(
+        "--host-name",
+        metavar="NAME",
+        help="this server's name in `tutor class` (default: the machine's host name)",
     )
     p_serve.add_argument(
         "--max-sessions",
@@ -260,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("classroom-data"),
         help="the classroom's data folder (as given to `tutor serve`)",
+    )
+    store_option(p_class)
+    p_class.add_argument(
+        "--class",
+        dest="group",
+        metavar="NAME",
+        help="only the students of class NAME (a group in the keys or password file)",
     )
     p_class.add_argument("--plain", action="store_true", help="print the table once")
     p_class.add_argument(
@@ -373,6 +387,19 @@ def app_options(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
     p.add_argument(
         "--classroom", action="store_true", help=argparse.SUPPRESS, **({} if top else unset)
+    )
+
+
+def store_option(p: argparse.ArgumentParser) -> None:
+    """`--store URL`: progress in PostgreSQL instead of the SQLite file in --data."""
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        default=os.environ.get("TUTOR_STORE") or None,
+        help=(
+            "keep progress in PostgreSQL: postgresql://USER@HOST:PORT/DATABASE (default: "
+            "TUTOR_STORE, else a SQLite file in --data); needs pip install 'tutor[postgres]'"
+        ),
     )
 
 
@@ -567,12 +594,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_progress(args: argparse.Namespace) -> int:
     from tutor.plain import print_progress
     from tutor.progress import ProgressStore, local_learner
+    from tutor.progress.store import StoreError
 
-    store = ProgressStore(args.data)
-    learner = store.learner(args.learner or local_learner())
-    if args.reset is not None:
-        return _reset_progress(learner, args.reset or None, args.yes)
-    return print_progress(learner)
+    try:  # a missing extra, an unreachable database: a sentence, exit 2
+        store = ProgressStore(args.data, url=args.store)
+        learner = store.learner(args.learner or local_learner())
+        if args.reset is not None:
+            return _reset_progress(learner, args.reset or None, args.yes)
+        return print_progress(learner)
+    except StoreError as e:
+        raise UsageError(str(e)) from None
 
 
 def _reset_progress(learner: LearnerProgress, text: str | None, yes: bool) -> int:

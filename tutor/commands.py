@@ -55,7 +55,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         keepalive=args.keepalive,
         check=not args.no_check,
         lang=args.lang,
+        store=args.store,
+        host_name=args.host_name,
     )
+    if args.store is not None:  # said now, in a sentence, not as the server's traceback
+        problem = _store_problem(args.data, args.store)
+        if problem is not None:
+            return _usage(problem)
     try:
         asyncio.run(serve(config))
     except (ValueError, OSError) as e:
@@ -74,10 +80,11 @@ def cmd_class(args: argparse.Namespace) -> int:
         print_questions,
     )
     from tutor.progress import ProgressStore
+    from tutor.progress.store import StoreError
 
-    if not args.data.is_dir():
-        return _usage(f"no classroom data in {args.data} (give the --data of `tutor serve`)")
     request = _class_request(args)
+    if not args.data.is_dir() and (args.store is None or request is not None):
+        return _usage(f"no classroom data in {args.data} (give the --data of `tutor serve`)")
     if request is not None:
         if isinstance(request, str):
             return _usage(request)
@@ -87,19 +94,38 @@ def cmd_class(args: argparse.Namespace) -> int:
             return EXIT_FAIL
         print(", ".join(f"{k}: {v}" for k, v in reply.items()))
         return EXIT_OK
-    store = ProgressStore(args.data)
+    try:
+        store = ProgressStore(args.data, url=args.store)
+    except StoreError as e:
+        return _usage(str(e))
+    group = args.group
+    if group is not None and group not in (groups := store.groups()):
+        known = ", ".join(groups) or "none: no file gives a student a group"
+        return _usage(f"no class '{group}'; the classes are: {known}")
     if args.csv is not None:
-        rows = export_csv(store, args.csv)
+        rows = export_csv(store, args.csv, group)
         print(f"wrote {rows} rows (a student and lesson each) to {args.csv}")
         return EXIT_OK
     if args.questions:
-        return print_questions(store)
+        return print_questions(store, group=group)
     if args.history:
         return print_history(store, args.history)
     if args.plain or not sys.stdout.isatty():
-        return print_class(store)
-    ClassApp(store).run()
+        return print_class(store, group=group)
+    ClassApp(store, group=group).run()
     return EXIT_OK
+
+
+def _store_problem(data: Path, url: str) -> str | None:
+    """Why the progress store at `url` cannot be used (no psycopg, unreachable, too new)."""
+    from tutor.progress import ProgressStore
+    from tutor.progress.store import StoreError
+
+    try:
+        ProgressStore(data, url=url).close()
+    except StoreError as e:
+        return str(e)
+    return None
 
 
 def _class_request(args: argparse.Namespace) -> dict[str, object] | str | None:

@@ -58,6 +58,7 @@ from tutor.classroom.zygote import MAX_MESSAGE, Spawn
 from tutor.i18n import FALLBACK, LOCALE_DIR, normalise
 from tutor.lesson.clean import clean_line
 from tutor.progress import ProgressStore
+from tutor.progress.store import STORE_ENV
 
 log = logging.getLogger("tutor.classroom")
 
@@ -123,6 +124,8 @@ class ServeConfig:
     memory_bytes: int = 2 * 1024**3
     lang: str | None = None
     device: str | None = "cpu"
+    store: str | None = None  # `--store postgresql://…`: progress there, not in data/progress.db
+    host_name: str | None = None  # this server in the teacher's view (default: the host name)
 
 
 @dataclass
@@ -890,7 +893,9 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     room = Classroom(config)
     _private(config.data)
     _setup_logging(config.data)
-    room.store = ProgressStore(config.data)
+    if config.store:  # the sessions (forked from the zygote started below) write there too
+        os.environ[STORE_ENV] = config.store
+    room.store = ProgressStore(config.data, url=config.store, host=config.host_name)
     room.store.sessions_cleared()  # a server that crashed left students "connected"
     _load_people(room)
     key = host_key(config.data)

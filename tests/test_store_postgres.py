@@ -1,0 +1,200 @@
+"""The store in PostgreSQL: several hosts on one database, a server restarted under a session
+that loses nothing, and every way `--store` can be wrong said in a sentence (exit 2)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tutor.progress import ProgressStore, StepInfo
+from tutor.progress import postgres as pg_module
+from tutor.progress.store import STORE_ENV, StoreError, StoreUnavailable
+from tutor.session import Recorder
+from tutor.session.questions import Report
+
+from .conftest import ROOT
+from .pg_support import Cluster, free_port, pg_bin, shared_cluster, why_not
+
+pytestmark = pytest.mark.skipif(
+    why_not() is not None, reason=f"PostgreSQL store not tested: {why_not()}"
+)
+
+
+@pytest.fixture
+def url() -> str:
+    return shared_cluster().new_database()
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[Cluster]:
+    """A cluster of this test's own, to stop and start under it."""
+    bindir = pg_bin()
+    assert bindir is not None
+    cluster = Cluster(bindir)
+    yield cluster
+    cluster.close()
+
+
+def tutor(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tutor.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_two_hosts_share_one_database_and_keep_their_own_presence(url: str, tmp_path: Path) -> None:
+    alpha = ProgressStore(tmp_path, url=url, host="alpha")
+    beta = ProgressStore(tmp_path, url=url, host="beta")
+    alpha.set_roster({"ada": "mon", "bob": "mon"})
+    beta.set_roster({"cy": "tue"})
+    assert alpha.roster() == {"ada": "mon", "bob": "mon", "cy": "tue"}
+    alpha.set_roster({"ada": "mon"})  # alpha's file lost bob: beta's students stay
+    assert beta.roster() == {"ada": "mon", "cy": "tue"}
+    alpha.session_opened("ada")
+    beta.session_opened("cy")
+    beta.sessions_cleared()  # beta restarts: alpha's student is still connected
+    rows = {r.learner: r for r in beta.overview()}
+    assert (rows["ada"].state, rows["ada"].host) == ("connected", "alpha")
+    assert (rows["cy"].state, rows["cy"].host) == ("gone", "beta")
+    alpha.session_closed("ada")
+    beta.session_opened("ada")  # the student moves to the other server
+    rows = {r.learner: r for r in alpha.overview()}
+    assert (rows["ada"].state, rows["ada"].host) == ("connected", "beta")
+    assert [r.learner for r in alpha.overview(group="tue")] == ["cy"]
+
+
+def report(kind: str, step: str, index: int, **fields: object) -> Report:
+    return Report(kind=kind, lesson_id="neuron", step_id=step, index=index, total=9, **fields)  # type: ignore[arg-type]
+
+
+def test_a_restarted_server_loses_no_completed_step(
+    own_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg_ctl stop under a session: its steps are kept, in order, and written once the server
+    is back; nothing turns saving off."""
+    url = own_cluster.new_database()
+    monkeypatch.setenv(STORE_ENV, url)  # as `tutor serve --store` hands it to its sessions
+    recorder = Recorder("ada", tmp_path)
+    assert recorder.save(report("step", "s1", 1))
+    assert recorder.learner is not None
+    store = recorder.learner.store
+    assert store.url == url
+    own_cluster.stop()
+    for k in range(2, 6):
+        assert recorder.save(report("step", f"s{k}", k)), recorder.problem
+    assert recorder.save(report("answer", "s5", 5, given="0.5", correct=False, tries=1))
+    assert store.pending == 5 and not recorder.problem
+    assert recorder.lesson("neuron") is None  # a read while away finds nothing, breaks nothing
+    with pytest.raises(StoreUnavailable):
+        store.learner("ada").reset()  # forgetting never waits
+    away_until = time.time()
+    own_cluster.start()
+    deadline = time.monotonic() + 20
+    while store.pending and time.monotonic() < deadline:  # the retry writes them
+        time.sleep(0.1)
+    assert store.pending == 0
+    fresh = ProgressStore(tmp_path, url=url).learner("ada")
+    events = fresh.events("neuron")
+    assert [(e.kind, e.step_id) for e in events] == [
+        ("reach", "s1"),
+        *[("reach", f"s{k}") for k in range(2, 6)],
+        ("answer", "s5"),
+    ]
+    assert all(e.at <= away_until for e in events)  # when it happened, not when it was written
+    lesson = fresh.lesson("neuron")
+    assert lesson is not None and (lesson.last_index, lesson.wrong) == (5, 1)
+    assert not recorder.problem
+
+
+def test_a_missing_extra_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_module, "psycopg", None)
+    with pytest.raises(StoreError, match=r"pip install 'tutor\[postgres\]'"):
+        ProgressStore(tmp_path, url="postgresql://tutor@127.0.0.1/x")
+    hidden = tmp_path / "hide"
+    (hidden / "psycopg").mkdir(parents=True)
+    (hidden / "psycopg" / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+    env = {**os.environ, "PYTHONPATH": str(hidden)}
+    out = tutor("progress", "--store", "postgresql://tutor@127.0.0.1/x", env=env)
+    assert out.returncode == 2, out.stderr
+    assert "pip install 'tutor[postgres]'" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("command", ["class", "progress", "serve"])
+def test_an_unreachable_or_wrong_store_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    nowhere = f"postgresql://tutor@127.0.0.1:{free_port()}/tutor"
+    extra = ["--password-file", str(tmp_path / "pw")] if command == "serve" else []
+    (tmp_path / "pw").write_text("")
+    out = tutor(command, "--data", str(tmp_path), "--store", nowhere, *extra)
+    assert out.returncode == 2, out.stderr
+    assert "cannot reach the progress database" in out.stderr and "Traceback" not in out.stderr
+    out = tutor(command, "--data", str(tmp_path), "--store", "mysql://x/y", *extra)
+    assert out.returncode == 2 and "postgresql://" in out.stderr, out.stderr
+
+
+def test_the_password_stays_out_of_messages(tmp_path: Path) -> None:
+    nowhere = f"postgresql://tutor:s3cret@127.0.0.1:{free_port()}/tutor"
+    with pytest.raises(StoreError) as caught:
+        ProgressStore(tmp_path, url=nowhere)
+    assert "s3cret" not in str(caught.value) and "tutor:***@127.0.0.1" in str(caught.value)
+
+
+def department(url: str, tmp_path: Path) -> None:
+    """Two servers' classes in one database: mon on alpha, tue on beta."""
+    alpha = ProgressStore(tmp_path, url=url, host="alpha")
+    beta = ProgressStore(tmp_path, url=url, host="beta")
+    alpha.set_roster({"ada": "mon", "bob": "mon"})
+    beta.set_roster({"cy": "tue", "=dee": "tue"})
+    alpha.set_steps([StepInfo("neuron", "predict-z", 2, "Predict z, then a", True, "Neuron")])
+    for name, store, answer in (("ada", alpha, "3"), ("bob", alpha, "1"), ("cy", beta, "3")):
+        me = store.learner(name)
+        me.reached("neuron", "predict-z", 2, 3, title='One neuron, "the" first')
+        me.answered("neuron", "predict-z", answer, answer == "1", attempt=1)
+        store.session_opened(name)
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of each row of a printed table."""
+    return [
+        [cell.strip() for cell in line.strip().strip("│").split("│")]
+        for line in text.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_the_teachers_view_across_servers_by_class(url: str, tmp_path: Path) -> None:
+    department(url, tmp_path)
+    data = str(tmp_path / "nowhere")  # a teacher's machine with no classroom folder
+    out = tutor("class", "--data", data, "--store", url, "--plain")
+    assert out.returncode == 0, out.stderr
+    hosts = {cells[1]: cells[-1] for cells in table_rows(out.stdout)}
+    assert hosts == {"=dee": "beta", "ada": "alpha", "bob": "alpha", "cy": "beta"}, out.stdout
+    mon = tutor("class", "--data", data, "--store", url, "--class", "mon", "--plain")
+    assert "2 students" in mon.stdout and " cy " not in mon.stdout, mon.stdout
+    questions = tutor("class", "--data", data, "--store", url, "--class", "tue", "--questions")
+    assert "class tue" in questions.stdout and "100%" in questions.stdout, questions.stdout
+    unknown = tutor("class", "--data", data, "--store", url, "--class", "wed", "--plain")
+    assert unknown.returncode == 2 and "the classes are: mon, tue" in unknown.stderr
+
+
+def test_the_csv_opens_in_a_spreadsheet(url: str, tmp_path: Path) -> None:
+    department(url, tmp_path)
+    target = tmp_path / "tue.csv"
+    data = str(tmp_path / "nowhere")
+    out = tutor("class", "--data", data, "--store", url, "--class", "tue", "--csv", str(target))
+    assert out.returncode == 0, out.stderr
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads it as UTF-8
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
+    assert [(r["student"], r["host"]) for r in rows] == [("'=dee", "beta"), ("cy", "beta")]
+    assert rows[1]["lesson"] == 'One neuron, "the" first'  # quoted, read back whole
