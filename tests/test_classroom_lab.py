@@ -1,7 +1,8 @@
 """Running a lab from the teacher's seat, over real SSH (issue 22): the roster before anyone
 comes, presence from login to a dead client (keepalives), every kind of ending leaving the
-student's terminal usable (tmux's pane flags after `ssh` exits), a message delivered, the
-keys file re-read, the language from `SendEnv LANG`."""
+student's terminal usable (tmux's pane flags after `ssh` exits), a message delivered, a student
+sent to a lesson, wrong tries showing a student stuck, the keys file re-read, the language from
+`SendEnv LANG` and else from the roster."""
 
 from __future__ import annotations
 
@@ -87,9 +88,17 @@ def tutor_class(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("lab")
+    fay = make_key(folder, "fay")  # in the roster in Chinese: `fay lang=zh` as the key's comment
+    roster_line = Path(f"{fay}.pub").read_text().replace(" fay", " fay lang=zh")
     room = start_server(
-        tmp_path_factory.mktemp("lab"), ("ada", "bob", "dan", "eve"), "--keepalive", "1"
+        folder,
+        ("ada", "bob", "dan", "eve", "gus", "hal"),
+        "--keepalive",
+        "1",
+        extra_keys=roster_line,
     )
+    room.keys["fay"] = fay
     yield room
     room.stop()
 
@@ -168,6 +177,49 @@ def test_the_language_comes_from_the_students_sendenv(lab: Server) -> None:
     assert "session start: ada" in lab.log
     line = next(x for x in lab.log.splitlines() if "session start: ada" in x)
     assert line.endswith("language zh_CN.UTF-8 (sent by ssh)")
+
+
+def session_line(lab: Server, user: str, nth: int = 0) -> str:
+    return [x for x in lab.log.splitlines() if f"session start: {user} " in x][nth]
+
+
+def test_the_roster_gives_the_language_when_the_students_ssh_sends_none(lab: Server) -> None:
+    student(lab, "fay", env="LANG=C.UTF-8", ready=ZH_TITLE)  # C: no language
+    assert session_line(lab, "fay").endswith("language zh (roster)")
+    student(lab, "fay", "-o", "SendEnv=LANG", env="LANG=en_US.UTF-8")  # theirs wins
+    assert session_line(lab, "fay", 1).endswith("language en_US.UTF-8 (sent by ssh)")
+
+
+def test_a_student_sent_to_a_lesson_sees_it(lab: Server) -> None:
+    term = student(lab, "gus")
+    assert "Inputs and weights" not in term.screen()
+    out = tutor_class(lab.data, "--send", "neuron")  # every session, as the o key does
+    assert out.returncode == 0 and "gus" in out.stdout, out.stderr + out.stdout
+    term.wait("Inputs and weights")  # the lesson's first step, on the lesson's own screen
+    assert "step 0/" in term.screen() or "step 1/" in term.screen()
+    assert "teacher: sent" in lab.log and "to neuron" in lab.log
+
+
+def tries(lab: Server, user: str) -> int:
+    return next(r.tries for r in ProgressStore(lab.data).overview() if r.learner == user)
+
+
+def test_wrong_tries_show_the_student_stuck_to_the_teacher(lab: Server) -> None:
+    term = student(lab, "hal")
+    assert tutor_class(lab.data, "--send", "neuron", "--to", "hal").returncode == 0
+    term.wait("Inputs and weights")
+    term.keys("Right")
+    term.wait("step 1/")
+    term.keys("Right")
+    term.wait("What is z = x1·w1")
+    for n in (1, 2, 3):
+        term.keys("7", "Enter")  # a digit opens the answer line; Enter checks it
+        wait_for(lambda n=n: tries(lab, "hal") == n, 20, f"wrong try {n} recorded")
+    assert "not 7" in term.screen()
+    out = tutor_class(lab.data, "--plain")
+    row = next(line for line in out.stdout.splitlines() if " hal " in line)
+    assert row.split("│")[1].strip() == "!", out.stdout  # the stuck mark, first column
+    assert "connected" in row and "Predict the" in row, out.stdout
 
 
 def test_an_idle_session_ends_with_a_notice_and_a_usable_terminal(tmp_path: Path) -> None:

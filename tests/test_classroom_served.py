@@ -56,6 +56,8 @@ def test_a_lesson_id_served_twice_is_refused_with_its_place(tmp_path: Path) -> N
     assert "02-neuron.yaml" in str(refused.value)
     with pytest.raises(ValueError, match="not a lesson file"):
         read_served([ROOT / "README.md"], tmp_path)
+    shutil.copy(copy, copy.parent / "a-stray-copy.yaml")  # twins in one folder: the check's
+    assert read_served([copy.parent], tmp_path).paths["neuron"].name == "a-stray-copy.yaml"
 
 
 def test_serve_refuses_twice_served_ids_and_missing_paths_before_listening(

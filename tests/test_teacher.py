@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import json
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
-from tutor.classroom.teacher import ClassApp, HistoryScreen
+from tutor.classroom.teacher import CONTROL_SOCKET, ClassApp, HistoryScreen
 from tutor.progress import ProgressStore, StepInfo, grade
 from tutor.progress.grades import AFTER_HELP, FIRST_TRY, GAVE_UP, OPEN, outcome
 from tutor.progress.store import Event
@@ -201,3 +204,84 @@ def test_passwords_for_a_list_are_printed_once_and_stored_hashed(tmp_path: Path)
     assert check_password(printed["ada"], stored["ada"])
     assert read_password_groups(file) == {"ada": "monday", "bob": ""}
     assert file.stat().st_mode & 0o777 == 0o600
+
+
+class ControlSocket:
+    """A running `tutor serve` as the teacher's view meets it: its control socket, which
+    records each request and answers as the server does (an unknown lesson is an error)."""
+
+    def __init__(self, data: Path) -> None:
+        self.requests: list[dict[str, object]] = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(str(data / CONTROL_SOCKET))
+        self.sock.listen()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed: the server has stopped
+                return
+            with conn:
+                line = conn.makefile("rb").readline()
+                request = json.loads(line)
+                self.requests.append(request)
+                if request.get("lesson") == "nope":
+                    reply: dict[str, object] = {"error": "no lesson 'nope' is served"}
+                else:
+                    reply = {"sessions": 1, "students": ["bob"]}
+                conn.sendall(json.dumps(reply).encode() + b"\n")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+async def test_the_teachers_keys_message_send_end_and_unblock(tmp_path: Path) -> None:
+    """m, o, e and u in the live table: each asks the running server, says what it did, and
+    gives the keys back to the table; Escape or an empty line sends nothing."""
+    classroom(tmp_path)
+    server = ControlSocket(tmp_path)
+    app = ClassApp(ProgressStore(tmp_path))
+    said: list[tuple[str, str]] = []
+
+    def notify(message: str, *, severity: str = "information", **_: object) -> None:
+        said.append((message, severity))
+
+    app.notify = notify  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(100, 24)) as pilot:
+            table = app.query_one("#class", DataTable)
+            prompt = app.query_one("#prompt", Input)
+
+            async def answer(key: str, text: str) -> None:
+                await pilot.press(key)
+                assert prompt.has_class("open") and app.focused is prompt
+                await pilot.press(*("space" if c == " " else c for c in text), "enter")
+                await pilot.pause()
+                assert not prompt.has_class("open") and app.focused is table
+
+            await answer("m", "Break until 10.15")
+            assert server.requests[-1] == {"do": "message", "text": "Break until 10.15"}
+            assert said[-1] == ("sessions: 1, students: ['bob']", "information")
+            await answer("o", "neuron")
+            assert server.requests[-1] == {"do": "send", "lesson": "neuron"}
+            await answer("o", "nope")
+            assert said[-1] == ("no lesson 'nope' is served", "error")
+            await answer("u", "10.0.0.7")
+            assert server.requests[-1] == {"do": "unblock", "address": "10.0.0.7"}
+            await pilot.press("down", "e")  # the selected student: bob
+            await pilot.pause()
+            assert server.requests[-1] == {"do": "end", "to": ["bob"]}
+            asked = len(server.requests)
+            await pilot.press("m", *"oops", "escape")
+            await answer("m", "")
+            assert len(server.requests) == asked  # nothing sent
+            server.close()
+            (tmp_path / CONTROL_SOCKET).unlink()
+            await pilot.press("e")
+            await pilot.pause()
+            assert said[-1][1] == "error" and "no classroom server is running" in said[-1][0]
+            assert app.selected() == "bob"  # the table kept its place throughout
+    finally:
+        server.close()
