@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,12 +82,15 @@ def check_lesson(
     lang: str = "en",
     seconds: float | None = None,
     params: Mapping[str, str] | None = None,
+    on_run: Callable[[Run], None] | None = None,
 ) -> CheckResult:
     """Load, run every step (questions are not waited for; a write step runs its reference)
     and verify every `expect`, reporting every problem found, in the file's order.
     Never raises: a lesson that breaks the tutor fails with a sentence. `seconds` is the time
     budget of one step (default `limits.STEP_SECONDS`). `params` turns the knobs the lesson
-    has (`check --set`); the checks that depend on a turned knob are reported skipped."""
+    has (`check --set`); the checks that depend on a turned knob are reported skipped.
+    `on_run` is handed the Run before it runs, so that another thread may cancel it
+    (`tutor watch` checks in the background and stops a check the next save made stale)."""
     name = display or str(path)
     # A lesson's tensors are tiny: torch's worker threads only add hand-offs, and on a loaded
     # machine they wait for each other (the course checked in 55 s with them, 16 s without)
@@ -109,6 +112,8 @@ def check_lesson(
             keep_going=True,
             **({"seconds": seconds} if seconds else {}),
         )
+        if on_run is not None:
+            on_run(run)
         outcomes = run.run_all()
     except LessonError as e:
         return failed(e.problems)
