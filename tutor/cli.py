@@ -255,6 +255,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="language (en, zh ...) for students whose ssh client sends no LANG; a student's "
         "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG",
     )
+    p_serve.add_argument(
+        "--web",
+        type=int,
+        nargs="?",
+        const=8022,
+        metavar="PORT",
+        help="also serve the class to web browsers on PORT (default 8022), on --host; "
+        "needs pip install 'tutor[web]'",
+    )
+    p_serve.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="let other machines use the web classroom over plain HTTP (passwords in clear)",
+    )
+    p_serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a TLS reverse proxy is in front: believe its X-Forwarded-Proto and -For",
+    )
 
     p_class = command(
         "class",

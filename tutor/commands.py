@@ -55,6 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         keepalive=args.keepalive,
         check=not args.no_check,
         lang=args.lang,
+        web_port=args.web,
+        insecure_http=args.insecure_http,
+        behind_proxy=args.behind_proxy,
         store=args.store,
         host_name=args.host_name,
     )
@@ -62,6 +65,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         problem = _store_problem(args.data, args.store)
         if problem is not None:
             return _usage(problem)
+    if args.web is not None:
+        if not 0 < args.web < 65536 or args.web == args.port:
+            return _usage(f"--web {args.web}: give a free port other than --port")
+        try:
+            import aiohttp  # noqa: F401
+            import textual_serve  # noqa: F401
+        except ImportError:
+            return _usage("the browser classroom needs its extra: pip install 'tutor[web]'")
     try:
         asyncio.run(serve(config))
     except (ValueError, OSError) as e:

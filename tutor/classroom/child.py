@@ -2,7 +2,9 @@
 
 The PTY's slave end becomes the controlling terminal and stdin/stdout/stderr of a new
 session (`setsid`), so Textual's driver owns it exactly as in a local terminal, and a crash
-here ends this student's session only.
+here ends this student's session only. A browser session gets a socket instead, as stdin and
+stdout of a session with no terminal, and the app runs on Textual's web driver, which speaks
+textual-serve's packets over it (web_session.py is the other end).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 MESSAGE_SECONDS = 30.0  # a teacher's message stays on the student's screen this long
 
+WEB_ERRORS = "web-sessions.err"  # what browser sessions write to stderr (a crash's traceback)
 TRUECOLOR_HINTS = ("truecolor", "24bit", "-direct", "256color", "kitty", "alacritty", "wezterm")
 
 
@@ -34,14 +37,15 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
     """Never returns: the process exits with the app's status."""
     code = 1
     try:
-        _become_terminal_session(slave_fd)
+        if spec.driver == "web":
+            _become_web_session(slave_fd, Path(spec.data))
+        else:
+            _become_terminal_session(slave_fd)
         _environment(spec)
         _limits(spec)
         import torch
 
         torch.set_num_threads(1)  # thirty students share the cores
-        from pathlib import Path
-
         from tutor.app import AppConfig, TutorApp
 
         config = AppConfig(
@@ -54,6 +58,10 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
             classroom=True,
         )
         app = TutorApp(config)
+        if spec.driver == "web":
+            from textual.drivers.web_driver import WebDriver
+
+            app.driver_class = WebDriver  # Textual's public choice of driver, set before run
         _take_messages(app, Path(spec.data) / "inbox")
         app.run()
         code = 0
@@ -82,10 +90,35 @@ def _become_terminal_session(slave_fd: int) -> None:
     signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # no suspend key: there is no shell to return to
 
 
+def _become_web_session(sock_fd: int, data: Path) -> None:
+    """The socket as stdin and stdout (the web driver reads fd 0 and writes fd 1); stderr,
+    which would corrupt the packets, goes to a log beside the server's."""
+    os.setsid()
+    os.dup2(sock_fd, 0)
+    os.dup2(sock_fd, 1)
+    errors = os.open(data / WEB_ERRORS, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(errors, 2)
+    os.close(errors)
+    if sock_fd > 2:
+        os.close(sock_fd)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the browser's side gone: this session ends
+
+
 def _environment(spec: Spawn) -> None:
     env = os.environ
-    for name in ("COLUMNS", "LINES"):  # Textual must follow the terminal's real size
+    for name in ("COLUMNS", "LINES", "ROWS"):  # Textual must follow the terminal's real size
         env.pop(name, None)
+    if spec.driver == "web":  # the web driver's first size; xterm.js draws 24-bit colour
+        env["COLUMNS"], env["ROWS"] = str(spec.width), str(spec.height)
+        env["TERM"] = "xterm-256color"
+        env["COLORTERM"] = "truecolor"
+        env["TUTOR_DATA_DIR"] = spec.data
+        return
     env["TERM"] = spec.term or "xterm-256color"
     # ssh forwards TERM but not COLORTERM; modern terminals that say 256color do 24-bit too
     if any(hint in env["TERM"] for hint in TRUECOLOR_HINTS):

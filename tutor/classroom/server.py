@@ -124,6 +124,10 @@ class ServeConfig:
     memory_bytes: int = 2 * 1024**3
     lang: str | None = None
     device: str | None = "cpu"
+    web_port: int | None = None  # `--web PORT`: the browser classroom beside SSH (web.py)
+    insecure_http: bool = False  # plain HTTP from other machines too (a lab's closed network)
+    behind_proxy: bool = False  # believe X-Forwarded-Proto/-For (a TLS proxy in front)
+    web_login_time: float = 8 * 3600.0  # seconds a browser login (its cookie) lasts
     store: str | None = None  # `--store postgresql://…`: progress there, not in data/progress.db
     host_name: str | None = None  # this server in the teacher's view (default: the host name)
 
@@ -929,6 +933,12 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     control_path.unlink(missing_ok=True)
     control = await asyncio.start_unix_server(lambda r, w: _control(room, r, w), str(control_path))
     os.chmod(control_path, 0o600)
+    web_room = None
+    if config.web_port is not None:
+        from tutor.classroom.web import WebClassroom
+
+        web_room = WebClassroom(room)
+        await web_room.start()
     log.info(
         "tutor serve: listening on %s:%d · lessons %s · data %s · keys in turn, %d at a time"
         " · sessions %d (%d a student) · %d waiting to log in, %g s each · keepalive %g s",
@@ -949,6 +959,8 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         key.get_fingerprint("sha256"),
     )
     log.info("students connect with: ssh -p %d NAME@%s", config.port, shown_host)
+    if config.web_port is not None:
+        log.info("students in a browser open: http://%s:%d/", shown_host, config.web_port)
     checking = asyncio.create_task(_check_lessons(room)) if config.check else None
     # What the server holds from here on (modules, keys, the listener) is never garbage, but a
     # full collection would scan it all, pausing every student's session at once.
@@ -996,6 +1008,8 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
             )
         for conn in list(room.owners):
             conn.close()
+        if web_room is not None:
+            await web_room.close()
         control_path.unlink(missing_ok=True)
         room.spawner.close()
         room.writer.shutdown(wait=True)

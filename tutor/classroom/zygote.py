@@ -6,8 +6,10 @@ one child per session on request: the child shares the imported modules copy-on-
 new student's first screen is quick and costs a few megabytes instead of a fresh interpreter.
 Forking from this single-threaded process, not from the asyncio server, keeps fork safe.
 
-Protocol, over a SOCK_SEQPACKET socket pair: the server sends a JSON `Spawn` with the PTY's
-slave end attached (SCM_RIGHTS); the zygote answers `{"pid": N}` or `{"error": "..."}`.
+Protocol, over a SOCK_SEQPACKET socket pair: the server sends a JSON `Spawn` with one file
+descriptor attached (SCM_RIGHTS), the PTY's slave end for an SSH session or the child's end of
+a socket pair for a browser session (`driver="web"`: Textual's web driver speaks over it); the
+zygote answers `{"pid": N}` or `{"error": "..."}`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 from dataclasses import asdict, dataclass
 
 MAX_MESSAGE = 64 * 1024
+DRIVERS = ("terminal", "web")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Spawn:
     cpu_seconds: int = 3600
     memory_bytes: int = 0  # address-space limit over what the zygote already maps; 0: none
     lesson: str | None = None  # one lesson file served: the session opens it directly
+    driver: str = "terminal"  # "terminal": a PTY (SSH); "web": Textual's web driver (browser)
+    width: int = 80  # the browser's first size (a PTY carries its own)
+    height: int = 24
 
     def encode(self) -> bytes:
         return json.dumps(asdict(self)).encode()
@@ -69,6 +75,7 @@ def warm_up() -> None:
         "pygments.lexers.python",
         "pygments.formatters.terminal256",
         "textual.drivers.linux_driver",
+        "textual.drivers.web_driver",
     ):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
@@ -98,7 +105,9 @@ def serve(sock: socket.socket) -> None:
         try:
             spec = Spawn.decode(data)
             if len(fds) != 1:
-                raise ValueError("a spawn request carries exactly one terminal")
+                raise ValueError("a spawn request carries exactly one terminal or socket")
+            if spec.driver not in DRIVERS:
+                raise ValueError(f"unknown driver {spec.driver!r}")
         except (ValueError, TypeError) as e:
             for fd in fds:
                 os.close(fd)

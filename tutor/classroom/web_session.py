@@ -1,0 +1,257 @@
+"""One browser session: the websocket of textual-serve's page on one side, the student's app
+(Textual's web driver, forked from the warm parent) on a socket pair on the other.
+
+The browser speaks textual-serve's JSON envelopes (`["stdin", text]`, `["resize", {...}]`,
+`["ping", t]`, `["focus"]`, `["blur"]`); the web driver speaks packets (a type byte, a 4-byte
+big-endian length, the payload: `D` screen data, `M` JSON meta) after a `__GANGLION__` line.
+The rest is the SSH session's (server.py): the admission slot, the limits of the child, keys
+in turn (turns.py), the idle time-out, presence notes to the store, the teacher's messages
+and `end`, and a notice that says why the session ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import time
+
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
+
+from tutor.classroom.server import (
+    NOTICES,
+    PRESENCE_EVERY,
+    Classroom,
+    Live,
+    clamp_size,
+    field_text,
+    log,
+)
+from tutor.classroom.turns import Turn
+from tutor.classroom.zygote import Spawn
+
+PRELUDE = b"__GANGLION__\n"  # the web driver's first line: the app has started
+MAX_PACKET = 16 * 1024 * 1024  # a whole screen of a big window is well under this
+START_WAIT = 60.0  # for the app's first line
+
+
+async def run_web_session(
+    room: Classroom,
+    ws: web.WebSocketResponse,
+    user: str,
+    size: tuple[int, int],
+    lang: str | None,
+    address: str,
+) -> str:
+    """The session from admission to its end; returns why it ended, as the student reads it
+    (empty when they left themselves)."""
+    cfg = room.config
+    if room.stopping:
+        return await _refuse(ws, user, "the classroom server is stopping.", "server stopping")
+    refusal = room.admit(user)  # no await between this check and the slot it takes
+    if refusal is not None:
+        return await _refuse(ws, user, f"{refusal}; please try again in a few minutes.", refusal)
+    try:
+        assert room.spawner is not None
+        width, height, _, _ = clamp_size((size[0], size[1], 0, 0))
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        served = room.served
+        spec = Spawn(
+            learner=user,
+            term="xterm-256color",
+            lessons=str(served.folder),
+            data=str(cfg.data),
+            lang=lang or room.languages.get(user) or cfg.lang,
+            device=cfg.device,
+            cpu_seconds=cfg.cpu_seconds,
+            memory_bytes=cfg.memory_bytes,
+            lesson=None if served.lesson is None else str(served.lesson),
+            driver="web",
+            width=width,
+            height=height,
+        )
+        try:
+            pid = await room.spawner.spawn(theirs.fileno(), spec)
+        except (OSError, RuntimeError) as e:
+            ours.close()
+            return await _refuse(
+                ws, user, "the session could not start; tell your teacher.", f"spawn: {e}"
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        live = Live(user, pid, asyncio.get_running_loop().create_future())
+        room.live[pid] = live
+        try:
+            reason = await _live(room, ws, ours, live, spec, address)
+        finally:
+            live.closed.set()
+    finally:
+        room.release(user)
+    notice = NOTICES.get(reason, "")
+    with contextlib.suppress(Exception):
+        if notice:
+            await ws.send_bytes(f"\r\n\r\ntutor: {notice}\r\n".encode())
+        await ws.close()
+    return notice
+
+
+async def _refuse(ws: web.WebSocketResponse, user: str, message: str, why: str) -> str:
+    log.warning("web: refused %s: %s", field_text(user), why)
+    with contextlib.suppress(Exception):
+        await ws.send_bytes(f"tutor: {message}\r\n".encode())
+        await ws.close()
+    return message
+
+
+async def _live(
+    room: Classroom,
+    ws: web.WebSocketResponse,
+    sock: socket.socket,
+    live: Live,
+    spec: Spawn,
+    address: str,
+) -> str:
+    user, pid = live.user, live.pid
+    room.record(room.store.session_opened, user)
+    started = time.monotonic()
+    log.info(
+        "session start: %s pid %d (web from %s, %dx%d) · language %s",
+        user,
+        pid,
+        address,
+        spec.width,
+        spec.height,
+        field_text(spec.lang or "default"),
+    )
+    reason = "disconnected"
+    reader, writer = await asyncio.open_unix_connection(sock=sock)
+    try:
+        reason = await _pump(room, ws, reader, writer, live)
+    finally:
+        if reason != "ended":  # the student left or was ended: stop the app (progress is saved)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGHUP)
+        writer.close()
+        room.live.pop(pid, None)
+        room.record(room.store.session_closed, user)
+        log.info(
+            "session end: %s pid %d after %.0f s (%s, web)",
+            user,
+            pid,
+            time.monotonic() - started,
+            reason,
+        )
+    return reason
+
+
+async def _pump(
+    room: Classroom,
+    ws: web.WebSocketResponse,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    live: Live,
+) -> str:
+    """Both ways until the app exits, the browser leaves, the session idles out, or something
+    else ends it (`live.end`)."""
+    finish = live.end
+    idle_timeout = room.config.idle_timeout
+    last_input = time.monotonic()
+    last_noted = 0.0
+    turn: Turn | None = None
+
+    def send(kind: bytes, payload: bytes) -> None:
+        writer.write(AppService.encode_packet(kind, payload))  # type: ignore[arg-type]
+
+    async def from_app() -> None:
+        nonlocal turn
+        try:
+            line = await asyncio.wait_for(reader.readline(), START_WAIT)
+            while line and line != PRELUDE:  # anything before it is not the protocol's
+                line = await asyncio.wait_for(reader.readline(), START_WAIT)
+            if not line:
+                finish("ended")
+                return
+            while True:
+                head = await reader.readexactly(5)
+                size = int.from_bytes(head[1:], "big")
+                if size > MAX_PACKET:
+                    raise ValueError(f"a packet of {size} bytes")
+                payload = await reader.readexactly(size)
+                if head[:1] == b"D":
+                    if turn is not None:
+                        turn.end()
+                    await ws.send_bytes(payload)
+                elif head[:1] == b"M" and json.loads(payload).get("type") == "exit":
+                    finish("ended")
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
+            finish("ended")
+        except ValueError as e:
+            log.warning("web: session of %s pid %d: %s", live.user, live.pid, e)
+            finish("ended")
+
+    async def from_browser() -> None:
+        nonlocal last_input, last_noted, turn
+        async for message in ws:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                kind = envelope[0]
+            except (ValueError, TypeError, IndexError, KeyError):
+                continue  # not textual-serve's: ignored, as a terminal ignores noise
+            if kind == "stdin" and isinstance(envelope[1:2], list) and len(envelope) > 1:
+                data = envelope[1]
+                if not isinstance(data, str):
+                    continue
+                last_input = time.monotonic()
+                if last_input - last_noted > PRESENCE_EVERY:
+                    last_noted = last_input
+                    room.record(room.store.session_input, live.user, time.time())
+                if turn is None or turn.ended:
+                    turn = await room.turns.take()
+                send(b"D", data.encode("utf-8", "replace"))
+            elif kind == "resize" and len(envelope) > 1 and isinstance(envelope[1], dict):
+                got = envelope[1]
+                width, height = _number(got.get("width")), _number(got.get("height"))
+                width, height, _, _ = clamp_size((width, height, 0, 0))
+                send(
+                    b"M", json.dumps({"type": "resize", "width": width, "height": height}).encode()
+                )
+            elif kind == "ping" and len(envelope) > 1:
+                await ws.send_json(["pong", str(envelope[1])[:32]])
+            elif kind in ("focus", "blur"):
+                send(b"M", json.dumps({"type": kind}).encode())
+            with contextlib.suppress(ConnectionError):
+                await writer.drain()
+        finish("disconnected")
+
+    async def watch_idle() -> None:
+        while not live.done.done():
+            await asyncio.sleep(min(5.0, idle_timeout / 4))
+            if time.monotonic() - last_input > idle_timeout:
+                finish("idle")
+
+    tasks = [
+        asyncio.create_task(from_app()),
+        asyncio.create_task(from_browser()),
+        asyncio.create_task(watch_idle()),
+    ]
+    try:
+        return await live.done
+    finally:
+        for task in tasks:
+            task.cancel()
+        if turn is not None:
+            turn.end()
+
+
+def _number(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
