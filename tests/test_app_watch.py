@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tutor.app.problems import found_problems, step_lines
 from tutor.app.screens.watch import WatchScreen
 from tutor.app.widgets.error_panel import ErrorPanel
 from tutor.app.widgets.problem_list import ProblemList
+from tutor.lesson.source import parse_text
 
 from .app_support import LAYER, lesson_app, screen_text, wait_for, wait_started
 
@@ -302,3 +304,17 @@ async def test_a_lesson_that_cannot_load_names_the_step_of_each_mistake(
         assert f"step 2 · {lesson}:10:" in shown and f"step 3 · {lesson}:14:" in shown
         assert "softmax(x, dim=-1)" in shown  # the tutor's spelling, from the loader
         assert not screen.query(ProblemList) or not screen.query_one(ProblemList).display
+
+
+def test_each_problem_is_placed_in_its_step() -> None:
+    """Lines above the steps and fields written after them are the lesson's top (step 0)."""
+    text = "id: a\ntitle: A\nsteps:\n  - title: one\n    run: y = 1\n  - title: two\nseed: 1\n"
+    steps = step_lines(parse_text(text, "f.yaml"))
+    assert [steps.step_at(n) for n in (1, 4, 5, 6, 7)] == [0, 1, 1, 2, 0]
+    found = found_problems("f.yaml", ["f.yaml:6:5: broke\ntable"], ["f.yaml:1:1: nan"], steps)
+    assert [(p.step, p.line, p.col, p.warning) for p in found] == [
+        (0, 1, 1, True),
+        (2, 6, 5, False),
+    ]
+    assert found[1].message == "broke\ntable"
+    assert step_lines(parse_text("- just a list\n", "f.yaml")).step_at(1) is None

@@ -61,11 +61,18 @@ def step_lines(source: Source | None) -> StepLines:
     return StepLines(starts, min(below) if below else None)
 
 
+MAX_READ = 256_000
+"""Bytes of a file read again for its steps (on the UI thread): a real lesson has tens of
+kilobytes; a hostile one of megabytes is shown without its steps rather than stall the screen."""
+
+
 def read_steps(path: Path) -> StepLines:
-    """The steps of the file at `path`, or none when it does not parse."""
+    """The steps of the file at `path`, or none when it does not parse (or is huge)."""
     try:
+        if path.stat().st_size > MAX_READ:
+            return StepLines((), None)
         return step_lines(read_source(path))
-    except LessonError:
+    except (LessonError, OSError):
         return StepLines((), None)
 
 
