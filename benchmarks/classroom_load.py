@@ -2,7 +2,7 @@
 key-to-frame latency with many students pressing keys at once.
 
     python benchmarks/classroom_load.py [--sessions 10 30 60] [--rounds 20] [--runs 5]
-                                        [--lesson FILE]
+                                        [--lesson FILE] [--web]
 
 For each session count, `--runs` runs in a row, each on a fresh `tutor serve` on a free port
 with fresh keys and one lesson (self-attention unless --lesson says otherwise; only its steps
@@ -19,6 +19,12 @@ in three ways: everyone pressing → at the same instant every 3 s, through step
 seen before); and each student at their own pace. Goals (issue 7): first screen under 0.5 s,
 at most 40 MB PSS per extra session, p95 key-to-frame under 150 ms with 30 sessions on 2 cores.
 The client's own CPU (SSH and the emulated screens) shares the machine and is printed.
+
+`--web` drives the same scenarios through `tutor serve --web` instead: each student logs in
+on the login page (HTTP POST, the cookie kept) and opens the websocket textual-serve's page
+opens, speaking its JSON envelopes (`["stdin", keys]`), and the screen bytes it gets back feed
+the same emulated screen: a browser without the browser (xterm.js's drawing is the browser's
+own cost, not the server's, and a headless Chromium per student would measure the client).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import platform
 import random
@@ -38,9 +45,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+import aiohttp
 import asyncssh
 
 from tutor.lesson import load_lesson, pick
@@ -49,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the screen reader lives with the tests, which use it too
     sys.path.insert(0, str(ROOT))
 
-from tests.screen import Student, Unanswered  # noqa: E402
+from tests.screen import LIST_TEXT, SIZE, Student, Unanswered  # noqa: E402
 
 LESSON = ROOT / "tutor" / "lessons" / "13-self-attention.yaml"
 PACE = 3.0
@@ -86,6 +95,79 @@ def session_pids(log: Path) -> list[int]:
     return [int(p) for p in re.findall(r"session start: \S+ pid (\d+)", log.read_text())]
 
 
+class WebStudent(Student):
+    """One student in a browser, as the server sees one: the login form, then textual-serve's
+    websocket; keys go out as `["stdin", text]`, screen bytes come back as binary frames."""
+
+    def __init__(self, name: str, port: int, password: str) -> None:
+        super().__init__(name, port, None)  # type: ignore[arg-type]  # no SSH key here
+        self.password = password
+
+    async def connect(self) -> float:
+        started = time.perf_counter()
+        base = f"http://127.0.0.1:{self.port}"
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        reply = await self.http.post(
+            f"{base}/login",
+            data={"name": self.name, "password": self.password},
+            allow_redirects=False,
+        )
+        if reply.status != 303:
+            raise Unanswered(f"{self.name}: the login was refused ({reply.status})")
+        width, height = SIZE
+        self.ws = await self.http.ws_connect(
+            f"{base}/ws?width={width}&height={height}", origin=base, max_msg_size=0
+        )
+        self.keys: asyncio.Queue[bytes] = asyncio.Queue()
+        self.process = _Keys(self.keys)  # what Student writes keys to
+        self.sender = asyncio.create_task(self._send())
+        self.task = asyncio.create_task(self._read())
+        await self.wait_until(lambda: self.reader.shows(LIST_TEXT), "the lesson list", 60)
+        return time.perf_counter() - started
+
+    async def _send(self) -> None:
+        while True:
+            data = await self.keys.get()
+            await self.ws.send_str(json.dumps(["stdin", data.decode()]))
+
+    async def _read(self) -> None:
+        async for message in self.ws:
+            if message.type != aiohttp.WSMsgType.BINARY:
+                continue
+            data = message.data
+            self.at = time.perf_counter()
+            self.tail = (self.tail + data)[-200:]
+            answer = self.reader.feed(data)
+            if answer:  # as xterm.js answers Textual's question about synchronized frames
+                self.keys.put_nowait(answer)
+            if self._want is not None and self._want[0]():
+                if not self._want[1].done():
+                    self._want[1].set_result(self.at)
+                self._want = None
+        self.ended = True
+        if self._want is not None and not self._want[1].done():
+            self._want[1].set_exception(Unanswered(f"{self.name}: the session ended"))
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.send_str(json.dumps(["stdin", "qqq"]))
+            await self.ws.close()
+        self.sender.cancel()
+        self.task.cancel()
+        await self.http.close()
+
+
+class _Keys:
+    """`process.stdin.write` for a web student: keys queued, sent in order."""
+
+    def __init__(self, queue: asyncio.Queue[bytes]) -> None:
+        self.stdin = self
+        self.queue = queue
+
+    def write(self, data: bytes) -> None:
+        self.queue.put_nowait(data)
+
+
 Figures = dict[str, float]
 """One run's figures by name, in ms or MB; printed as they come, then spread over the runs."""
 
@@ -117,29 +199,29 @@ async def drive(
     total: int,
     title: str,
     row: int,
-    port: int,
-    keys: dict[str, asyncssh.SSHKey],
+    names: list[str],
+    make: Callable[[str], Student],
     log: Path,
     zygote_pid: int,
     server_pid: int,
 ) -> Figures:
     figures: Figures = {}
-    names = list(keys)
+    over = "the web" if isinstance(make(names[0]), WebStudent) else "ssh"
     # first screens, one at a time
     firsts = []
     for name in names[:5]:
-        student = Student(name, port, keys[name])
+        student = make(name)
         firsts.append(await student.connect())
         await student.close()
         await asyncio.sleep(0.5)
     figures["first screen, ms"] = statistics.median(firsts) * 1000
     print(
-        f"first screen over ssh      median {figures['first screen, ms']:.0f} ms "
-        f"(of {len(firsts)}, from connect to the lesson list)"
+        f"first screen over {over:<9}median {figures['first screen, ms']:.0f} ms "
+        f"(of {len(firsts)}, from connect (or login) to the lesson list)"
     )
 
     base = pss_kb(zygote_pid)
-    students = [Student(name, port, keys[name]) for name in names[:sessions]]
+    students = [make(name) for name in names[:sessions]]
     for student in students:
         await student.connect()
     await asyncio.sleep(2)
@@ -231,8 +313,10 @@ def serve_and_drive(
     total: int,
     title: str,
     keys: dict[str, asyncssh.SSHKey],
+    web: bool = False,
 ) -> Figures:
-    """One run: a fresh `tutor serve` on 127.0.0.1, driven by `sessions` students."""
+    """One run: a fresh `tutor serve` on 127.0.0.1, driven by `sessions` students (over SSH,
+    or in the web classroom with `web`)."""
     folder = Path(tempfile.mkdtemp(prefix="tutor-load-"))
     # the bundled lessons as a class would have them (the list's memory counts); another
     # lesson alone in a folder of its own
@@ -250,6 +334,13 @@ def serve_and_drive(
     )
     port = free_port()
     data = folder / "data"
+    login: list[str] = []
+    if web:
+        from tutor.classroom.auth import set_passwords
+
+        set_passwords(folder / "passwords", {name: f"pw-{name}" for name in keys})
+        web_port = free_port()
+        login = ["--password-file", str(folder / "passwords"), "--web", str(web_port)]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -266,6 +357,7 @@ def serve_and_drive(
             str(sessions + 5),
             "--lessons",
             str(served),
+            *login,
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -285,8 +377,16 @@ def serve_and_drive(
                 text=True,
             ).stdout.split()[0]
         )
+
+        def make(name: str) -> Student:
+            if web:
+                return WebStudent(name, web_port, f"pw-{name}")
+            return Student(name, port, keys[name])
+
         return asyncio.run(
-            drive(sessions, rounds, walk, total, title, row, port, keys, log, zygote, server.pid)
+            drive(
+                sessions, rounds, walk, total, title, row, list(keys), make, log, zygote, server.pid
+            )
         )
     finally:
         server.send_signal(signal.SIGTERM)
@@ -309,6 +409,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--runs", type=int, default=1, help="runs in a row, for each count")
     parser.add_argument("--lesson", type=Path, default=LESSON)
+    parser.add_argument(
+        "--web", action="store_true", help="students in the web classroom (tutor serve --web)"
+    )
     args = parser.parse_args()
     lesson = load_lesson(args.lesson).lesson
     # the steps up to the first that repeats (a repeat animates for a second or more)
@@ -327,7 +430,14 @@ def main() -> None:
             print(f"\n== {sessions} sessions, run {run} of {args.runs} (load {machine_load()})")
             try:
                 figures = serve_and_drive(
-                    sessions, args.rounds, args.lesson, walk, len(lesson.steps), title, keys
+                    sessions,
+                    args.rounds,
+                    args.lesson,
+                    walk,
+                    len(lesson.steps),
+                    title,
+                    keys,
+                    args.web,
                 )
             except Unanswered as lost:
                 raise SystemExit(f"a key went unanswered: {lost}") from None
