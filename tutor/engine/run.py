@@ -32,7 +32,7 @@ from tutor.engine.capture import (
     heatmap_view,
     tensor_view,
 )
-from tutor.engine.device import choose_device
+from tutor.engine.device import choose_device, one_thread
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.evaluate import CONSTANTS, EvalError, Evaluator
 from tutor.engine.functions import FunctionContext, make_functions
@@ -173,6 +173,7 @@ class Run:
         self.lesson = lesson.lesson
         self.lang = lang
         self.device = choose_device(device, self.lesson.device)
+        one_thread()
         self.dtype = torch.float64 if self.lesson.dtype == "float64" else torch.float32
         self.params: dict[str, Any] = {k: p.value for k, p in self.lesson.params.items()}
         for name, value in (params or {}).items():

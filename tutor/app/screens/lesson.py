@@ -29,6 +29,7 @@ from tutor.app.document_parts import (
     lesson_parts,
     live_part,
     live_view,
+    step_parts,
 )
 from tutor.app.knob import Value, knobs_of
 from tutor.app.screens.resume import ResumeScreen
@@ -86,6 +87,10 @@ class LessonScreen(Screen[None]):
     DEFAULT_CSS = """
     LessonScreen #lesson-main { height: 1fr; }
     LessonScreen #lesson-column { width: 1fr; }
+    /* The two containers only place their children, which cover them: hidden, Textual's
+       compositor does not draw their blank lines under the document on every frame. */
+    LessonScreen #lesson-main, LessonScreen #lesson-column { visibility: hidden; }
+    LessonScreen #lesson-column > *, LessonScreen KnobPanel { visibility: visible; }
     LessonScreen ErrorPanel { margin: 1 1; }
     """
 
@@ -238,10 +243,7 @@ class LessonScreen(Screen[None]):
         self.query_one(TopBar).set_info(
             _("step {k}/{n}").format(k=k, n=total) + f" · {self.device}"
         )
-        drawing = Drawing(
-            self.device, self.show_code, self.done_line(), self.stopped.get, self.author
-        )
-        parts, current = lesson_parts(session, self.parts, drawing)
+        parts, current = lesson_parts(session, self.parts, self.drawing())
         parts += [
             inspected_part(self.parts, expression, result)
             for k, expression, result in self.inspected
@@ -255,6 +257,35 @@ class LessonScreen(Screen[None]):
             self.close_answer()  # the question it was for is settled, or another step is on
         busy, score = self.busy, session.score()
         self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
+        self.call_after_refresh(self.look_ahead)
+
+    def look_ahead(self) -> None:
+        """Idle, the step on screen: compute the next one in a worker (keys wait meanwhile, as
+        for any work), so that → only shows it. Not a step that trains (it is watched as it
+        happens) nor one that would replay earlier steps."""
+        session = self.session
+        if session is None or self.busy or self.queued or self.pending or self.resume_to:
+            return
+        run, k = session.run, session.position + 1
+        if k > run.total or run.blocked or run.to_compute(k) != range(k, k + 1):
+            return
+        step = run.lesson.steps[k - 1]
+        if step.repeat or step.sweep:
+            return
+        self.busy = _("running step {k}…").format(k=k)
+        self.runner.ahead(run)
+
+    def on_runner_prepared(self, _event: Runner.Prepared) -> None:
+        self.busy = ""
+        session = self.session
+        if session is not None and not self.queued and not self.pending:
+            k = session.position + 1
+            if k <= session.total and session.run.done(k):
+                self.document.draw_ahead(step_parts(session, self.parts, self.drawing(), k))
+        self.go_on()
+
+    def drawing(self) -> Drawing:
+        return Drawing(self.device, self.show_code, self.done_line(), self.stopped.get, self.author)
 
     def ends_in_focus(self) -> bool:
         """Whether the current step's end matters most: a question (read under its values)

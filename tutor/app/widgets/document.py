@@ -128,28 +128,36 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         return self.scrollable_content_region.width or self.size.width
 
     def _lines(self, index: int, width: int) -> list[Strip]:
-        part = self.parts[index]
-        quiet = index < self.current
-        key = (width, quiet)
-        lines = part.lines.get(key)
-        if lines is None:
-            lines = self._draw(part, width, quiet)
-            part.lines.set(key, lines)
-        return lines
+        return self._lines_of(self.parts[index], width, index < self.current)
 
     def _draw(self, part: Part, width: int, quiet: bool) -> list[Strip]:
+        if quiet:  # the same lines, dimmed: drawn from the lines in focus, kept too
+            return [strip.apply_style(EARLIER) for strip in self._lines_of(part, width, False)]
         inner = max(1, width - 2 * part.side)
         base = self.rich_style
         options = self.app.console.options.update(highlight=False).update_width(inner)
         rendered = self.app.console.render_lines(part.renderable, options, pad=True)
         side = [Segment(" " * part.side, base)] if part.side else []
-        lines = []
-        for line in rendered:
-            strip = Strip([*side, *Segment.apply_style(line, base), *side], width)
-            lines.append(strip)
-        if quiet:
-            lines = [strip.apply_style(EARLIER) for strip in lines]
+        return [Strip([*side, *Segment.apply_style(line, base), *side], width) for line in rendered]
+
+    def _lines_of(self, part: Part, width: int, quiet: bool) -> list[Strip]:
+        lines = part.lines.get((width, quiet))
+        if lines is None:
+            lines = self._draw(part, width, quiet)
+            part.lines.set((width, quiet), lines)
         return lines
+
+    def draw_ahead(self, coming: Sequence[Part]) -> None:
+        """Draw, while the learner reads, what the next step will show: its parts (`coming`)
+        in focus, and the parts now in focus as they will be then, dimmed. A new step then
+        costs no more than one seen before."""
+        width = self._content_width()
+        if width <= 0:
+            return
+        for part in self.parts[self.current :]:
+            self._lines_of(part, width, True)
+        for part in coming:
+            self._lines_of(part, width, False)
 
     def _measure(self, width: int) -> None:
         """Where every part begins at `width`, and the document's height."""

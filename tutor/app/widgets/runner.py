@@ -11,6 +11,7 @@ step as stopped there).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
@@ -84,6 +85,9 @@ class Runner(Widget):
             super().__init__()
             self.step, self.done, self.total, self.series = step, done, total, series
 
+    class Prepared(Message):
+        """The next step was computed ahead (`ahead`): → only has to show it."""
+
     class Done(Message):
         """The work ended (`problem` says what broke, if anything did); `moved`: the learner
         went to another step, else the step on screen was re-run in place."""
@@ -153,6 +157,16 @@ class Runner(Widget):
     def _forward(self, session: LessonSession, shown: int) -> None:
         worker = get_current_worker()
         self._finish(lambda: session.forward(self.live(session, shown, worker)), True)
+
+    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
+    def ahead(self, run: Run) -> None:
+        """Compute the next step while the learner reads this one, without moving. Whatever
+        goes wrong is left for `forward` to meet again and say (a lesson error is kept in the
+        step's outcome; anything else leaves the step uncomputed)."""
+        with contextlib.suppress(Exception):
+            run.prepare()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Prepared())
 
     def turn(self, session: LessonSession, changes: Mapping[str, Any]) -> None:
         """Turn knobs: the Run re-runs from the first step that reads one; the step on
