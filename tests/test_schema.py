@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -43,3 +44,15 @@ def test_every_field_has_a_description_and_an_example() -> None:
         for name, field in definition.get("properties", {}).items():
             assert field.get("description"), f"{model}.{name} has no description"
             assert field.get("examples"), f"{model}.{name} has no example"
+
+
+def test_hidden_files_and_folders_are_no_lessons(tmp_path: Path) -> None:
+    """An editor's backup (`.09-pima.yaml`) or a `.git` folder beside the lessons would be
+    a second lesson with the same id."""
+    (tmp_path / "01-a.yaml").write_text("x")
+    (tmp_path / ".01-a.yaml").write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "02-b.yaml").write_text("x")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "03-c.yaml").write_text("x")
+    assert [p.name for p in find_lessons(tmp_path)] == ["01-a.yaml"]

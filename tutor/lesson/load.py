@@ -140,13 +140,15 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
 
 
 def find_lessons(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix in LESSON_SUFFIXES
-        and p.is_file()
-        and "data" not in p.relative_to(folder).parts[:-1]
-    )
+    """The lesson files under `folder`: not those in a `data` folder, nor hidden ones (an
+    editor's backup `.09-pima.yaml`, a `.git` folder), which would be lessons twice over."""
+    found = []
+    for p in folder.rglob("*"):
+        parts = p.relative_to(folder).parts
+        hidden = any(part.startswith(".") for part in parts)
+        if p.suffix in LESSON_SUFFIXES and not hidden and "data" not in parts[:-1] and p.is_file():
+            found.append(p)
+    return sorted(found)
 
 
 # ------------------------------------------------------------------ checks on the whole file
