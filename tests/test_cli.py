@@ -100,7 +100,7 @@ def test_plain_saves_progress_and_progress_prints_it() -> None:
     assert out.returncode == 0
     row = next(line for line in out.stdout.splitlines() if "One linear" in line)
     assert "8/8" in row and "✓" in row
-    assert row.split("│")[4].strip() == "2" and row.split("│")[5].strip() == "2"  # right, wrong
+    assert row.split("│")[4].strip() == "2 right"  # questions, not tries (2 wrong tries)
     assert "lessons pass" not in out.stdout
     cleared = tutor("progress", "--reset", "app-layer", "--yes")
     assert cleared.returncode == 0 and "1 lesson" in cleared.stdout

@@ -70,7 +70,7 @@ def test_reset_without_a_terminal_refuses(
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
     assert cli.main(["progress", "--reset"]) == 2
     err = capsys.readouterr().err
-    assert "--yes" in err and "all 2 lesson(s)" in err
+    assert "--yes" in err and "all 2 lessons" in err
     assert lessons_left() == set(saved)
 
 
@@ -131,3 +131,39 @@ def test_tab_completion_when_argcomplete_is_installed(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert out.read_text().split() == ["--format"]
+
+
+def answered_wrong_twice_then_right(learner_name: str, data: Path | None = None) -> None:
+    """One question of `neuron` answered wrong twice, then right: one question, right."""
+    learner = ProgressStore(data).learner(learner_name)
+    learner.reached("neuron", "inputs", 1, 6, "One neuron")
+    learner.reached("neuron", "predict-z", 2, 6)
+    for answer, right in (("3", False), ("2", False), ("-0.25", True)):
+        learner.answered("neuron", "predict-z", answer, right, attempt=1)
+    learner.reached("neuron", "weighted-sum", 3, 6)
+
+
+def test_progress_counts_questions_as_the_list_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """Tries are not questions: `tutor progress` says '1 right', as the list and bar do."""
+    answered_wrong_twice_then_right(local_learner())
+    assert cli.main(["progress"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "One neuron" in line)
+    assert "1 right" in row and "wrong" not in row, row
+
+
+def test_the_teachers_table_counts_questions_as_the_student_sees_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tutor.progress import StepInfo
+
+    store = ProgressStore(tmp_path)
+    store.set_steps(
+        [
+            StepInfo("neuron", step, k, step, step in ("predict-z", "which-weight"), "One neuron")
+            for k, step in enumerate(["inputs", "predict-z", "weighted-sum"], start=1)
+        ]
+    )
+    answered_wrong_twice_then_right("ada", tmp_path)
+    assert cli.main(["class", "--data", str(tmp_path), "--plain"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "ada" in line)
+    assert "1 right" in row and "wrong" not in row, row

@@ -4,13 +4,15 @@ so `tutor --help` and the lesson list appear at once."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor import __version__
+from tutor.i18n import N_, _, ngettext, use_language
 
 if TYPE_CHECKING:
     from tutor.progress import LearnerProgress
@@ -29,6 +31,23 @@ COMMANDS = (
     "new",
     "export",
 )
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+"""argparse's own words, which it asks the stdlib's gettext for (`speaking` points that at
+this catalog while the command line is parsed): marked here so that the catalog holds them."""
 APP_DEVICES = ("cpu", "cuda", "mps")  # whether one exists is checked once torch has loaded
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -41,13 +60,20 @@ def bundled_lessons() -> Path:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
-        description="Learn how neural networks compute by running them, one small step at "
-        "a time. With no command: the list of bundled lessons (or of PATH).",
-        epilog="`tutor COMMAND --help` describes each command.",
+        description=_(
+            "Learn how neural networks compute by running them, one small step at "
+            "a time. With no command: the list of bundled lessons (or of PATH)."
+        ),
+        epilog=_("`tutor COMMAND --help` describes each command."),
     )
-    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tutor {__version__}",
+        help=_("show the version and exit"),
+    )
     sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", title="commands", help="one of these (or PATH)"
+        dest="command", metavar="COMMAND", title=_("commands"), help=_("one of these (or PATH)")
     )
 
     def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
@@ -58,16 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
         # a command's own options must not reset those given before it: `tutor --lang zh open x`
         unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
         p.add_argument(
-            "--device", help="where lessons compute: auto (default), cpu, cuda or mps", **unset
+            "--device", help=_("where lessons compute: auto (default), cpu, cuda or mps"), **unset
         )
         p.add_argument(
-            "--lang", help="language of the lesson text (en, zh ...); default: LANG", **unset
+            "--lang", help=_("language of the lesson text (en, zh ...); default: LANG"), **unset
         )
         p.add_argument(
             "--set",
             action="append",
             metavar="NAME=VALUE",
-            help="set a lesson param (a knob); may be repeated",
+            help=_("set a lesson param (a knob); may be repeated"),
             dest="set" if top else "sub_set",  # joined in main: before and after the command
             **({"default": []} if top else unset),
         )
@@ -77,57 +103,72 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_open = command(
         "open",
-        "open a lesson (or list a folder of them) in the app",
-        "The app on one lesson, or the list of a folder's lessons (with no LESSON: the bundled "
-        "course). `tutor PATH` is short for `tutor open PATH`.",
+        _("open a lesson (or list a folder of them) in the app"),
+        _(
+            "The app on one lesson, or the list of a folder's lessons (with no LESSON: the bundled "
+            "course). `tutor PATH` is short for `tutor open PATH`."
+        ),
     )
     p_open.add_argument(
-        "lesson", nargs="?", help="a lesson file, a folder of lessons, or a bundled lesson's id"
+        "lesson",
+        nargs="?",
+        metavar="LESSON",
+        help=_("a lesson file, a folder of lessons, or a bundled lesson's id"),
     )
     lesson_options(p_open)
     app_options(p_open)
 
     p_watch = command(
         "watch",
-        "the app on one lesson, reloaded on every save",
-        "For authors: the app on the lesson you are writing, reloaded at the same step each "
-        "time the file is saved; a mistake is shown with its file:line:col.",
+        _("the app on one lesson, reloaded on every save"),
+        _(
+            "For authors: the app on the lesson you are writing, reloaded at the same step each "
+            "time the file is saved; a mistake is shown with its file:line:col."
+        ),
     )
-    p_watch.add_argument("lesson", help="the lesson file you are writing")
+    p_watch.add_argument("lesson", metavar="LESSON", help=_("the lesson file you are writing"))
     lesson_options(p_watch)
     app_options(p_watch)
 
     p_run = command(
         "run",
-        "run a lesson; --plain prints every step as text",
-        "Run one lesson: in the app, or with --plain as text on standard output (for pipes, "
-        "screen readers and handouts), its questions answered one per line from standard input.",
+        _("run a lesson; --plain prints every step as text"),
+        _(
+            "Run one lesson: in the app, or with --plain as text on standard output (for pipes, "
+            "screen readers and handouts), its questions answered one per line from standard input."
+        ),
     )
-    p_run.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    p_run.add_argument(
+        "lesson", metavar="LESSON", help=_("a lesson file, or the id of a bundled lesson")
+    )
     p_run.add_argument(
         "--plain",
         action="store_true",
-        help="print to standard output; answers are read one per line from standard input",
+        help=_("print to standard output; answers are read one per line from standard input"),
     )
     lesson_options(p_run)
     app_options(p_run)
 
     p_check = command(
         "check",
-        "run lessons headless and verify every expect",
-        "Run lessons without a screen and verify every expect. Exit 0 if all pass, 1 if one "
-        "fails, 2 for a usage error; every problem as FILE:LINE:COL: sentence.",
+        _("run lessons headless and verify every expect"),
+        _(
+            "Run lessons without a screen and verify every expect. Exit 0 if all pass, 1 if one "
+            "fails, 2 for a usage error; every problem as FILE:LINE:COL: sentence."
+        ),
     )
-    p_check.add_argument("paths", nargs="+", help="lesson files or folders")
-    p_check.add_argument("--device", help="where lessons compute: auto (default), cpu, cuda or mps")
-    p_check.add_argument("--lang", help="language to report missing translations of")
+    p_check.add_argument("paths", nargs="+", help=_("lesson files or folders"))
+    p_check.add_argument(
+        "--device", help=_("where lessons compute: auto (default), cpu, cuda or mps")
+    )
+    p_check.add_argument("--lang", help=_("language to report missing translations of"))
     p_check.add_argument(
         "--update",
         action="store_true",
-        help="write the computed values into the expects that differ (comments and layout kept)",
+        help=_("write the computed values into the expects that differ (comments and layout kept)"),
     )
     p_check.add_argument(
-        "--strict", action="store_true", help="warnings (NaN, inf, likely mistakes) fail too"
+        "--strict", action="store_true", help=_("warnings (NaN, inf, likely mistakes) fail too")
     )
     p_check.add_argument(
         "--set",
@@ -135,51 +176,57 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sub_set",
         default=argparse.SUPPRESS,  # as `lesson_options`: `tutor --set lr=1 check` keeps it
         metavar="NAME=VALUE",
-        help="turn a knob of the lessons that have it; the checks that depend on it are skipped",
+        help=_("turn a knob of the lessons that have it; the checks that depend on it are skipped"),
     )
 
     p_progress = command(
         "progress",
-        "what you have done so far",
-        "Each lesson you have opened: how far you got and how your answers went. --reset "
-        "forgets it, after asking.",
+        _("what you have done so far"),
+        _(
+            "Each lesson you have opened: how far you got and how your answers went. --reset "
+            "forgets it, after asking."
+        ),
     )
     p_progress.add_argument(
         "--reset",
         nargs="?",
         const="",
         metavar="LESSON",
-        help="forget your progress in LESSON (its id or name), or in every lesson; asks first",
+        help=_("forget your progress in LESSON (its id or name), or in every lesson; asks first"),
     )
     p_progress.add_argument(
-        "-y", "--yes", action="store_true", help="--reset without asking (for scripts)"
+        "-y", "--yes", action="store_true", help=_("--reset without asking (for scripts)")
     )
     app_options(p_progress)
     store_option(p_progress)
 
     p_serve = command(
         "serve",
-        "a classroom: students ssh in, each to their own tutor",
-        "An SSH server for a class: each student logs in with a key or a password and gets "
-        "their own tutor; progress is kept per student in --data. `tutor class` watches it.",
+        _("a classroom: students ssh in, each to their own tutor"),
+        _(
+            "An SSH server for a class: each student logs in with a key or a password and gets "
+            "their own tutor; progress is kept per student in --data. `tutor class` watches it."
+        ),
     )
     p_serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this machine only)",
+        help=_("address to listen on (default 127.0.0.1: this machine only)"),
     )
-    p_serve.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
+    p_serve.add_argument(
+        "--port", type=int, default=2222, help=_("port to listen on (default 2222)")
+    )
     p_serve.add_argument(
         "--authorized-keys",
         type=Path,
         metavar="FILE",
-        help="students' public keys, each with the student's name as its comment",
+        help=_("students' public keys, each with the student's name as its comment"),
     )
     p_serve.add_argument(
         "--password-file",
         type=Path,
         metavar="FILE",
-        help="hashed passwords, written by `tutor password`",
+        help=_("hashed passwords, written by `tutor password`"),
     )
     p_serve.add_argument(
         "--lessons",
@@ -187,73 +234,79 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         metavar="PATH",
-        help="lessons to offer: lesson files and folders, in the order listed (repeatable; "
-        "default: the bundled course); one lesson file alone opens directly",
+        help=_(
+            "lessons to offer: lesson files and folders, in the order listed (repeatable; "
+            "default: the bundled course); one lesson file alone opens directly"
+        ),
     )
     p_serve.add_argument(
         "--data",
         type=Path,
         default=Path("classroom-data"),
-        help="host key, progress and log (default ./classroom-data)",
+        help=_("host key, progress and log (default ./classroom-data)"),
     )
     store_option(p_serve)
     p_serve.add_argument(
         "--host-name",
         metavar="NAME",
-        help="this server's name in `tutor class` (default: the machine's host name)",
+        help=_("this server's name in `tutor class` (default: the machine's host name)"),
     )
     p_serve.add_argument(
         "--max-sessions",
         type=int,
         default=40,
         metavar="N",
-        help="sessions open at once, all students together (default 40)",
+        help=_("sessions open at once, all students together (default 40)"),
     )
     p_serve.add_argument(
-        "--max-per-student", type=int, default=2, metavar="N", help="sessions a student may hold"
+        "--max-per-student", type=int, default=2, metavar="N", help=_("sessions a student may hold")
     )
     p_serve.add_argument(
         "--max-startups",
         type=int,
         default=30,
         metavar="N",
-        help="connections that have not logged in yet (as OpenSSH's MaxStartups)",
+        help=_("connections that have not logged in yet (as OpenSSH's MaxStartups)"),
     )
     p_serve.add_argument(
         "--login-grace-time",
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="time to log in before the connection is closed (as OpenSSH's LoginGraceTime)",
+        help=_("time to log in before the connection is closed (as OpenSSH's LoginGraceTime)"),
     )
     p_serve.add_argument(
         "--session-wait",
         type=float,
         default=10.0,
         metavar="SECONDS",
-        help="a logged-in connection that opens no session (ssh -N) is closed after this",
+        help=_("a logged-in connection that opens no session (ssh -N) is closed after this"),
     )
     p_serve.add_argument(
         "--idle-timeout",
         type=float,
         default=1800.0,
         metavar="SECONDS",
-        help="a session with no key pressed for this long is ended (default 1800)",
+        help=_("a session with no key pressed for this long is ended (default 1800)"),
     )
     p_serve.add_argument(
         "--keepalive",
         type=float,
         default=15.0,
         metavar="SECONDS",
-        help="SSH keepalive interval; a client silent for 3 of them is gone (0: none)",
+        help=_("SSH keepalive interval; a client silent for 3 of them is gone (0: none)"),
     )
     p_serve.add_argument(
-        "--no-check", action="store_true", help="do not run `tutor check` on the lessons at start"
+        "--no-check",
+        action="store_true",
+        help=_("do not run `tutor check` on the lessons at start"),
     )
     p_serve.add_argument(
         "--lang",
-        help="language (en, zh ...) for students whose ssh client sends no LANG; a student's "
-        "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG",
+        help=_(
+            "language (en, zh ...) for students whose ssh client sends no LANG; a student's "
+            "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG"
+        ),
     )
     p_serve.add_argument(
         "--web",
@@ -261,129 +314,150 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const=8022,
         metavar="PORT",
-        help="also serve the class to web browsers on PORT (default 8022), on --host; "
-        "needs pip install 'tutor[web]'",
+        help=_(
+            "also serve the class to web browsers on PORT (default 8022), on --host; "
+            "needs pip install 'tutor[web]'"
+        ),
     )
     p_serve.add_argument(
         "--insecure-http",
         action="store_true",
-        help="let other machines use the web classroom over plain HTTP (passwords in clear)",
+        help=_("let other machines use the web classroom over plain HTTP (passwords in clear)"),
     )
     p_serve.add_argument(
         "--behind-proxy",
         action="store_true",
-        help="a TLS reverse proxy is in front: believe its X-Forwarded-Proto and -For",
+        help=_("a TLS reverse proxy is in front: believe its X-Forwarded-Proto and -For"),
     )
 
     p_class = command(
         "class",
-        "the teacher's view: where every student is",
-        "The teacher's view of a running `tutor serve`: who is connected, where each student "
-        "is and how their answers went; with an option, one action and exit.",
+        _("the teacher's view: where every student is"),
+        _(
+            "The teacher's view of a running `tutor serve`: who is connected, where each student "
+            "is and how their answers went; with an option, one action and exit."
+        ),
     )
     p_class.add_argument(
         "--data",
         type=Path,
         default=Path("classroom-data"),
-        help="the classroom's data folder (as given to `tutor serve`)",
+        help=_("the classroom's data folder (as given to `tutor serve`)"),
     )
     store_option(p_class)
     p_class.add_argument(
         "--class",
         dest="group",
         metavar="NAME",
-        help="only the students of class NAME (a group in the keys or password file)",
+        help=_("only the students of class NAME (a group in the keys or password file)"),
     )
-    p_class.add_argument("--plain", action="store_true", help="print the table once")
+    p_class.add_argument("--plain", action="store_true", help=_("print the table once"))
     p_class.add_argument(
-        "--csv", type=Path, metavar="FILE", help="write grades as CSV: a row per student and lesson"
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help=_("write grades as CSV: a row per student and lesson"),
     )
-    p_class.add_argument("--questions", action="store_true", help="print questions most wrong")
-    p_class.add_argument("--history", metavar="NAME", help="print one student's answers")
-    p_class.add_argument("--message", metavar="TEXT", help="show TEXT in students' sessions")
-    p_class.add_argument("--send", metavar="LESSON", help="open lesson LESSON in their sessions")
-    p_class.add_argument("--end", action="store_true", help="end the --to students' sessions")
+    p_class.add_argument("--questions", action="store_true", help=_("print questions most wrong"))
+    p_class.add_argument("--history", metavar="NAME", help=_("print one student's answers"))
+    p_class.add_argument("--message", metavar="TEXT", help=_("show TEXT in students' sessions"))
+    p_class.add_argument("--send", metavar="LESSON", help=_("open lesson LESSON in their sessions"))
+    p_class.add_argument("--end", action="store_true", help=_("end the --to students' sessions"))
     p_class.add_argument(
-        "--to", action="append", metavar="NAME", help="whom --message/--send/--end reach"
+        "--to", action="append", metavar="NAME", help=_("whom --message/--send/--end reach")
     )
-    p_class.add_argument("--unblock", metavar="ADDRESS", help="forget failed logins from ADDRESS")
-    p_class.add_argument("--reload", action="store_true", help="re-read keys and passwords")
+    p_class.add_argument(
+        "--unblock", metavar="ADDRESS", help=_("forget failed logins from ADDRESS")
+    )
+    p_class.add_argument("--reload", action="store_true", help=_("re-read keys and passwords"))
 
     p_password = command(
         "password",
-        "add or change a student's password",
-        "Add or change a student's password in a password file for `tutor serve "
-        "--password-file` (stored hashed); --from makes one for each name in a list.",
+        _("add or change a student's password"),
+        _(
+            "Add or change a student's password in a password file for `tutor serve "
+            "--password-file` (stored hashed); --from makes one for each name in a list."
+        ),
     )
-    p_password.add_argument("file", type=Path, help="the password file (created if missing)")
-    p_password.add_argument("name", nargs="?", help="the student's user name")
+    p_password.add_argument("file", type=Path, help=_("the password file (created if missing)"))
+    p_password.add_argument("name", nargs="?", help=_("the student's user name"))
     p_password.add_argument(
         "--from",
         dest="names",
         type=Path,
         metavar="NAMES",
-        help="make a password for each name in this file (a name, and a group, a line); "
-        "printed once, stored hashed",
+        help=_(
+            "make a password for each name in this file (a name, and a group, a line); "
+            "printed once, stored hashed"
+        ),
     )
 
     command(
         "schema",
-        "print the lesson format as JSON Schema",
-        "Print the lesson format as JSON Schema, for editors that complete and check YAML as "
-        "you type (`tutor new` writes a copy beside a new lesson).",
+        _("print the lesson format as JSON Schema"),
+        _(
+            "Print the lesson format as JSON Schema, for editors that complete and check YAML as "
+            "you type (`tutor new` writes a copy beside a new lesson)."
+        ),
     )
 
     p_new = command(
         "new",
-        "write a new lesson from a template",
-        "Write a commented lesson that passes `tutor check` as it stands, and beside it "
-        "lesson.schema.json (unless one is there) for your editor.",
+        _("write a new lesson from a template"),
+        _(
+            "Write a commented lesson that passes `tutor check` as it stands, and beside it "
+            "lesson.schema.json (unless one is there) for your editor."
+        ),
     )
     p_new.add_argument(
-        "file", type=Path, help="the lesson file to write (.yaml; never overwritten)"
+        "file", type=Path, help=_("the lesson file to write (.yaml; never overwritten)")
     )
     p_new.add_argument(
         "--template",
         choices=("basic", "attention", "training"),
         default="basic",
-        help="what the lesson starts from (default basic)",
+        help=_("what the lesson starts from (default basic)"),
     )
 
     p_export = command(
         "export",
-        "a lesson's whole transcript, every value drawn",
-        "Run a lesson to its end and write everything it shows: Markdown, an HTML document "
-        "to print or hand out, or one SVG per step for slides.",
+        _("a lesson's whole transcript, every value drawn"),
+        _(
+            "Run a lesson to its end and write everything it shows: Markdown, an HTML document "
+            "to print or hand out, or one SVG per step for slides."
+        ),
     )
-    p_export.add_argument("lesson", help="a lesson file, or the id of a bundled lesson")
+    p_export.add_argument(
+        "lesson", metavar="LESSON", help=_("a lesson file, or the id of a bundled lesson")
+    )
     p_export.add_argument(
         "--format",
         choices=("md", "html", "svg"),
         default=None,  # from the output's extension (.md, .html, .svg), else md
-        help="md (default), html (one page, printable) or svg (a folder: one file per step)",
+        help=_("md (default), html (one page, printable) or svg (a folder: one file per step)"),
     )
     p_export.add_argument(
         "--force",
         action="store_true",
-        help="write it even when a step breaks or an expect fails (marked at the top)",
+        help=_("write it even when a step breaks or an expect fails (marked at the top)"),
     )
     p_export.add_argument(
-        "-o", "--output", type=Path, required=True, help="the file to write (svg: a folder)"
+        "-o", "--output", type=Path, required=True, help=_("the file to write (svg: a folder)")
     )
     p_export.add_argument(
         "--answers",
         action="store_true",
-        help="the teacher's edition: every question's right answer written under it",
+        help=_("the teacher's edition: every question's right answer written under it"),
     )
-    p_export.add_argument("--device", help="where it computes: auto (default), cpu, cuda or mps")
-    p_export.add_argument("--lang", help="language of the transcript (en, zh ...)")
+    p_export.add_argument("--device", help=_("where it computes: auto (default), cpu, cuda or mps"))
+    p_export.add_argument("--lang", help=_("language of the transcript (en, zh ...)"))
     p_export.add_argument(
         "--set",
         action="append",
         dest="sub_set",
         default=argparse.SUPPRESS,
         metavar="NAME=VALUE",
-        help="turn a knob before the lesson runs; may be repeated",
+        help=_("turn a knob before the lesson runs; may be repeated"),
     )
     return parser
 
@@ -394,14 +468,14 @@ def app_options(p: argparse.ArgumentParser, top: bool = False) -> None:
     p.add_argument(
         "--learner",
         metavar="NAME",
-        help="whose progress to save (default: your user name)",
+        help=_("whose progress to save (default: your user name)"),
         **unset,
     )
     p.add_argument(
         "--data",
         type=Path,
         metavar="FOLDER",
-        help="where progress is kept (default: TUTOR_DATA_DIR, or your user data folder)",
+        help=_("where progress is kept (default: TUTOR_DATA_DIR, or your user data folder)"),
         **unset,
     )
     p.add_argument(
@@ -415,7 +489,7 @@ def store_option(p: argparse.ArgumentParser) -> None:
         "--store",
         metavar="URL",
         default=os.environ.get("TUTOR_STORE") or None,
-        help=(
+        help=_(
             "keep progress in PostgreSQL: postgresql://USER@HOST:PORT/DATABASE (default: "
             "TUTOR_STORE, else a SQLite file in --data); needs pip install 'tutor[postgres]'"
         ),
@@ -441,12 +515,11 @@ def _implicit_open(args: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _implicit_open(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
-    if (
-        "_ARGCOMPLETE" in os.environ
-    ):  # the shell asks for completions (pip install tutor[completion])
-        _complete(parser)
-    args = parser.parse_args(args_list)
+    with speaking(_interface_language(args_list)):
+        parser = build_parser()
+        if "_ARGCOMPLETE" in os.environ:  # the shell asks (pip install tutor[completion])
+            _complete(parser)
+        args = parser.parse_args(args_list)
     args.set = [*getattr(args, "set", []), *getattr(args, "sub_set", [])]
     try:
         if args.command == "check":
@@ -465,6 +538,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def _interface_language(args: list[str]) -> str | None:
+    """The `--lang` of a learner's command, read before parsing so that `--help` and the
+    parser's own errors are in it too; `serve --lang` (the students') and `check --lang` (the
+    translation checked) leave the command's own words in the environment's language."""
+    command = next((a for a in args if a in COMMANDS), None)
+    if command in ("serve", "check"):
+        return None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[str]:
+    """The CLI's words in `lang` (None: the environment's) while the command line is parsed:
+    argparse's own ("usage:", "options", its errors) included, from the catalog's copy of
+    them; the process's gettext domain and LANGUAGE are put back after."""
+    import gettext
+
+    from tutor.i18n import DOMAIN, LOCALE_DIR
+
+    code = use_language(lang)
+    before = os.environ.get("LANGUAGE"), gettext.textdomain()
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = code  # what the stdlib's gettext reads first
+    try:
+        yield code
+    finally:
+        if before[0] is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = before[0]
+        gettext.textdomain(before[1])
 
 
 class UsageError(Exception):
@@ -487,7 +601,7 @@ def resolve_lesson(text: str) -> Path:
 
     found = find_lesson(text, BUNDLED)
     if found is None:
-        raise UsageError(f"no lesson file or bundled lesson called '{text}'")
+        raise UsageError(_("no lesson file or bundled lesson called '{name}'").format(name=text))
     return found
 
 
@@ -498,9 +612,15 @@ def _device(requested: str | None) -> str | None:
 
     kind = requested.split(":")[0]
     if kind not in DEVICES:
-        raise UsageError(f"unknown device '{requested}'; use auto, cpu, cuda or mps")
+        raise UsageError(
+            _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=requested)
+        )
     if not available(kind):
-        raise UsageError(f"--device {requested}: there is no {kind} device here")
+        raise UsageError(
+            _("--device {device}: there is no {kind} device here").format(
+                device=requested, kind=kind
+            )
+        )
     return requested
 
 
@@ -513,12 +633,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         if path.is_dir():
             found = find_lessons(path)
             if not found:
-                raise UsageError(f"no lesson files (*.yaml) in {text}")
+                raise UsageError(_("no lesson files (*.yaml) in {folder}").format(folder=text))
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            raise UsageError(f"no such file or folder: {text}")
+            raise UsageError(_("no such file or folder: {path}").format(path=text))
     device = _device(args.device)
     check_sets(files, args.set)
     from tutor.plain import print_check
@@ -540,7 +660,7 @@ def check_sets(files: Sequence[Path], sets: Sequence[str]) -> None:
     for assignment in sets:
         name, sep, _ = assignment.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--set takes name=value, not '{assignment}'")
+            raise UsageError(_("--set takes name=value, not '{text}'").format(text=assignment))
         names.append(name.strip())
     if not names:
         return
@@ -564,7 +684,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     """The app: the bundled lessons, a folder of lessons, or one lesson opened directly."""
     target: str | None = getattr(args, "lesson", None)
     if args.command == "watch" and not (target and Path(target).is_file()):
-        raise UsageError(f"tutor watch takes a lesson file; no file '{target}'")
+        raise UsageError(_("tutor watch takes a lesson file; no file '{path}'").format(path=target))
     folder: Path | None = None
     lesson: Path | None = None
     if target is None:
@@ -575,12 +695,16 @@ def cmd_open(args: argparse.Namespace) -> int:
         lesson = resolve_lesson(target)
     device = args.device if args.device and args.device != "auto" else None
     if device is not None and device.split(":")[0] not in APP_DEVICES:
-        raise UsageError(f"unknown device '{device}'; use auto, cpu, cuda or mps")
+        raise UsageError(
+            _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=device)
+        )
     check_sets([lesson] if lesson is not None else [], args.set)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         what = str(lesson) if lesson is not None else "FILE"
         raise UsageError(
-            f"the app needs a terminal; to print a lesson as text: tutor run {what} --plain"
+            _(
+                "the app needs a terminal; to print a lesson as text: tutor run {what} --plain"
+            ).format(what=what)
         )
     from tutor.app import AppConfig, TutorApp
 
@@ -631,33 +755,47 @@ def _reset_progress(learner: LearnerProgress, text: str | None, yes: bool) -> in
     saved = {p.lesson_id: p.title for p in learner.lessons()}
     lesson_id = None if text is None else _progress_lesson(text, saved)
     if lesson_id is not None and lesson_id not in saved:
-        print(f"{learner.name} has no progress in '{lesson_id}'; nothing to forget.")
+        print(
+            _("{name} has no progress in '{lesson}'; nothing to forget.").format(
+                name=learner.name, lesson=lesson_id
+            )
+        )
         return EXIT_OK
     if lesson_id is None and not saved:
-        print(f"{learner.name} has no progress yet; nothing to forget.")
+        print(_("{name} has no progress yet; nothing to forget.").format(name=learner.name))
         return EXIT_OK
     what = (
         f"'{lesson_id}' ({saved[lesson_id]})"
         if lesson_id is not None
-        else f"all {len(saved)} lesson(s)"
+        else ngettext("all {n} lesson", "all {n} lessons", len(saved)).format(n=len(saved))
     )
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
-                f"--reset would forget {learner.name}'s progress in {what}; with no terminal "
-                "to ask on, add --yes to do it"
+                _(
+                    "--reset would forget {name}'s progress in {what}; with no terminal "
+                    "to ask on, add --yes to do it"
+                ).format(name=learner.name, what=what)
             )
         try:
             reply = input(
-                f"Forget {learner.name}'s progress in {what}? This cannot be undone. [y/N] "
+                _("Forget {name}'s progress in {what}? This cannot be undone. [y/N] ").format(
+                    name=learner.name, what=what
+                )
             )
         except EOFError:
             reply = ""
-        if reply.strip().lower() not in ("y", "yes"):
-            print("Nothing forgotten.")
+        if reply.strip().lower() not in ("y", "yes", _("y"), _("yes")):
+            print(_("Nothing forgotten."))
             return EXIT_OK
     cleared = learner.reset(lesson_id)
-    print(f"Forgot {learner.name}'s progress in {cleared} lesson(s).")
+    print(
+        ngettext(
+            "Forgot {name}'s progress in {n} lesson.",
+            "Forgot {name}'s progress in {n} lessons.",
+            cleared,
+        ).format(name=learner.name, n=cleared)
+    )
     return EXIT_OK
 
 
@@ -678,8 +816,11 @@ def _progress_lesson(text: str, saved: dict[str, str]) -> str:
     for path in BUNDLED.glob("*.y*ml"):
         names |= {path.stem, path.stem.split("-", 1)[-1], lesson_id(path) or path.stem}
     close = difflib.get_close_matches(text, sorted(names), n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise UsageError(f"--reset: no lesson '{text}' in your progress or the course{hint}")
+    said = _(" or ").join(repr(c) for c in close)
+    hint = _("; did you mean {names}?").format(names=said) if close else ""
+    raise UsageError(
+        _("--reset: no lesson '{name}' in your progress or the course").format(name=text) + hint
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from tutor.i18n import _, ngettext
 from tutor.resources import BUNDLED_LESSONS, SCHEMA_FILE, TEMPLATES
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -30,15 +31,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.authorized_keys is None and args.password_file is None:
         return _usage(
-            "give --authorized-keys FILE or --password-file FILE: nobody could log in otherwise"
+            _("give --authorized-keys FILE or --password-file FILE: nobody could log in otherwise")
         )
     for path in (args.authorized_keys, args.password_file):
         if path is not None and not path.is_file():
-            return _usage(f"no such file: {path}")
+            return _usage(_("no such file: {path}").format(path=path))
     lessons = args.lessons or [BUNDLED_LESSONS]  # `--lessons A B --lessons C`: all, in order
     for path in lessons:
         if not path.exists():
-            return _usage(f"no lessons at {path} (give lesson files or folders)")
+            return _usage(
+                _("no lessons at {path} (give lesson files or folders)").format(path=path)
+            )
     config = ServeConfig(
         host=args.host,
         port=args.port,
@@ -67,12 +70,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return _usage(problem)
     if args.web is not None:
         if not 0 < args.web < 65536 or args.web == args.port:
-            return _usage(f"--web {args.web}: give a free port other than --port")
+            port = _("--web {port}: give a free port other than --port").format(port=args.web)
+            return _usage(port)
         try:
             import aiohttp  # noqa: F401
             import textual_serve  # noqa: F401
         except ImportError:
-            return _usage("the browser classroom needs its extra: pip install 'tutor[web]'")
+            return _usage(_("the browser classroom needs its extra: pip install 'tutor[web]'"))
     try:
         asyncio.run(serve(config))
     except (ValueError, OSError) as e:
@@ -95,7 +99,11 @@ def cmd_class(args: argparse.Namespace) -> int:
 
     request = _class_request(args)
     if not args.data.is_dir() and (args.store is None or request is not None):
-        return _usage(f"no classroom data in {args.data} (give the --data of `tutor serve`)")
+        return _usage(
+            _("no classroom data in {path} (give the --data of `tutor serve`)").format(
+                path=args.data
+            )
+        )
     if request is not None:
         if isinstance(request, str):
             return _usage(request)
@@ -111,11 +119,19 @@ def cmd_class(args: argparse.Namespace) -> int:
         return _usage(str(e))
     group = args.group
     if group is not None and group not in (groups := store.groups()):
-        known = ", ".join(groups) or "none: no file gives a student a group"
-        return _usage(f"no class '{group}'; the classes are: {known}")
+        known = ", ".join(groups) or _("none: no file gives a student a group")
+        return _usage(
+            _("no class '{name}'; the classes are: {known}").format(name=group, known=known)
+        )
     if args.csv is not None:
         rows = export_csv(store, args.csv, group)
-        print(f"wrote {rows} rows (a student and lesson each) to {args.csv}")
+        print(
+            ngettext(
+                "wrote {n} row (a student and lesson each) to {path}",
+                "wrote {n} rows (a student and lesson each) to {path}",
+                rows,
+            ).format(n=rows, path=args.csv)
+        )
         return EXIT_OK
     if args.questions:
         return print_questions(store, group=group)
@@ -148,7 +164,7 @@ def _class_request(args: argparse.Namespace) -> dict[str, object] | str | None:
     if args.send is not None:
         return {"do": "send", "lesson": args.send, **to}
     if args.end:
-        return {"do": "end", **to} if to else "--end needs --to NAME"
+        return {"do": "end", **to} if to else _("--end needs --to NAME")
     if args.unblock is not None:
         return {"do": "unblock", "address": args.unblock}
     if args.reload:
@@ -162,19 +178,27 @@ def cmd_password(args: argparse.Namespace) -> int:
     if args.names is not None:
         return _passwords_for(args.file, args.names)
     if args.name is None:
-        return _usage("give a NAME, or --from NAMES for a whole list")
+        return _usage(_("give a NAME, or --from NAMES for a whole list"))
     if not valid_name(args.name):
-        return _usage(f"'{args.name}' cannot be a user name: letters, digits, '.', '_', '-'")
+        return _usage(
+            _("'{name}' cannot be a user name: letters, digits, '.', '_', '-'").format(
+                name=args.name
+            )
+        )
     if sys.stdin.isatty():
-        password = getpass.getpass(f"password for {args.name}: ")
-        if password != getpass.getpass("again: "):
-            return _usage("the two passwords differ")
+        password = getpass.getpass(_("password for {name}: ").format(name=args.name))
+        if password != getpass.getpass(_("again: ")):
+            return _usage(_("the two passwords differ"))
     else:
         password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
-        return _usage("a password needs at least 8 characters")
+        return _usage(_("a password needs at least 8 characters"))
     set_password(args.file, args.name, password)
-    print(f"{args.name}'s password is set in {args.file} (hashed with scrypt)")
+    print(
+        _("{name}'s password is set in {path} (hashed with scrypt)").format(
+            name=args.name, path=args.file
+        )
+    )
     return EXIT_OK
 
 
@@ -187,7 +211,7 @@ def _passwords_for(file: Path, names: Path) -> int:
     from tutor.classroom.auth import set_passwords, valid_language, valid_name
 
     if not names.is_file():
-        return _usage(f"no such file: {names}")
+        return _usage(_("no such file: {path}").format(path=names))
     passwords: dict[str, str] = {}
     groups: dict[str, str] = {}
     languages: dict[str, str] = {}
@@ -196,7 +220,8 @@ def _passwords_for(file: Path, names: Path) -> int:
         if not words or words[0].startswith("#"):
             continue
         if not valid_name(words[0]):
-            return _usage(f"{names}:{number}: '{words[0]}' cannot be a user name")
+            said = _("'{name}' cannot be a user name").format(name=words[0])
+            return _usage(f"{names}:{number}: {said}")
         alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to misread: no 0/o, 1/l/i
         passwords[words[0]] = "-".join(
             "".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)
@@ -205,18 +230,21 @@ def _passwords_for(file: Path, names: Path) -> int:
         groups[words[0]] = rest[0] if rest else ""
         lang = next((w[5:] for w in words[1:] if w.startswith("lang=")), "")
         if lang and not valid_language(lang):
-            return _usage(f"{names}:{number}: '{lang[:40]}' is not a language code (such as zh)")
+            said = _("'{code}' is not a language code (such as zh)").format(code=lang[:40])
+            return _usage(f"{names}:{number}: {said}")
         if lang:
             languages[words[0]] = lang
     if not passwords:
-        return _usage(f"{names} names nobody")
+        return _usage(_("{path} names nobody").format(path=names))
     set_passwords(file, passwords, groups, languages)
     for name, password in passwords.items():
         print(f"{name}\t{password}")
-    print(
-        f"{len(passwords)} passwords stored hashed in {file}; this is the only time they are shown",
-        file=sys.stderr,
+    stored = ngettext(
+        "{n} password stored hashed in {path}; this is the only time it is shown",
+        "{n} passwords stored hashed in {path}; this is the only time they are shown",
+        len(passwords),
     )
+    print(stored.format(n=len(passwords), path=file), file=sys.stderr)
     return EXIT_OK
 
 
@@ -235,9 +263,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     target: Path = args.file
     if target.exists():
-        return _usage(f"{target} exists; choose another name")
+        return _usage(_("{path} exists; choose another name").format(path=target))
     if target.suffix not in (".yaml", ".yml"):
-        return _usage("a lesson file ends in .yaml")
+        return _usage(_("a lesson file ends in .yaml"))
     text = (TEMPLATES / f"{args.template}.yaml").read_text(encoding="utf-8")
     # Editors find the schema beside the lesson, by a relative name: the file stays valid when
     # the folder is copied, committed or opened on another machine (an absolute file:// path
@@ -253,8 +281,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     wrote = ""
     if not schema_copy.exists():  # one already there is the author's: left as it is
         schema_copy.write_text(schema_text(), encoding="utf-8")
-        wrote = f" and {schema_copy} (the schema, for editors)"
-    print(f"wrote {target} ({args.template}){wrote}; check it with: tutor check {target}")
+        wrote = _(" and {path} (the schema, for editors)").format(path=schema_copy)
+    print(
+        _("wrote {path} ({template}){also}; check it with: tutor check {path}").format(
+            path=target, template=args.template, also=wrote
+        )
+    )
     return EXIT_OK
 
 
@@ -267,9 +299,17 @@ def export_format(fmt: str | None, output: Path) -> str:
     said = EXPORT_SUFFIXES.get(output.suffix.lower())
     if output.suffix and said is None:
         known = ", ".join(EXPORT_SUFFIXES)
-        raise ValueError(f"cannot export to '{output.suffix}' files; the formats are {known}")
+        raise ValueError(
+            _("cannot export to '{suffix}' files; the formats are {known}").format(
+                suffix=output.suffix, known=known
+            )
+        )
     if fmt and said and fmt != said:
-        raise ValueError(f"--format {fmt} and an output named {output.name} disagree")
+        raise ValueError(
+            _("--format {format} and an output named {name} disagree").format(
+                format=fmt, name=output.name
+            )
+        )
     return fmt or said or "md"
 
 
@@ -281,13 +321,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = find_lesson(args.lesson)
     if path is None:
-        return _usage(f"no lesson file or bundled lesson called '{args.lesson}'")
+        return _usage(
+            _("no lesson file or bundled lesson called '{name}'").format(name=args.lesson)
+        )
     output: Path = args.output
     from tutor.lesson.load import unknown_knobs
 
     names = [s.partition("=")[0].strip() for s in getattr(args, "set", [])]
     if any("=" not in s for s in getattr(args, "set", [])):
-        return _usage("--set takes name=value")
+        return _usage(_("--set takes name=value"))
     try:
         unknown = unknown_knobs(names, [load_lesson(path).lesson]) if names else []
     except LessonError:
@@ -299,7 +341,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _usage(str(e))
     if not output.parent.is_dir():  # svg makes the folder `output`, inside this one
-        return _usage(f"no folder '{output.parent}' to write {output.name} into; create it first")
+        return _usage(
+            _("no folder '{folder}' to write {name} into; create it first").format(
+                folder=output.parent, name=output.name
+            )
+        )
     try:
         lesson = load_lesson(path)
     except LessonError as e:
@@ -314,11 +360,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if checked.problems and not args.force:
         for finding in checked.problems:
             print(finding.text, file=sys.stderr)
-        print(
-            f"tutor export: not written: {args.lesson} has {len(checked.problems)} problem(s); "
-            "fix them, or --force writes it anyway, marked",
-            file=sys.stderr,
+        count = len(checked.problems)
+        not_written = ngettext(
+            "not written: {lesson} has {n} problem; fix it, or --force writes it anyway, marked",
+            "not written: {lesson} has {n} problems; fix them, or --force writes it anyway, marked",
+            count,
         )
+        print("tutor export: " + not_written.format(lesson=args.lesson, n=count), file=sys.stderr)
         return EXIT_FAIL
     from tutor.export import export_lesson
 
@@ -332,10 +380,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         params=params,
         problems=[f.text for f in checked.problems],
     )
-    print(f"wrote {output} ({steps} steps, {fmt})")
+    told = ngettext(
+        "wrote {path} ({n} step, {format})", "wrote {path} ({n} steps, {format})", steps
+    )
+    print(told.format(path=output, n=steps, format=fmt))
     if checked.problems:
-        print(
-            f"tutor export: written with --force, marked: {len(checked.problems)} problem(s)",
-            file=sys.stderr,
+        count = len(checked.problems)
+        marked = ngettext(
+            "written with --force, marked: {n} problem",
+            "written with --force, marked: {n} problems",
+            count,
         )
+        print("tutor export: " + marked.format(n=count), file=sys.stderr)
     return EXIT_OK

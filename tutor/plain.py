@@ -23,9 +23,10 @@ from tutor.engine.check import check_lesson
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.params import parse_assignment
 from tutor.engine.run import Run
+from tutor.i18n import _, ngettext, use_language
 from tutor.lesson import LessonError, learner_language, load_lesson
 from tutor.lesson.clean import clean_line
-from tutor.progress import LearnerProgress
+from tutor.progress import LearnerProgress, LessonProgress, Tally, tally
 from tutor.render import StepPanel, render_view
 from tutor.render.prose import Prose, inline_markdown
 from tutor.session import LessonSession, Recorder
@@ -104,9 +105,14 @@ def print_check(
                 Text.assemble(
                     ("✓ " if not warned else "✗ ", "green" if not warned else "red"),
                     (clean_line(result.path), "bold"),
-                    f"  {result.steps} steps, {result.seconds:.2f} s",
-                    f" on {result.device}" if result.device else "",
-                    f", {len(warnings)} warning(s) (--strict)" if warned else "",
+                    "  " + ngettext("{n} step", "{n} steps", result.steps).format(n=result.steps),
+                    _(", {seconds} s").format(seconds=f"{result.seconds:.2f}"),
+                    _(" on {device}").format(device=result.device) if result.device else "",
+                    ngettext(
+                        ", {n} warning (--strict)", ", {n} warnings (--strict)", len(warnings)
+                    ).format(n=len(warnings))
+                    if warned
+                    else "",
                 )
             )
         else:  # every problem on its own line, `✗ FILE:LINE:COL: ...`, a mismatch's table under it
@@ -119,19 +125,27 @@ def print_check(
             style = "red" if strict else "yellow"
             console.print(Text.assemble(("  ! ", style), warning), soft_wrap=True)
         for line in result.not_run:
-            console.print(Text(f"  – not run: {line}", style="dim"), soft_wrap=True)
+            console.print(
+                Text(_("  – not run: {line}").format(line=line), style="dim"), soft_wrap=True
+            )
         for skipped in result.skipped:
-            console.print(Text(f"  – skipped: {skipped}", style="dim"), soft_wrap=True)
+            note = _("  – skipped: {what}").format(what=skipped)
+            console.print(Text(note, style="dim"), soft_wrap=True)
         if update and result.computed:
             for change in update_expects(path, result.computed):
                 console.print(Text(f"  ✎ {change}", style="cyan"), soft_wrap=True)
     passed = len(files) - failed
     console.print(
-        f"{passed} of {len(files)} lessons pass ({total:.2f} s)",
+        ngettext(
+            "{passed} of {n} lesson passes ({seconds} s)",
+            "{passed} of {n} lessons pass ({seconds} s)",
+            len(files),
+        ).format(passed=passed, n=len(files), seconds=f"{total:.2f}"),
         style="green" if not failed else "red",
     )
     if update and failed:
-        console.print(Text("updated: run tutor check again to see what still fails", style="dim"))
+        again = _("updated: run tutor check again to see what still fails")
+        console.print(Text(again, style="dim"))
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -164,7 +178,7 @@ def run_plain(
     """
     console = console or make_console()
     stdin = stdin or sys.stdin
-    language = learner_language(lang)
+    language = use_language(lang)  # the program's own words too, not only the lesson's
     try:
         lesson = load_lesson(path)
         overrides = dict(parse_assignment(s) for s in sets)
@@ -179,7 +193,10 @@ def run_plain(
     console.print(Rule(Text(intro.title, style="bold")))
     if intro.text:
         console.print(Prose(intro.text))
-    details = [f"{run.total} steps", f"device {run.device}"]
+    details = [
+        ngettext("{n} step", "{n} steps", run.total).format(n=run.total),
+        _("device {device}").format(device=run.device),
+    ]
     details += [f"{k} = {v}" for k, v in run.params.items()]
     console.print(Text(" · ".join(details), style="dim"))
     session = LessonSession(run, recorder.save if recorder is not None else None)
@@ -200,12 +217,15 @@ def run_plain(
     if run.blocked:
         return EXIT_FAIL
     console.print()
-    summary = f"Done: {run.total} steps."
+    summary = ngettext("Done: {n} step.", "Done: {n} steps.", run.total).format(n=run.total)
     right, asked = session.score()
     if asked:
         unanswered = session.given_up()
-        summary += f" Questions: {right} of {asked} right"
-        summary += f", {unanswered} unanswered." if unanswered else "."
+        summary += " " + (
+            _("Questions: {right} of {asked} right, {n} unanswered.")
+            if unanswered
+            else _("Questions: {right} of {asked} right.")
+        ).format(right=right, asked=asked, n=unanswered)
     console.print(Text(summary, style="bold"))
     return EXIT_OK
 
@@ -218,7 +238,7 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
         return
     prompt = question.prompt
     if question.kind == "write":
-        prompt += "\n(write it on one line; ';' between statements)"
+        prompt += "\n" + _("(write it on one line; ';' between statements)")
     if question.kind == "choose":
         prompt += "\n" + "\n".join(f"  {n}. {o}" for n, o in enumerate(question.options, start=1))
     console.print(Text.assemble(("? ", "bold cyan"), inline_markdown(prompt)))
@@ -227,12 +247,12 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
         if not line:
             session.give_up()
             if question.kind == "write":
-                console.print(Text("(no answer: the reference is run, unanswered)", style="yellow"))
+                note = _("(no answer: the reference is run, unanswered)")
+                console.print(Text(note, style="yellow"))
                 _reference(console, question.reference)
             else:
-                console.print(
-                    Text("(no answer: the question is skipped, unanswered)", style="yellow")
-                )
+                note = _("(no answer: the question is skipped, unanswered)")
+                console.print(Text(note, style="yellow"))
             return
         text = line.strip()
         hints_before = session.attempt().hints_shown
@@ -253,19 +273,20 @@ def _ask(console: Console, stdin: TextIO, session: LessonSession) -> None:
             console.print(Text(f"✗ {attempt.feedback}", style="red"))
             if attempt.hints_shown > hints_before:
                 hint = inline_markdown(question.hints[attempt.hints_shown - 1])
-                console.print(Text.assemble(("hint: ", "bold yellow"), hint))
+                console.print(Text.assemble((_("hint: "), "bold yellow"), hint))
             else:
-                console.print(Text("Try again.", style="yellow"))
+                console.print(Text(_("Try again."), style="yellow"))
 
 
 def _reference(console: Console, reference: str) -> None:
-    console.print(Text("reference:", style="bold"))
+    console.print(Text(_("reference:"), style="bold"))
     for line in reference.splitlines():
         console.print(Text(f"  {line}", style="green"))
 
 
 def print_progress(learner: LearnerProgress, console: Console | None = None) -> int:
-    """`tutor progress`: one row per lesson touched, most recent first."""
+    """`tutor progress`: one row per lesson touched, most recent first, its questions counted
+    as the list, the lesson's bar and the teacher's view count them (tutor.progress.Tally)."""
     from datetime import datetime
 
     from rich.table import Table
@@ -273,22 +294,50 @@ def print_progress(learner: LearnerProgress, console: Console | None = None) -> 
     console = console or make_console()
     lessons = learner.lessons()
     if not lessons:
-        console.print(f"No progress yet for {learner.name} (kept in {learner.store.path}).")
+        console.print(
+            _("No progress yet for {name} (kept in {path}).").format(
+                name=learner.name, path=learner.store.path
+            )
+        )
         return EXIT_OK
-    table = Table(title=f"Progress of {learner.name}", title_justify="left")
-    for column in ("lesson", "step", "furthest", "right", "wrong", "knobs", "done", "last"):
-        table.add_column(column, justify="right" if column not in ("lesson", "last") else "left")
+    table = Table(title=_("Progress of {name}").format(name=learner.name), title_justify="left")
+    columns = (
+        (_("lesson"), "left"),
+        (_("step"), "right"),
+        (_("furthest"), "right"),
+        (_("questions"), "left"),
+        (_("done"), "center"),
+        (_("last"), "left"),
+    )
+    for label, justify in columns:
+        table.add_column(label, justify=justify)  # type: ignore[arg-type]
     for p in lessons:
         table.add_row(
             p.title or p.lesson_id,
             f"{p.last_index}/{p.total_steps}",
             f"{p.furthest_index}/{p.total_steps}",
-            str(p.right),
-            str(p.wrong),
-            str(p.knobs),
+            progress_tally(learner, p).text(),
             "✓" if p.completed else "",
             datetime.fromtimestamp(p.updated_at).strftime("%Y-%m-%d %H:%M"),
         )
     console.print(table)
-    console.print(Text(f"kept in {learner.store.path}", style="dim"))
+    console.print(Text(_("kept in {path}").format(path=learner.store.path), style="dim"))
     return EXIT_OK
+
+
+def progress_tally(learner: LearnerProgress, saved: LessonProgress) -> Tally:
+    """The lesson's questions by what became of each: read against the bundled lesson when it
+    is one (so a question passed without a try counts as skipped), else from the events."""
+    from tutor.lesson.bundled import find_lesson
+    from tutor.session import lesson_tally
+
+    events = learner.events(saved.lesson_id)
+    path = find_lesson(saved.lesson_id) if saved.lesson_id else None
+    try:
+        file = load_lesson(path) if path is not None else None
+    except LessonError:
+        file = None
+    if file is None or file.lesson.id != saved.lesson_id:
+        return tally(events)
+    ids = [file.lesson.step_id(i) for i in range(len(file.lesson.steps))]
+    return lesson_tally(file, events, passed=ids[: max(0, saved.last_index - 1)])

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tutor.engine.views import TensorView
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.layout import (
     Pick,
@@ -181,8 +182,11 @@ class TensorTable:
 
     def _meta(self) -> str:
         view = self.view
-        parts = [] if self.is_scalar else [f"shape {format_shape(view.shape)}"]
-        parts += [part for part in (view.dtype, view.device) if part]
+        parts = (
+            [] if self.is_scalar else [_("shape {shape}").format(shape=format_shape(view.shape))]
+        )
+        kind = _("number") if view.dtype == "number" else view.dtype  # a torch dtype as it is
+        parts += [part for part in (kind, view.device) if part]
         if view.requires_grad:
             parts.append("grad: true")
         return " · ".join(parts)
