@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tutor.app.widgets.lesson_list import LessonList
 from tutor.i18n import LOCALE_DIR, translator, use_language
 
-from .app_support import list_app, screen_text, wait_list
+from .app_support import list_app, screen_text, wait_for, wait_list
 from .conftest import ROOT
 
 babel = pytest.importorskip("babel", reason="pip install -e '.[test]' (Babel extracts)")
@@ -111,14 +112,121 @@ async def test_the_list_in_chinese_has_no_english_of_its_own(tmp_path: Path) -> 
 
 
 async def test_the_whole_course_fits_the_list_at_80_by_24() -> None:
-    """Compact rows: every bundled lesson, numbered, on one 80×24 screen."""
+    """Compact rows: every bundled lesson, numbered, on one 80×24 screen (two columns when
+    one does not fit); → and ← move between the columns, Enter opens the one marked."""
+    from tutor.app.screens.lesson import LessonScreen
     from tutor.lesson.bundled import BUNDLED
 
     count = len(list(BUNDLED.glob("*.yaml")))
     app = list_app(BUNDLED)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_list(pilot, engine=False)
+        screen = await wait_list(pilot, engine=False)
         text = screen_text(app)
-    assert count >= 18
-    for number in range(1, 19):  # 18 (the issue's course); more scroll under the details
-        assert f" {number} " in text, (number, text)
+        lessons = screen.query_one(LessonList)
+        assert lessons.current is not None and lessons.current.path.name.startswith("01-")
+        await pilot.press("down", "right")
+        assert lessons.current.path.name.startswith(f"{count // 2 + 2:02d}-")
+        details = screen_text(app)
+        await pilot.press("left")
+        assert lessons.current.path.name.startswith("02-")
+        await pilot.press("right", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "a lesson")
+        assert app.screen.path.name.startswith(f"{count // 2 + 2:02d}-")  # type: ignore[attr-defined]
+    assert count >= 24
+    rows = text.splitlines()
+    for number in range(1, count + 1):
+        assert any(re.search(rf"(^|\s){number} \S", row) for row in rows), (number, text)
+    title = next(e for e in lessons.entries if e.path.name.startswith(f"{count // 2 + 2:02d}-"))
+    assert title.title("en") in details  # cut short in its column, whole under the list
+
+
+ZH_LESSON = """\
+format: 1
+id: zh-plain
+title: {en: A sum, zh: 求和}
+summary: {en: Add two numbers, zh: 两个数相加}
+steps:
+  - id: add
+    title: {en: Add, zh: 相加}
+    text: {en: One and two., zh: 一加二。}
+    run: s = 1 + 2
+    show: [s]
+  - id: guess
+    title: {en: Guess, zh: 猜一猜}
+    ask: {en: What is s times two?, zh: s 乘以二是多少？}
+    answer: s * 2
+    hints:
+      - {en: Double it., zh: 翻一倍。}
+  - id: pick
+    title: {en: Pick, zh: 选一个}
+    choose:
+      question: {en: Which is larger?, zh: 哪个更大？}
+      options:
+        - {en: s, zh: s}
+        - {en: twice s, zh: s 的两倍}
+      answer: 1
+"""
+
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}")
+CODE_WORDS = {"cpu"}  # the device's name, as torch spells it
+
+
+def words_left(text: str) -> list[str]:
+    """The English words in `text` that are not the lesson's code or a device's name."""
+    return [w for w in ENGLISH_WORDS.findall(text) if w not in CODE_WORDS]
+
+
+def test_plain_in_chinese_has_no_english_of_its_own(tmp_path: Path) -> None:
+    """`tutor run --plain --lang zh`: steps, hints, feedback, notes and the summary in
+    Chinese; a wrong answer, the hint, a right one, then the end of input gives up."""
+    from tutor.plain import make_console, run_plain
+
+    lesson = tmp_path / "zh.yaml"
+    lesson.write_text(ZH_LESSON, encoding="utf-8")
+    out = io.StringIO()
+    try:
+        code = run_plain(
+            lesson,
+            device="cpu",
+            lang="zh",
+            sets=(),
+            stdin=io.StringIO("5\n6\n"),
+            console=make_console(out),
+        )
+    finally:
+        use_language("en")
+    text = out.getvalue()
+    assert code == 0, text
+    assert "翻一倍" in text and "问题：2 题中答对 1 题，1 题未答。" in text, text
+    assert not words_left(text), (words_left(text), text)
+
+
+def test_the_cli_in_chinese_has_no_english_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Help (argparse's own headings too), a usage error, and `progress` in Chinese."""
+    from tutor import cli
+
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["--lang", "zh", "run", "--help"])
+        help_text = capsys.readouterr().out
+        assert cli.main(["--lang", "zh", "run", "no-such-lesson", "--plain"]) == 2
+        error = capsys.readouterr().err
+        with pytest.raises(SystemExit):
+            cli.main(["--lang", "zh", "export", "neuron"])  # -o missing: argparse's error
+        missing = capsys.readouterr().err
+        assert (
+            cli.main(["--lang", "zh", "progress", "--data", str(tmp_path), "--learner", "小明"])
+            == 0
+        )
+        progress = capsys.readouterr().out
+    finally:
+        use_language("en")
+    assert "用法：" in help_text and "选项" in help_text and "运行一课" in help_text
+    names = {"tutor", "run", "plain", "help", "auto", "cpu", "cuda", "mps", "id"}
+    prose = re.sub(r"-[-\w]+|\b[A-Z_=]{2,}\b", "", help_text)  # options and metavars
+    assert not [w for w in words_left(prose) if w not in names], help_text
+    assert "没有叫 'no-such-lesson' 的课程文件或自带课程" in error
+    assert "缺少以下参数" in missing and "required" not in missing, missing
+    assert "还没有进度" in progress and not words_left(re.sub(r"/\S+", "", progress)), progress

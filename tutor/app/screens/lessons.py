@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -55,6 +56,7 @@ class LessonListScreen(Screen[None]):
         padding: 0 2;
         background: $surface;
     }
+    LessonListScreen #list-details.-titled { max-height: 4; }
     LessonListScreen #list-details.-hidden { display: none; }
     LessonListScreen #list-filter { height: 1; border: none; padding: 0 2; display: none; }
     LessonListScreen #list-filter.-open { display: block; }
@@ -189,8 +191,12 @@ class LessonListScreen(Screen[None]):
         panel = self.query_one("#list-details", Static)
         entry = lessons.current
         panel.set_class(not lessons.compact or entry is None, "-hidden")
+        panel.set_class(bool(lessons.pairs), "-titled")
         if entry is not None and lessons.compact:
-            panel.update(Group(*lessons.details(entry)))
+            lines = lessons.details(entry)
+            if lessons.pairs and entry.ok:  # two columns cut titles short: this one whole
+                lines.insert(0, Text(entry.title(self.tutor.lang), style="bold"))
+            panel.update(Group(*lines))
 
     def action_compact(self) -> None:
         """`c`: one line per lesson (the whole course in view), or each with its details."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
@@ -69,6 +70,37 @@ def compact_prompt(
         row.add_row(Text(str(number), style="dim"), title, "")
         return row
     mark = progress_mark(entry.steps, saved, looks)
+    row.add_row(Text(str(number), style="dim"), Text(entry.title(lang), style="bold"), mark)
+    return row
+
+
+def half_prompt(
+    entry: CatalogEntry,
+    number: int,
+    lang: str,
+    looks: Looks,
+    saved: LessonProgress | None,
+    marked: bool = False,
+) -> RenderableType:
+    """Half a two-column row: `12 Title………… 5/9`, `✓` once done; `marked` when it is the
+    lesson the cursor is on (the row's own highlight would take both halves)."""
+    row = Table.grid(expand=True, padding=(0, 1))
+    if marked:
+        row.style = "reverse"
+    row.add_column(width=2, justify="right", no_wrap=True)
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_column(justify="right", no_wrap=True)
+    if entry.error is not None or entry.lesson is None:
+        title = Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold red"))
+        row.add_row(Text(str(number), style="dim"), title, "")
+        return row
+    mark = Text()
+    if saved is not None and saved.furthest_index >= 1 and entry.steps:
+        reached = min(saved.furthest_index, entry.steps)
+        if saved.completed or reached >= entry.steps:
+            mark.append("✓", f"bold {looks.success}")
+        else:
+            mark.append(f"{reached}/{entry.steps}", looks.primary)
     row.add_row(Text(str(number), style="dim"), Text(entry.title(lang), style="bold"), mark)
     return row
 
@@ -133,11 +165,18 @@ def entry_prompt(
 class LessonList(OptionList):
     """An OptionList of `CatalogEntry`s, numbered in the course's order; Enter or a click
     posts `LessonList.Chosen`. Compact (one line each) or full; `filter` keeps the lessons
-    whose number, title, summary or id holds the words typed."""
+    whose number, title, summary or id holds the words typed. A compact list taller than its
+    window goes into two columns (down the left, then the right; ← → between them), so the
+    whole course is in view at 80×24."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", N_("open"), key_display="⏎"),
+        Binding("left", "column(0)", N_("left column"), show=False),
+        Binding("right", "column(1)", N_("right column"), show=False),
     ]
+
+    HALF_WIDTH = 30
+    """Fewest cells for half a two-column row (a number, a title, `5/9`)."""
 
     DEFAULT_CSS = """
     LessonList {
@@ -154,6 +193,12 @@ class LessonList(OptionList):
     }
     LessonList > .option-list--option {
         padding: 0 1;
+    }
+    LessonList.-columns > .option-list--option-highlighted,
+    LessonList.-columns:focus > .option-list--option-highlighted {
+        background: transparent;
+        color: $foreground;
+        text-style: none;
     }
     """
 
@@ -179,6 +224,9 @@ class LessonList(OptionList):
         self.compact = compact
         self.filter = ""
         self.set_class(compact, "-compact")
+        self.pairs: dict[str, tuple[int, ...]] = {}  # two columns: a row's lesson numbers
+        self.column = 0  # two columns: the one the cursor is in
+        self.marked: str | None = None  # the row drawn with its half marked
 
     @property
     def titles(self) -> dict[str, str]:
@@ -206,26 +254,99 @@ class LessonList(OptionList):
             self.highlighted = 0
 
     def rebuild(self, keep: str | None = None) -> None:
-        """Every row again (compact or not, filtered), the cursor on lesson `keep` (an id)
-        or where it was."""
+        """Every row again (compact or not, filtered, in one column or two), the cursor on
+        lesson `keep` (an id) or where it was."""
         current = self.current
         keep = keep or (current.lesson_id if current else None)
         self.clear_options()
-        for number, entry in enumerate(self.entries, start=1):
-            if not self.matches(number, entry):
-                continue
-            if self.option_count and not self.compact:
-                self.add_option(None)
-            self.add_option(Option(self._prompt(number, entry), id=f"lesson-{number}"))
+        self.pairs, self.marked = {}, None
+        shown = [n for n, entry in enumerate(self.entries, start=1) if self.matches(n, entry)]
+        two = self.two_columns(len(shown))
+        self.set_class(two, "-columns")
+        if two:
+            rows = -(-len(shown) // 2)
+            for r in range(rows):
+                self.pairs[f"pair-{r}"] = tuple(shown[r::rows])  # r, then r + rows
+                self.add_option(Option(self._pair_prompt(f"pair-{r}"), id=f"pair-{r}"))
+        else:
+            for number in shown:
+                if self.option_count and not self.compact:
+                    self.add_option(None)
+                entry = self.entries[number - 1]
+                self.add_option(Option(self._prompt(number, entry), id=f"lesson-{number}"))
         self.highlight_lesson(keep)
+
+    def two_columns(self, count: int) -> bool:
+        """Compact, more lessons than lines, and room for two halves side by side."""
+        region = self.content_region
+        return self.compact and 0 < region.height < count and region.width >= 2 * self.HALF_WIDTH
+
+    def on_resize(self) -> None:
+        """A window that becomes too short (or tall enough) for one column: the rows again."""
+        shown = sum(1 for n, e in enumerate(self.entries, start=1) if self.matches(n, e))
+        if self.entries and self.two_columns(shown) != bool(self.pairs):
+            self.rebuild()
 
     def highlight_lesson(self, lesson_id: str | None) -> None:
         """Put the cursor on lesson `lesson_id` (when shown), else on the first row."""
         for number, entry in enumerate(self.entries, start=1):
-            if entry.lesson_id == lesson_id and f"lesson-{number}" in self._shown_ids():
+            if entry.lesson_id != lesson_id:
+                continue
+            for key, numbers in self.pairs.items():
+                if number in numbers:
+                    self.column = numbers.index(number)
+                    self.highlighted = self.get_option_index(key)
+                    self._mark()
+                    return
+            if f"lesson-{number}" in self._shown_ids():
                 self.highlighted = self.get_option_index(f"lesson-{number}")
                 return
+        self.column = 0
         self.highlighted = 0 if self.option_count else None
+        self._mark()
+
+    def action_column(self, column: int) -> None:
+        """← →: the other column of a two-column list (nothing in one column)."""
+        option = self.highlighted_option
+        if option is None or option.id not in self.pairs:
+            return
+        if column != self.column and column < len(self.pairs[option.id]):
+            self.column = column
+            self._mark()
+            self.post_message(self.Moved(self.current))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click in a two-column list opens the lesson in the half clicked."""
+        if self.pairs:
+            self.column = 1 if event.x >= self.size.width // 2 else 0
+
+    def _mark(self) -> None:
+        """Draw the half the cursor is on (and unmark the row it left)."""
+        if not self.pairs:
+            return
+        option = self.highlighted_option
+        key = option.id if option is not None else None
+        if key is not None and key in self.pairs:
+            self.column = min(self.column, len(self.pairs[key]) - 1)
+        for row in {self.marked, key} - {None}:
+            if row in self.pairs:
+                self.replace_option_prompt(row, self._pair_prompt(row, marked=row == key))
+        self.marked = key
+
+    def _pair_prompt(self, key: str, marked: bool = False) -> RenderableType:
+        lang: str = self.app.lang  # type: ignore[attr-defined]
+        looks = Looks.of(self.app)
+        row = Table.grid(expand=True, padding=(0, 2))
+        row.add_column(ratio=1)
+        row.add_column(ratio=1)
+        halves = []
+        for i, number in enumerate(self.pairs[key]):
+            entry = self.entries[number - 1]
+            saved = self.saved.get(entry.lesson_id) if entry.ok else None
+            on = marked and i == self.column
+            halves.append(half_prompt(entry, number, lang, looks, saved, on))
+        row.add_row(*halves)
+        return row
 
     def _shown_ids(self) -> set[str]:
         return {o.id for o in self.options if o.id is not None}
@@ -248,6 +369,10 @@ class LessonList(OptionList):
         self.saved = dict(saved)
         if tallies is not None:
             self.tallies = dict(tallies)
+        if self.pairs:
+            for key in self.pairs:
+                self.replace_option_prompt(key, self._pair_prompt(key, key == self.marked))
+            return
         shown = self._shown_ids()
         for n, entry in enumerate(self.entries, start=1):
             key, row = entry.lesson_id, f"lesson-{n}"
@@ -284,10 +409,14 @@ class LessonList(OptionList):
         option = self.highlighted_option
         if option is None or option.id is None:
             return None
+        if option.id in self.pairs:
+            numbers = self.pairs[option.id]
+            return self.entries[numbers[min(self.column, len(numbers) - 1)] - 1]
         return self.entries[int(option.id.split("-")[1]) - 1]
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self._mark()
         self.post_message(self.Moved(self.current))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
