@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.cli import main
 from tutor.progress import ProgressStore, StepInfo
 from tutor.progress import postgres as pg_module
 from tutor.progress.store import STORE_ENV, StoreError, StoreUnavailable
@@ -125,21 +126,22 @@ def test_a_missing_extra_is_one_sentence(tmp_path: Path, monkeypatch: pytest.Mon
     (hidden / "psycopg").mkdir(parents=True)
     (hidden / "psycopg" / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
     env = {**os.environ, "PYTHONPATH": str(hidden)}
-    out = tutor("progress", "--store", "postgresql://tutor@127.0.0.1/x", env=env)
+    out = tutor("class", "--store", "postgresql://tutor@127.0.0.1/x", "--plain", env=env)
     assert out.returncode == 2, out.stderr
     assert "pip install 'tutor[postgres]'" in out.stderr and "Traceback" not in out.stderr
 
 
 @pytest.mark.parametrize("command", ["class", "progress", "serve"])
-def test_an_unreachable_or_wrong_store_is_a_usage_error(command: str, tmp_path: Path) -> None:
+def test_an_unreachable_or_wrong_store_is_a_usage_error(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     nowhere = f"postgresql://tutor@127.0.0.1:{free_port()}/tutor"
     extra = ["--password-file", str(tmp_path / "pw")] if command == "serve" else []
     (tmp_path / "pw").write_text("")
-    out = tutor(command, "--data", str(tmp_path), "--store", nowhere, *extra)
-    assert out.returncode == 2, out.stderr
-    assert "cannot reach the progress database" in out.stderr and "Traceback" not in out.stderr
-    out = tutor(command, "--data", str(tmp_path), "--store", "mysql://x/y", *extra)
-    assert out.returncode == 2 and "postgresql://" in out.stderr, out.stderr
+    for url, said in ((nowhere, "cannot reach the progress database"), ("mysql://x/y", "URL")):
+        assert main([command, "--data", str(tmp_path), "--store", url, *extra]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "postgresql://" in err and "Traceback" not in err, err
 
 
 def test_the_password_stays_out_of_messages(tmp_path: Path) -> None:
@@ -172,27 +174,36 @@ def table_rows(text: str) -> list[list[str]]:
     ]
 
 
-def test_the_teachers_view_across_servers_by_class(url: str, tmp_path: Path) -> None:
+def test_the_teachers_view_across_servers_by_class(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     department(url, tmp_path)
     data = str(tmp_path / "nowhere")  # a teacher's machine with no classroom folder
-    out = tutor("class", "--data", data, "--store", url, "--plain")
-    assert out.returncode == 0, out.stderr
-    hosts = {cells[1]: cells[-1] for cells in table_rows(out.stdout)}
-    assert hosts == {"=dee": "beta", "ada": "alpha", "bob": "alpha", "cy": "beta"}, out.stdout
-    mon = tutor("class", "--data", data, "--store", url, "--class", "mon", "--plain")
-    assert "2 students" in mon.stdout and " cy " not in mon.stdout, mon.stdout
-    questions = tutor("class", "--data", data, "--store", url, "--class", "tue", "--questions")
-    assert "class tue" in questions.stdout and "100%" in questions.stdout, questions.stdout
-    unknown = tutor("class", "--data", data, "--store", url, "--class", "wed", "--plain")
-    assert unknown.returncode == 2 and "the classes are: mon, tue" in unknown.stderr
+
+    def view(*args: str) -> tuple[int, str, str]:
+        code = main(["class", "--data", data, "--store", url, *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, err = view("--plain")
+    assert code == 0, err
+    hosts = {cells[1]: cells[-1] for cells in table_rows(out)}
+    assert hosts == {"=dee": "beta", "ada": "alpha", "bob": "alpha", "cy": "beta"}, out
+    _code, mon, _err = view("--class", "mon", "--plain")
+    assert "2 students" in mon and " cy " not in mon, mon
+    _code, questions, _err = view("--class", "tue", "--questions")
+    assert "class tue" in questions and "100%" in questions, questions
+    code, _out, err = view("--class", "wed", "--plain")
+    assert code == 2 and "the classes are: mon, tue" in err, err
 
 
 def test_the_csv_opens_in_a_spreadsheet(url: str, tmp_path: Path) -> None:
     department(url, tmp_path)
     target = tmp_path / "tue.csv"
     data = str(tmp_path / "nowhere")
-    out = tutor("class", "--data", data, "--store", url, "--class", "tue", "--csv", str(target))
-    assert out.returncode == 0, out.stderr
+    assert (
+        main(["class", "--data", data, "--store", url, "--class", "tue", "--csv", str(target)]) == 0
+    )
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads it as UTF-8
     rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
