@@ -230,3 +230,27 @@ def test_the_cli_in_chinese_has_no_english_of_its_own(
     assert "没有叫 'no-such-lesson' 的课程文件或自带课程" in error
     assert "缺少以下参数" in missing and "required" not in missing, missing
     assert "还没有进度" in progress and not words_left(re.sub(r"/\S+", "", progress)), progress
+
+
+def test_the_classroom_speaks_to_each_student_in_their_language() -> None:
+    """The server speaks to many students at once: each refusal and notice in the language
+    that student's ssh sent (or the roster's), whatever the server's own."""
+    from types import SimpleNamespace
+
+    from tutor.classroom.server import NOTICES, Classroom, ServeConfig, student_words
+
+    room = Classroom(ServeConfig(max_sessions=1, lang="en"))
+    room.languages = {"bo": "zh"}
+    try:
+        zh_client = SimpleNamespace(env={"LANG": "zh_CN.UTF-8"})
+        no_env = SimpleNamespace(env={})
+        ada = student_words(room, zh_client, "ada")  # type: ignore[arg-type]
+        bo = student_words(room, no_env, "bo")  # type: ignore[arg-type]
+        cy = student_words(room, no_env, "cy")  # type: ignore[arg-type]
+        assert room.admit("ada", ada) is None
+        assert room.admit("bo", bo) == "教室已满（1 个会话）"
+        assert room.admit("cy", cy) == "the classroom is full (1 sessions)"
+        assert ada(NOTICES["teacher"]) == "老师结束了这个会话；你的进度已保存。"
+        assert cy(NOTICES["teacher"]) == NOTICES["teacher"]
+    finally:
+        room.writer.shutdown(wait=False)

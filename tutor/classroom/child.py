@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor import i18n
 from tutor.classroom.zygote import Spawn
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
         code = 0
     except BaseException as e:
         try:
-            sys.stderr.write(f"\r\ntutor: the session ended: {type(e).__name__}: {e}\r\n")
+            ended = i18n._("the session ended: {error}").format(error=f"{type(e).__name__}: {e}")
+            sys.stderr.write(f"\r\ntutor: {ended}\r\n")
             sys.stderr.flush()
         except OSError:
             pass

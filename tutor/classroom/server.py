@@ -55,7 +55,7 @@ from tutor.classroom.auth import (
 from tutor.classroom.served import Served, read_served
 from tutor.classroom.turns import Turn, Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
-from tutor.i18n import FALLBACK, LOCALE_DIR, normalise
+from tutor.i18n import FALLBACK, LOCALE_DIR, N_, learner_language, normalise, translator
 from tutor.lesson.clean import clean_line
 from tutor.progress import ProgressStore
 from tutor.progress.store import STORE_ENV
@@ -93,10 +93,11 @@ RESTORE_TERMINAL = (
 """What a session's end sends the student's terminal, whoever ended it: the modes Textual
 switches on, switched off, so the terminal is usable without `reset`."""
 NOTICES = {
-    "idle": "the session closed after being idle; your progress is saved.",
-    "teacher": "your teacher ended this session; your progress is saved.",
-    "server": "the classroom server is stopping; your progress is saved.",
+    "idle": N_("the session closed after being idle; your progress is saved."),
+    "teacher": N_("your teacher ended this session; your progress is saved."),
+    "server": N_("the classroom server is stopping; your progress is saved."),
 }
+"""In English; each student reads them in their own language (`student_words`)."""
 
 
 def field_text(value: object) -> str:
@@ -172,14 +173,16 @@ class Classroom:
         with contextlib.suppress(RuntimeError):  # the server has stopped writing
             self.writer.submit(run)
 
-    def admit(self, user: str) -> str | None:
+    def admit(self, user: str, say: Callable[[str], str] = str) -> str | None:
         """Take a session slot now, before anything awaits, so that a burst of sessions cannot
-        all pass the check before any is counted; returns why not, or None once taken."""
+        all pass the check before any is counted; returns why not (in `say`'s language, the
+        student's), or None once taken."""
         cfg = self.config
         if sum(self.admitted.values()) >= cfg.max_sessions:
-            return f"the classroom is full ({cfg.max_sessions} sessions)"
+            return say(N_("the classroom is full ({n} sessions)")).format(n=cfg.max_sessions)
         if self.admitted.get(user, 0) >= cfg.max_per_student:
-            return f"you already have {cfg.max_per_student} sessions open"
+            full = say(N_("you already have {n} sessions open"))
+            return full.format(n=cfg.max_per_student)
         self.admitted[user] = self.admitted.get(user, 0) + 1
         return None
 
@@ -428,35 +431,50 @@ def session_language(
     return default, "server default"
 
 
+def student_words(
+    room: Classroom, process: asyncssh.SSHServerProcess[bytes], user: str
+) -> Callable[[str], str]:
+    """What the server says to this student, in their language (`session_language`): the
+    server speaks to many, so a catalog per student (tutor.i18n.translator), never the
+    process's own language."""
+    lang, _source = session_language(process.env, room.languages.get(user), room.config.lang)
+    return translator(learner_language(lang)).gettext
+
+
 async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -> None:
     user = str(process.get_extra_info("username"))
     cfg = room.config
+    say = student_words(room, process, user)
     if process.subsystem:
         _refuse(
             process,
-            "there is no file transfer here; this server runs the tutor only.",
+            say(N_("there is no file transfer here; this server runs the tutor only.")),
             f"subsystem {field_text(process.subsystem)}",
         )
         return
     if process.command is not None:
         _refuse(
             process,
-            "this server runs the tutor only and does not run commands; "
-            f"connect with: ssh -p {cfg.port} {user}@HOST",
+            say(
+                N_(
+                    "this server runs the tutor only and does not run commands; "
+                    "connect with: ssh -p {port} {user}@HOST"
+                )
+            ).format(port=cfg.port, user=user),
             f"command {field_text(repr(process.command))}",
         )
         return
     if not process.term_type:
-        _refuse(
-            process, "the tutor needs a terminal; connect without -T (or with -t).", "no terminal"
-        )
+        needs = say(N_("the tutor needs a terminal; connect without -T (or with -t)."))
+        _refuse(process, needs, "no terminal")
         return
     if room.stopping:
-        _refuse(process, "the classroom server is stopping.", "server stopping")
+        _refuse(process, say(N_("the classroom server is stopping.")), "server stopping")
         return
-    refusal = room.admit(user)  # no await between this check and the slot it takes
+    refusal = room.admit(user, say)  # no await between this check and the slot it takes
     if refusal is not None:
-        _refuse(process, f"{refusal}; please try again in a few minutes.", refusal)
+        later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
+        _refuse(process, later, refusal)
         return
     term = process.term_type if TERM_NAME.match(process.term_type) else FALLBACK_TERM
     size = clamp_size(process.term_size)
@@ -510,7 +528,8 @@ async def _run_session(
         pid = await room.spawner.spawn(slave, spec)
     except (OSError, RuntimeError) as e:
         os.close(master)
-        _refuse(process, "the session could not start; tell your teacher.", f"spawn: {e}")
+        say = student_words(room, process, user)
+        _refuse(process, say(N_("the session could not start; tell your teacher.")), f"spawn: {e}")
         return
     except BaseException:  # cancelled: the client left while the session started
         os.close(master)
@@ -571,7 +590,8 @@ async def _live_session(
             process.stdout.write(RESTORE_TERMINAL)
             notice = NOTICES.get(reason)
             if notice:
-                process.stdout.write(f"\r\ntutor: {notice}\r\n".encode())
+                said = student_words(room, process, user)(notice)
+                process.stdout.write(f"\r\ntutor: {said}\r\n".encode())
             process.exit(0)
         with contextlib.suppress(asyncio.TimeoutError, asyncssh.Error, OSError):
             await asyncio.wait_for(process.wait_closed(), CLOSE_WAIT)
