@@ -706,9 +706,10 @@ def _setup_logging(data: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     console = logging.StreamHandler()
     console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    log.addHandler(handler)
-    log.addHandler(console)
-    log.setLevel(logging.INFO)
+    for logger in (log, logging.getLogger("tutor.progress")):  # and the database's comings
+        logger.addHandler(handler)
+        logger.addHandler(console)
+        logger.setLevel(logging.INFO)
 
 
 def _load_people(room: Classroom) -> None:

@@ -31,6 +31,8 @@ except ImportError:  # the extra is not installed: said when a URL is given
 
 T = TypeVar("T")
 log = logging.getLogger("tutor.progress")
+# never Python's last resort handler: a session's stderr is the student's screen
+log.addHandler(logging.NullHandler())
 
 MAX_PENDING = 10_000
 """Writes kept while the database is away: hours of a class's steps for one session."""
