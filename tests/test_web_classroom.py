@@ -14,15 +14,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
-from tutor.classroom.auth import hash_password, set_password
+from tutor.classroom.auth import hash_password, set_passwords
 from tutor.classroom.server import Classroom, ServeConfig
 
-from .classroom_harness import free_port, start_server, wait_for
+from .classroom_harness import Server, free_port, start_server, wait_for
 from .conftest import ROOT
 
 aiohttp = pytest.importorskip("aiohttp", reason="the web extra: pip install -e '.[test]'")
@@ -61,83 +62,137 @@ def _wait_screen(page: object, text: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"{text!r} never appeared on the page; it shows:\n{shown}")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium: apt-get install chromium")
-def test_a_student_logs_in_and_steps_through_a_lesson_in_chromium(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    passwords = tmp_path / "passwords"
-    set_password(passwords, "ada", "correct horse")
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    """One real `tutor serve --web` for this module (its warm parent takes seconds to start):
+    ada and eve log in with passwords, bob has an SSH key."""
+    folder = tmp_path_factory.mktemp("web")
+    passwords = folder / "passwords"
+    set_passwords(passwords, {"ada": "correct horse", "eve": "eve's"})
     port = free_port()
     server = start_server(
-        tmp_path, ("bob",), "--web", str(port), "--max-per-student", "1", password_file=passwords
+        folder, ("bob",), "--web", str(port), "--max-per-student", "1", password_file=passwords
     )
-    base = f"http://127.0.0.1:{port}/"
     try:
-        with sync_api.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1100, "height": 700})
-            page = context.new_page()
-            page.set_default_timeout(WAIT_MS)
-            page.goto(base + "?reader=1")  # xterm.js will mirror the rows as text
-            assert page.url.endswith("/login?reader=1"), page.url  # no cookie: log in first
-
-            page.fill("#name", "ada")
-            page.fill("#password", "wrong horse")
-            page.click("button[type=submit]")
-            page.wait_for_selector("p.error")
-            assert "Wrong name or password" in page.inner_text("p.error")
-            assert not any(c["name"] == COOKIE for c in page.context.cookies())
-
-            page.fill("#password", "correct horse")
-            page.click("button[type=submit]")
-            page.wait_for_url(base + "?reader=1")
-            cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
-            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-            assert not cookie["secure"]  # plain HTTP on this machine: no TLS to require
-            assert 0 < cookie["expires"] - time.time() <= 8 * 3600 + 60
-
-            listing = _wait_screen(page, "One neuron")  # the list fills as its files are read
-            assert "lessons" in listing and "Least squares and linear regression" in listing
-            page.focus(".xterm-helper-textarea")
-            page.keyboard.press("Enter")  # the first lesson
-            _wait_screen(page, "press → to begin")
-            page.keyboard.press("ArrowRight")
-            _wait_screen(page, "Four points")
-            page.keyboard.press("ArrowRight")
-            shown = _wait_screen(page, "A first guess")
-            shown = _wait_screen(page, "-1.5")  # ŷ − y at x = 3, computed by torch in the session
-            assert re.search(r"2\.0+\s+4\.0+\s+6\.0+\s+8\.0+", shown), shown  # ŷ = 2x
-            page.screenshot(path=str(tmp_path / "web-classroom.png"))
-            if os.environ.get("TUTOR_UPDATE_SCREENSHOTS"):
-                shutil.copy(tmp_path / "web-classroom.png", SCREENSHOT)
-
-            # forked from the warm parent, like the SSH sessions, and on the teacher's roster
-            pid = int(re.findall(r"session start: ada pid (\d+) \(web", server.log)[-1])
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            assert "tutor.classroom.zygote" in Path(f"/proc/{parent}/cmdline").read_text()
-            view = subprocess.run(
-                [sys.executable, "-m", "tutor.cli", "class", "--plain", "--data", str(server.data)],
-                capture_output=True,
-                text=True,
-                timeout=30,
-                cwd=ROOT,
-            )
-            assert re.search(r"ada\b.*least-squares|ada\b.*Least squares", view.stdout), (
-                view.stdout + view.stderr
-            )
-
-            # one session per student (--max-per-student 1): a second tab is told why
-            second = context.new_page()  # the same browser profile: the same cookie
-            second.goto(base + "?reader=1")
-            second.wait_for_selector("body.-closed", state="attached")
-            wait_for(lambda: "already have 1 sessions open" in second.inner_text("#why"), 10)
-            second.close()
-
-            page.close()  # the student leaves: the session ends, the app with it
-            wait_for(lambda: "session end: ada" in server.log, 20, "the session's end")
-            wait_for(lambda: not Path(f"/proc/{pid}").exists(), 10, "the app to exit")
-            browser.close()
+        yield server, f"http://127.0.0.1:{port}/"
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium: apt-get install chromium")
+def test_a_student_logs_in_and_steps_through_a_lesson_in_chromium(
+    classroom: tuple[Server, str], tmp_path: Path
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    server, base = classroom
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 700})
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(base + "?reader=1")  # xterm.js will mirror the rows as text
+        assert page.url.endswith("/login?reader=1"), page.url  # no cookie: log in first
+
+        page.fill("#name", "ada")
+        page.fill("#password", "wrong horse")
+        page.click("button[type=submit]")
+        page.wait_for_selector("p.error")
+        assert "Wrong name or password" in page.inner_text("p.error")
+        assert not any(c["name"] == COOKIE for c in page.context.cookies())
+
+        page.fill("#password", "correct horse")
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "?reader=1")
+        cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert not cookie["secure"]  # plain HTTP on this machine: no TLS to require
+        assert 0 < cookie["expires"] - time.time() <= 8 * 3600 + 60
+
+        listing = _wait_screen(page, "One neuron")  # the list fills as its files are read
+        assert "lessons" in listing and "Least squares and linear regression" in listing
+        page.focus(".xterm-helper-textarea")
+        page.keyboard.press("Enter")  # the first lesson
+        _wait_screen(page, "press → to begin")
+        page.keyboard.press("ArrowRight")
+        _wait_screen(page, "Four points")
+        page.keyboard.press("ArrowRight")
+        shown = _wait_screen(page, "A first guess")
+        shown = _wait_screen(page, "-1.5")  # ŷ − y at x = 3, computed by torch in the session
+        assert re.search(r"2\.0+\s+4\.0+\s+6\.0+\s+8\.0+", shown), shown  # ŷ = 2x
+        page.screenshot(path=str(tmp_path / "web-classroom.png"))
+        if os.environ.get("TUTOR_UPDATE_SCREENSHOTS"):
+            shutil.copy(tmp_path / "web-classroom.png", SCREENSHOT)
+
+        # forked from the warm parent, like the SSH sessions, and on the teacher's roster
+        pid = int(re.findall(r"session start: ada pid (\d+) \(web", server.log)[-1])
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert "tutor.classroom.zygote" in Path(f"/proc/{parent}/cmdline").read_text()
+        view = subprocess.run(
+            [sys.executable, "-m", "tutor.cli", "class", "--plain", "--data", str(server.data)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+        )
+        assert re.search(r"ada\b.*least-squares|ada\b.*Least squares", view.stdout), (
+            view.stdout + view.stderr
+        )
+
+        # one session per student (--max-per-student 1): a second tab is told why
+        second = context.new_page()  # the same browser profile: the same cookie
+        second.goto(base + "?reader=1")
+        second.wait_for_selector("body.-closed", state="attached")
+        wait_for(lambda: "already have 1 sessions open" in second.inner_text("#why"), 10)
+        second.close()
+
+        page.close()  # the student leaves: the session ends, the app with it
+        wait_for(lambda: "session end: ada" in server.log, 20, "the session's end")
+        wait_for(lambda: not Path(f"/proc/{pid}").exists(), 10, "the app to exit")
+        browser.close()
+
+
+async def test_hostile_websocket_messages_end_one_session_and_no_more(
+    classroom: tuple[Server, str],
+) -> None:
+    """Noise in textual-serve's envelopes is ignored as a terminal ignores it; a message over
+    the size limit closes that session; the server logs no traceback and serves on."""
+    server, base = classroom
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        login = await http.post(base + "login", data={"name": "eve", "password": "eve's"})
+        assert login.status == 200  # followed to the terminal page
+        elsewhere = await http.get(base + "ws", headers={"Origin": "https://evil.example"})
+        assert elsewhere.status == 403  # another site's page cannot open a session
+        ws = await http.ws_connect(base + "ws?width=99999999&height=-3", origin=base.rstrip("/"))
+        got = await ws.receive(timeout=30)
+        assert got.type == aiohttp.WSMsgType.BINARY  # the app started, at a clamped size
+        for noise in (
+            "not json",
+            "[]",
+            '{"stdin": "x"}',
+            '["stdin", 5]',
+            '["resize", {"width": 1e308, "height": "x"}]',
+            '["resize", {"width": -5, "height": 100000}]',
+            '["ping", {"deep": [[[[]]]]}]',
+            r'["stdin", "\u0000\u001b[999999999;999999999R\ud800"]',
+        ):
+            await ws.send_str(noise)
+        await ws.send_bytes(b"\x00" * 1000)
+        await ws.send_str('["ping", "1"]')
+        while (reply := await ws.receive(timeout=30)).type == aiohttp.WSMsgType.BINARY:
+            pass
+        assert reply.type == aiohttp.WSMsgType.TEXT and reply.json() == ["pong", "1"]
+        await ws.send_str('["stdin", "' + "x" * 70_000 + '"]')  # over the 64 KiB limit
+        while not ws.closed and (await ws.receive(timeout=30)).type not in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.ERROR,
+        ):
+            pass
+    wait_for(lambda: "session end: eve" in server.log, 20, "eve's session to end")
+    started = re.findall(r"session start: eve pid \d+ \(web from [^,]+, (\d+)x(\d+)\)", server.log)
+    assert started[-1] == ("500", "24"), started  # clamped as over SSH; noise: the default
+    assert "Traceback" not in server.log + server.console
 
 
 # ------------------------------------------------------------ the listener without a browser

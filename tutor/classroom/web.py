@@ -305,4 +305,5 @@ def _loopback(address: str) -> bool:
 
 
 def _number(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 6 else default
+    """A size the page asked for (clamped later, as an SSH client's); noise is the default."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 10 else default

@@ -33,6 +33,7 @@ from tutor.classroom.server import (
 )
 from tutor.classroom.turns import Turn
 from tutor.classroom.zygote import Spawn
+from tutor.i18n import N_, learner_language, translator
 
 PRELUDE = b"__GANGLION__\n"  # the web driver's first line: the app has started
 MAX_PACKET = 16 * 1024 * 1024  # a whole screen of a big window is well under this
@@ -48,13 +49,19 @@ async def run_web_session(
     address: str,
 ) -> str:
     """The session from admission to its end; returns why it ended, as the student reads it
-    (empty when they left themselves)."""
+    (empty when they left themselves). The student's language is the roster's, else their
+    browser's first (Accept-Language), else the server's: a browser sends its language
+    whether or not the student chose it, so the roster's, which someone chose, comes first."""
     cfg = room.config
+    lang = room.languages.get(user) or lang or cfg.lang  # the roster's, the browser's, the server's
+    say = translator(learner_language(lang)).gettext  # the student's words, not the server's
     if room.stopping:
-        return await _refuse(ws, user, "the classroom server is stopping.", "server stopping")
+        stopping = say(N_("the classroom server is stopping."))
+        return await _refuse(ws, user, stopping, "server stopping")
     refusal = room.admit(user)  # no await between this check and the slot it takes
     if refusal is not None:
-        return await _refuse(ws, user, f"{refusal}; please try again in a few minutes.", refusal)
+        later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
+        return await _refuse(ws, user, later, refusal)
     try:
         assert room.spawner is not None
         width, height, _, _ = clamp_size((size[0], size[1], 0, 0))
@@ -65,7 +72,7 @@ async def run_web_session(
             term="xterm-256color",
             lessons=str(served.folder),
             data=str(cfg.data),
-            lang=lang or room.languages.get(user) or cfg.lang,
+            lang=lang,
             device=cfg.device,
             cpu_seconds=cfg.cpu_seconds,
             memory_bytes=cfg.memory_bytes,
@@ -78,9 +85,8 @@ async def run_web_session(
             pid = await room.spawner.spawn(theirs.fileno(), spec)
         except (OSError, RuntimeError) as e:
             ours.close()
-            return await _refuse(
-                ws, user, "the session could not start; tell your teacher.", f"spawn: {e}"
-            )
+            failed = say(N_("the session could not start; tell your teacher."))
+            return await _refuse(ws, user, failed, f"spawn: {e}")
         except BaseException:
             ours.close()
             raise
@@ -94,7 +100,7 @@ async def run_web_session(
             live.closed.set()
     finally:
         room.release(user)
-    notice = NOTICES.get(reason, "")
+    notice = say(NOTICES[reason]) if reason in NOTICES else ""
     with contextlib.suppress(Exception):
         if notice:
             await ws.send_bytes(f"\r\n\r\ntutor: {notice}\r\n".encode())
@@ -225,8 +231,8 @@ async def _pump(
                 send(
                     b"M", json.dumps({"type": "resize", "width": width, "height": height}).encode()
                 )
-            elif kind == "ping" and len(envelope) > 1:
-                await ws.send_json(["pong", str(envelope[1])[:32]])
+            elif kind == "ping" and len(envelope) > 1 and isinstance(envelope[1], str):
+                await ws.send_json(["pong", envelope[1][:32]])  # the page's round trip
             elif kind in ("focus", "blur"):
                 send(b"M", json.dumps({"type": kind}).encode())
             with contextlib.suppress(ConnectionError):
