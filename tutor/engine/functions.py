@@ -10,6 +10,7 @@ to one lesson's device, default float dtype and random generator.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import operator
@@ -1225,10 +1226,17 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+@functools.cache
+def _public_signature(fn: Callable[..., Any]) -> inspect.Signature:
+    """`fn`'s signature as a lesson calls it (without the context): worked out once, not
+    for every Run (inspect takes ~10 ms for the whole list)."""
+    signature = inspect.signature(fn)
+    return signature.replace(parameters=list(signature.parameters.values())[1:])
+
+
 def _lesson_function(name: str, fn: Callable[..., Any], ctx: FunctionContext) -> Callable[..., Any]:
     """Bind `fn` to the lesson and make every failure a LessonRuntimeError naming `name`."""
-    signature = inspect.signature(fn)
-    public = signature.replace(parameters=list(signature.parameters.values())[1:])
+    public = _public_signature(fn)
 
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
