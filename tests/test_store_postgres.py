@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Static
 
+from tutor.classroom.teacher import ClassApp
 from tutor.cli import main
 from tutor.progress import ProgressStore, StepInfo
 from tutor.progress import postgres as pg_module
@@ -209,3 +211,25 @@ def test_the_csv_opens_in_a_spreadsheet(url: str, tmp_path: Path) -> None:
     rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
     assert [(r["student"], r["host"]) for r in rows] == [("'=dee", "beta"), ("cy", "beta")]
     assert rows[1]["lesson"] == 'One neuron, "the" first'  # quoted, read back whole
+
+
+async def test_the_live_view_waits_for_a_restarting_database(
+    own_cluster: Cluster, tmp_path: Path
+) -> None:
+    url = own_cluster.new_database()
+    ProgressStore(tmp_path, url=url).set_roster({"ada": "mon", "bob": "mon"})
+    app = ClassApp(ProgressStore(tmp_path, url=url))
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.query_one("#class", DataTable)
+        assert table.row_count == 2
+        own_cluster.stop()
+        await pilot.press("r")
+        await pilot.pause()
+        summary = str(app.query_one("#summary", Static).render())
+        assert "trying again" in summary and table.row_count == 2, summary
+        own_cluster.start()
+        ProgressStore(tmp_path, url=url).set_roster({"ada": "mon", "bob": "mon", "cy": "tue"})
+        await pilot.pause(1.1)  # the retry's interval
+        await pilot.press("r")
+        await pilot.pause()
+        assert table.row_count == 3

@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from tutor.lesson.clean import clean_line
 from tutor.progress import Event, ProgressStore, Tally, tally
 from tutor.progress.grades import StudentRow
+from tutor.progress.store import StoreUnavailable
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     # key, label, width: the first seven fit 80 columns; the rest scroll in
@@ -422,10 +423,15 @@ class ClassApp(App[None]):
     def action_refresh(self) -> None:
         table = self.query_one("#class", DataTable)
         now = time.time()
-        everyone = self.store.overview(now, group=self.group)
+        try:
+            everyone = self.store.overview(now, group=self.group)
+            shown = [row for row in everyone if self.shown(row)]
+            tallies = question_tallies(self.store, shown)
+        except StoreUnavailable as e:  # PostgreSQL restarting: the table stays as it was
+            self.query_one("#summary", Static).update(Text(f"{e}; trying again"))
+            return
         self.rows = {row.learner: row for row in everyone}
-        wanted = {row.learner: row for row in everyone if self.shown(row)}
-        tallies = question_tallies(self.store, list(wanted.values()))
+        wanted = {row.learner: row for row in shown}
         current = table.cursor_row
         keep = None
         if table.row_count:
