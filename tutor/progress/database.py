@@ -17,6 +17,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from tutor.i18n import _
+
 T = TypeVar("T")
 Row = tuple[object, ...]
 
@@ -73,7 +75,9 @@ def open_database(path: Path, url: str | None) -> Database:
     if url:
         if not is_url(url):
             raise StoreError(
-                f"--store takes a postgresql://USER@HOST:PORT/DATABASE URL, not {url!r}"
+                _("--store takes a postgresql://USER@HOST:PORT/DATABASE URL, not {url}").format(
+                    url=repr(url)
+                )
             )
         from tutor.progress.postgres import PostgresDatabase
 
@@ -113,7 +117,9 @@ class SqliteDatabase:
             self._db.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as e:
             self._db.close()
-            raise StoreError(f"{path} is not a progress store ({e})") from e
+            raise StoreError(
+                _("{path} is not a progress store ({error})").format(path=path, error=e)
+            ) from e
 
     pending = 0  # a local file never goes away: nothing is ever kept for later
 
@@ -153,5 +159,7 @@ class SqliteDatabase:
 def check_version(version: int, known: int, where: str) -> None:
     if version > known:
         raise StoreError(
-            f"{where} was written by a newer tutor (schema {version}; this one knows {known})"
+            _(
+                "{where} was written by a newer tutor (schema {version}; this one knows {known})"
+            ).format(where=where, version=version, known=known)
         )

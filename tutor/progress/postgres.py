@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from tutor.i18n import _
 from tutor.progress.database import Row, Statements, StoreError, StoreUnavailable, check_version
 
 try:
@@ -83,7 +84,9 @@ class PostgresDatabase:
 
     def __init__(self, url: str) -> None:
         if psycopg is None:
-            raise StoreError("--store postgresql://… needs psycopg: pip install 'tutor[postgres]'")
+            raise StoreError(
+                _("--store postgresql://… needs psycopg: pip install 'tutor[postgres]'")
+            )
         self.url = url
         self.where = shown_url(url)
         self._lock = threading.RLock()
@@ -109,10 +112,14 @@ class PostgresDatabase:
         except psycopg.OperationalError as e:
             self._conn = None
             raise StoreUnavailable(
-                f"cannot reach the progress database {self.where}: {_first_line(e)}"
+                _("cannot reach the progress database {where}: {error}").format(
+                    where=self.where, error=_first_line(e)
+                )
             ) from e
         except psycopg.Error as e:  # a malformed URL, an unknown option
-            raise StoreError(f"cannot use {self.where}: {_first_line(e)}") from e
+            raise StoreError(
+                _("cannot use {where}: {error}").format(where=self.where, error=_first_line(e))
+            ) from e
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -128,7 +135,9 @@ class PostgresDatabase:
         `StoreUnavailable` (and dropped), any other database error a `StoreError`."""
         if self._conn is None:
             if time.monotonic() < self._next_try:
-                raise StoreUnavailable(f"the progress database {self.where} is out of reach")
+                raise StoreUnavailable(
+                    _("the progress database {where} is out of reach").format(where=self.where)
+                )
             try:
                 self._connect()
             except StoreUnavailable:
@@ -142,7 +151,9 @@ class PostgresDatabase:
                 raise StoreError(f"{self.where}: {_first_line(e)}") from e
             self._drop()
             raise StoreUnavailable(
-                f"lost the progress database {self.where}: {_first_line(e)}"
+                _("lost the progress database {where}: {error}").format(
+                    where=self.where, error=_first_line(e)
+                )
             ) from e
         except psycopg.Error as e:
             raise StoreError(f"{self.where}: {_first_line(e)}") from e
@@ -165,8 +176,10 @@ class PostgresDatabase:
                     raise
                 if len(self._kept) >= MAX_PENDING:
                     raise StoreUnavailable(
-                        f"the progress database {self.where} has been away for "
-                        f"{MAX_PENDING:,} writes; no more can be kept"
+                        _(
+                            "the progress database {where} has been away for {n} writes; "
+                            "no more can be kept"
+                        ).format(where=self.where, n=f"{MAX_PENDING:,}")
                     ) from None
                 if not self._kept:
                     log.warning("progress database %s is away: keeping writes", self.where)
