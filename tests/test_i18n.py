@@ -115,9 +115,10 @@ async def test_the_whole_course_fits_the_list_at_80_by_24() -> None:
     """Compact rows: every bundled lesson, numbered, on one 80×24 screen (two columns when
     one does not fit); → and ← move between the columns, Enter opens the one marked."""
     from tutor.app.screens.lesson import LessonScreen
+    from tutor.lesson import find_lessons
     from tutor.lesson.bundled import BUNDLED
 
-    count = len(list(BUNDLED.glob("*.yaml")))
+    count = len(find_lessons(BUNDLED))  # as the list reads them (no hidden files)
     app = list_app(BUNDLED)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_list(pilot, engine=False)
