@@ -76,9 +76,17 @@ def warm_up() -> None:
         "pygments.formatters.terminal256",
         "textual.drivers.linux_driver",
         "textual.drivers.web_driver",
+        "encodings.utf_8_sig",  # a lesson's csv
+        "ruamel.yaml.mergevalue",  # the first lesson file read
     ):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from rich.cells import cell_len
+
+    from tutor.app.widgets.runner import warm_up as draw_a_step
+
+    draw_a_step()  # Markdown and Python highlighting set up once (no thread), not per session
+    cell_len("中文")  # rich's table of character widths (~1 MB), loaded at the first wide one
     torch.broadcast_shapes((2, 1), (1, 2))  # imports sympy; shapes only: no kernel, no thread
     from tutor.engine.limits import warm_up_sizing
 
