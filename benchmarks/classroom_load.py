@@ -298,7 +298,7 @@ async def drive(
         print(
             f"    CPU per key: {session_cpu * 1000:.1f} ms in the session, "
             f"{server_cpu * 1000:.1f} ms in the server, {client_cpu * 1000:.1f} ms in this "
-            "client (its SSH and emulated screens for all the students)"
+            "client (its connections and emulated screens for all the students)"
         )
     for student in students:
         await student.close()
