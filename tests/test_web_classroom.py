@@ -127,8 +127,9 @@ def test_a_student_logs_in_and_steps_through_a_lesson_in_chromium(
         pid = int(re.findall(r"session start: ada pid (\d+) \(web", server.log)[-1])
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert "tutor.classroom.zygote" in Path(f"/proc/{parent}/cmdline").read_text()
+        teacher = [sys.executable, "-m", "tutor.cli", "class", "--data", str(server.data)]
         view = subprocess.run(
-            [sys.executable, "-m", "tutor.cli", "class", "--plain", "--data", str(server.data)],
+            [*teacher, "--plain"],
             capture_output=True,
             text=True,
             timeout=30,
@@ -145,7 +146,16 @@ def test_a_student_logs_in_and_steps_through_a_lesson_in_chromium(
         wait_for(lambda: "already have 1 sessions open" in second.inner_text("#why"), 10)
         second.close()
 
-        page.close()  # the student leaves: the session ends, the app with it
+        ended = subprocess.run(  # the teacher ends it as an SSH session: the page says so
+            [*teacher, "--end", "--to", "ada"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+        )
+        assert ended.returncode == 0, ended.stdout + ended.stderr
+        page.wait_for_selector("body.-closed", state="attached")
+        wait_for(lambda: "your teacher ended this session" in page.inner_text("#why"), 10)
         wait_for(lambda: "session end: ada" in server.log, 20, "the session's end")
         wait_for(lambda: not Path(f"/proc/{pid}").exists(), 10, "the app to exit")
         browser.close()
