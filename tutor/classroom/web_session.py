@@ -58,7 +58,7 @@ async def run_web_session(
     if room.stopping:
         stopping = say(N_("the classroom server is stopping."))
         return await _refuse(ws, user, stopping, "server stopping")
-    refusal = room.admit(user)  # no await between this check and the slot it takes
+    refusal = room.admit(user, say)  # no await between this check and the slot it takes
     if refusal is not None:
         later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
         return await _refuse(ws, user, later, refusal)
