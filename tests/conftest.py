@@ -30,7 +30,9 @@ def write_lesson(tmp_path: Path) -> Callable[[str, str], Path]:
 def _private_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Every test (and every process it starts) keeps progress in its own folder."""
+    """Every test (and every process it starts) keeps progress in its own folder, never in
+    a database a developer's shell names (`TUTOR_STORE`): the PostgreSQL tests name theirs."""
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("TUTOR_DATA_DIR", str(folder))
+    monkeypatch.delenv("TUTOR_STORE", raising=False)
     return folder
