@@ -658,7 +658,7 @@ def check_sets(files: Sequence[Path], sets: Sequence[str]) -> None:
     did-you-mean; a typo would otherwise run the defaults and pass."""
     names = []
     for assignment in sets:
-        name, sep, _ = assignment.partition("=")
+        name, sep, _value = assignment.partition("=")
         if not sep or not name.strip():
             raise UsageError(_("--set takes name=value, not '{text}'").format(text=assignment))
         names.append(name.strip())
