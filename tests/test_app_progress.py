@@ -315,3 +315,27 @@ async def test_start_over_clears_the_lists_line_for_that_lesson() -> None:
         assert "at step" not in text and "1 right" not in text, text
         assert "8 steps" in text and "2/8" not in text, text
     assert saved().lesson("app-layer") is None
+
+
+async def test_a_click_in_either_column_of_the_list_opens_that_lesson() -> None:
+    """At 80×24 the course is two columns (down the left, then the right): a click on a title
+    in the left half opens the left lesson of that row, one in the right half the right one."""
+    from tutor.app.screens.lesson import LessonScreen
+    from tutor.app.widgets.lesson_list import LessonList
+    from tutor.lesson.bundled import BUNDLED
+
+    app = list_app(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_list(pilot, engine=False)
+        lessons = screen.query_one(LessonList)
+        assert lessons.pairs, "the course should need two columns at 80×24"
+        left, right = lessons.pairs["pair-2"]  # the third row: lessons 3 and rows + 3
+        opened = []
+        for x in (10, lessons.size.width - 20):  # a title in the left half, then the right
+            await pilot.click(LessonList, offset=(x, 2))
+            await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "a lesson")
+            opened.append(app.screen.path)  # type: ignore[attr-defined]
+            await pilot.press("q")
+            await wait_for(pilot, lambda: isinstance(app.screen, LessonListScreen), "the list")
+            await pilot.pause()
+        assert opened == [lessons.entries[n - 1].path for n in (left, right)], opened

@@ -167,3 +167,12 @@ def test_the_teachers_table_counts_questions_as_the_student_sees_them(
     assert cli.main(["class", "--data", str(tmp_path), "--plain"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if "ada" in line)
     assert "1 right" in row and "wrong" not in row, row
+
+
+def test_watch_help_says_what_survives_a_save(capsys: pytest.CaptureFixture[str]) -> None:
+    """`tutor watch --help` tells the author what a save keeps and how to reach each problem."""
+    with pytest.raises(SystemExit):
+        cli.main(["watch", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for said in ("same step", "knobs", "answers", "every problem", "j goes to the next"):
+        assert said in text, text

@@ -122,8 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         "watch",
         _("the app on one lesson, reloaded on every save"),
         _(
-            "For authors: the app on the lesson you are writing, reloaded at the same step each "
-            "time the file is saved; a mistake is shown with its file:line:col."
+            "For authors: the app on the lesson you are writing, reloaded each time the file is "
+            "saved. It stays on the same step (by its id), keeps the knobs you turned and the "
+            "answers to questions you did not change, and lists every problem of the whole "
+            "lesson at the top, each with its file:line:col (j goes to the next one)."
         ),
     )
     p_watch.add_argument("lesson", metavar="LESSON", help=_("the lesson file you are writing"))
