@@ -205,6 +205,51 @@ async def test_hostile_websocket_messages_end_one_session_and_no_more(
     assert "Traceback" not in server.log + server.console
 
 
+async def test_an_idle_browser_session_ends_with_its_notice_and_frees_the_slot(
+    tmp_path: Path,
+) -> None:
+    """The idle time-out is the SSH session's own (running.Keys): no key for --idle-timeout
+    seconds ends the session with the notice, stops the app, and frees the student's one slot
+    for their next tab."""
+    passwords = tmp_path / "passwords"
+    set_passwords(passwords, {"ada": "pw"})
+    port = free_port()
+    server = start_server(
+        tmp_path,
+        (),
+        "--web",
+        str(port),
+        "--idle-timeout",
+        "2",
+        "--max-per-student",
+        "1",
+        password_file=passwords,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar) as http:
+            await http.post(base + "login", data={"name": "ada", "password": "pw"})
+            ws = await http.ws_connect(base + "ws", origin=base.rstrip("/"))
+            shown = b""
+            while (got := await ws.receive(timeout=30)).type == aiohttp.WSMsgType.BINARY:
+                shown += got.data  # the app's screens, then the notice; no key sent
+            assert b"the session closed after being idle" in shown, shown[-300:]
+            assert got.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), got
+            wait_for(lambda: "(idle, web)" in server.log, 20, "the idle end in the log")
+            pid = int(re.findall(r"session start: ada pid (\d+) \(web", server.log)[-1])
+            wait_for(lambda: not Path(f"/proc/{pid}").exists(), 10, "the app to exit")
+            again = await http.ws_connect(base + "ws", origin=base.rstrip("/"))
+            first = await again.receive(timeout=30)  # the slot is free: a session, no refusal
+            assert first.type == aiohttp.WSMsgType.BINARY, first
+            assert b"already have" not in first.data
+            await again.close()
+    finally:
+        server.stop()
+    assert len(re.findall(r"session start: ada pid", server.log)) == 2, server.log
+    assert "Traceback" not in server.log + server.console
+
+
 # ------------------------------------------------------------ the listener without a browser
 
 

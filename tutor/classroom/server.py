@@ -32,7 +32,6 @@ import struct
 import subprocess
 import sys
 import termios
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +51,9 @@ from tutor.classroom.auth import (
     valid_language,
     valid_name,
 )
+from tutor.classroom.running import Keys, Live, running, spawn
 from tutor.classroom.served import Served, read_served
-from tutor.classroom.turns import Turn, Turns
+from tutor.classroom.turns import Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
 from tutor.i18n import FALLBACK, LOCALE_DIR, N_, learner_language, normalise, translator
 from tutor.lesson.clean import clean_line
@@ -74,7 +74,6 @@ FIELD = 120  # characters of a client-sent field in a log line
 KEEPALIVE_COUNT = 3
 """Unanswered keepalives before a connection is dropped: with `keepalive` at 15 s, a student
 whose Wi-Fi went is seen gone within a minute, not at the idle time-out."""
-PRESENCE_EVERY = 20.0  # seconds between "still typing" notes to the store, per session
 FILE_CHECK = 2.0  # seconds between looks at the keys and password files
 CONTROL_SOCKET = "control.sock"  # the teacher's requests (`tutor class`), 0600
 CONTROL_WAIT = 10.0
@@ -173,6 +172,18 @@ class Classroom:
         with contextlib.suppress(RuntimeError):  # the server has stopped writing
             self.writer.submit(run)
 
+    def enter(self, user: str, say: Callable[[str], str]) -> tuple[str, str] | None:
+        """A session slot for a student at either door (SSH, web), taken before anything
+        awaits; or what they read and the log's reason when there is none: the server is
+        stopping, the room or their own share of it is full. The caller releases it."""
+        if self.stopping:
+            return say(N_("the classroom server is stopping.")), "server stopping"
+        refusal = self.admit(user, say)
+        if refusal is None:
+            return None
+        later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
+        return later, refusal
+
     def admit(self, user: str, say: Callable[[str], str] = str) -> str | None:
         """Take a session slot now, before anything awaits, so that a burst of sessions cannot
         all pass the check before any is counted; returns why not (in `say`'s language, the
@@ -192,6 +203,22 @@ class Classroom:
             self.admitted[user] = held
         else:
             self.admitted.pop(user, None)
+
+    def spec(self, user: str, lang: str | None, **how: object) -> Spawn:
+        """What the warm parent needs to start this student's app: the lessons served, the
+        data, the language and the limits; `how` the terminal or the web driver's size."""
+        cfg, served = self.config, self.served
+        return Spawn(
+            learner=user,
+            lessons=str(served.folder),
+            data=str(cfg.data),
+            lang=lang,
+            device=cfg.device,
+            cpu_seconds=cfg.cpu_seconds,
+            memory_bytes=cfg.memory_bytes,
+            lesson=None if served.lesson is None else str(served.lesson),
+            **how,  # type: ignore[arg-type]
+        )
 
     def keys_for(self, user: str) -> asyncssh.SSHAuthorizedKeys | None:
         """A named student's own keys; guest keys only for a name nobody owns."""
@@ -468,13 +495,9 @@ async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[
         needs = say(N_("the tutor needs a terminal; connect without -T (or with -t)."))
         _refuse(process, needs, "no terminal")
         return
-    if room.stopping:
-        _refuse(process, say(N_("the classroom server is stopping.")), "server stopping")
-        return
-    refusal = room.admit(user, say)  # no await between this check and the slot it takes
-    if refusal is not None:
-        later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
-        _refuse(process, later, refusal)
+    refused = room.enter(user, say)  # no await between this check and the slot it takes
+    if refused is not None:
+        _refuse(process, *refused)
         return
     term = process.term_type if TERM_NAME.match(process.term_type) else FALLBACK_TERM
     size = clamp_size(process.term_size)
@@ -482,21 +505,6 @@ async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[
         await _run_session(room, process, user, term, size)
     finally:
         room.release(user)
-
-
-@dataclass
-class Live:
-    """A running session, as the rest of the server may end it: the teacher, the server's own
-    stop, or the idle watch resolve `done` with the reason."""
-
-    user: str
-    pid: int
-    done: asyncio.Future[str]
-    closed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def end(self, reason: str) -> None:
-        if not self.done.done():
-            self.done.set_result(reason)
 
 
 async def _run_session(
@@ -508,24 +516,12 @@ async def _run_session(
 ) -> None:
     """The student's app on a fresh pty, until one side leaves; the pty is closed on every
     path, so a session that fails to start leaks nothing."""
-    cfg = room.config
-    assert room.spawner is not None
-    lang, source = session_language(process.env, room.languages.get(user), cfg.lang)
+    lang, source = session_language(process.env, room.languages.get(user), room.config.lang)
     master, slave = os.openpty()
-    spec = Spawn(
-        learner=user,
-        term=term,
-        lessons=str(room.served.folder),
-        data=str(cfg.data),
-        lang=lang,
-        device=cfg.device,
-        cpu_seconds=cfg.cpu_seconds,
-        memory_bytes=cfg.memory_bytes,
-        lesson=None if room.served.lesson is None else str(room.served.lesson),
-    )
+    spec = room.spec(user, lang, term=term)
     try:
         _set_size(master, size)
-        pid = await room.spawner.spawn(slave, spec)
+        live = await spawn(room, slave, spec)
     except (OSError, RuntimeError) as e:
         os.close(master)
         say = student_words(room, process, user)
@@ -536,13 +532,8 @@ async def _run_session(
         raise
     finally:
         os.close(slave)
-    live = Live(user, pid, asyncio.get_running_loop().create_future())
-    room.live[pid] = live
-    try:
-        language = f"{lang} ({source})" if lang else "the server's own (LANG)"
-        await _live_session(room, process, master, live, language, size)
-    finally:
-        live.closed.set()
+    language = f"{lang} ({source})" if lang else "the server's own (LANG)"
+    await _live_session(room, process, master, live, language, size)
 
 
 async def _live_session(
@@ -555,34 +546,13 @@ async def _live_session(
 ) -> None:
     """From a started app to the session's end: the notice and a restored terminal for every
     ending but a dropped connection (nobody is there to read them)."""
-    user, pid = live.user, live.pid
-    room.record(room.store.session_opened, user)
-    started = time.monotonic()
-    log.info(
-        "session start: %s pid %d (%s, %dx%d) · language %s",
-        user,
-        pid,
-        field_text(process.term_type),
-        *size[:2],
-        field_text(language),
-    )
-    reason = "disconnected"
+    how = field_text(process.term_type)
     try:
-        reason = await _pump(process, master, room, live)
-    finally:  # also when asyncssh cancels the session because the connection dropped
-        if reason != "ended":  # the student left or was ended: stop the app (progress is saved)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGHUP)
+        with running(room, live, how, size[:2], field_text(language)):
+            await _pump(process, master, room, live)
+    finally:
         os.close(master)
-        room.live.pop(pid, None)
-        room.record(room.store.session_closed, user)
-        log.info(
-            "session end: %s pid %d after %.0f s (%s)",
-            user,
-            pid,
-            time.monotonic() - started,
-            reason,
-        )
+    reason = live.reason
     if reason != "disconnected":
         with contextlib.suppress(OSError, asyncssh.Error):
             # The app was stopped mid-frame (or exited): whatever it left switched on in the
@@ -590,7 +560,7 @@ async def _live_session(
             process.stdout.write(RESTORE_TERMINAL)
             notice = NOTICES.get(reason)
             if notice:
-                said = student_words(room, process, user)(notice)
+                said = student_words(room, process, live.user)(notice)
                 process.stdout.write(f"\r\ntutor: {said}\r\n".encode())
             process.exit(0)
         with contextlib.suppress(asyncio.TimeoutError, asyncssh.Error, OSError):
@@ -601,23 +571,18 @@ async def _pump(
     process: asyncssh.SSHServerProcess[bytes], master: int, room: Classroom, live: Live
 ) -> str:
     """Bytes both ways until the app exits, the student leaves, the session idles out, or
-    something else ends it (`live.end`). Keys wait for a turn (turns.py); the app's next
-    output ends it."""
+    something else ends it (`live.end`). Keys wait for a turn; the app's next output ends it
+    (running.Keys, as for a browser's)."""
     loop = asyncio.get_running_loop()
-    done = live.done
-    idle_timeout = room.config.idle_timeout
-    last_input = time.monotonic()
-    last_noted = 0.0
-    turn: Turn | None = None
     finish = live.end
+    keys = Keys(room, live)
 
     def readable() -> None:
         try:
             data = os.read(master, 65536)
         except OSError:  # EIO: the app has exited and closed the terminal
             data = b""
-        if turn is not None:
-            turn.end()
+        keys.shown()
         if not data:
             finish("ended")
             return
@@ -629,7 +594,6 @@ async def _pump(
     loop.add_reader(master, readable)
 
     async def from_client() -> None:
-        nonlocal last_input, last_noted, turn
         while True:
             try:
                 data = await process.stdin.read(65536)
@@ -646,32 +610,17 @@ async def _pump(
             if not data:
                 finish("disconnected")
                 return
-            last_input = time.monotonic()
-            if last_input - last_noted > PRESENCE_EVERY:  # the teacher's "idle" needs no more
-                last_noted = last_input
-                room.record(room.store.session_input, live.user, time.time())
-            if turn is None or turn.ended:
-                turn = await turns.take()
+            await keys.pressed()
             with contextlib.suppress(OSError):
                 os.write(master, data)
 
-    turns = room.turns
-
-    async def watch_idle() -> None:
-        while not done.done():
-            await asyncio.sleep(min(5.0, idle_timeout / 4))
-            if time.monotonic() - last_input > idle_timeout:
-                finish("idle")
-
-    tasks = [asyncio.create_task(from_client()), asyncio.create_task(watch_idle())]
+    reading = asyncio.create_task(from_client())
     try:
-        return await done
+        return await live.done
     finally:
         loop.remove_reader(master)
-        for task in tasks:
-            task.cancel()
-        if turn is not None:
-            turn.end()
+        reading.cancel()
+        keys.close()
 
 
 def clamp_size(size: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

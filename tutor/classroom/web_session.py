@@ -4,9 +4,9 @@
 The browser speaks textual-serve's JSON envelopes (`["stdin", text]`, `["resize", {...}]`,
 `["ping", t]`, `["focus"]`, `["blur"]`); the web driver speaks packets (a type byte, a 4-byte
 big-endian length, the payload: `D` screen data, `M` JSON meta) after a `__GANGLION__` line.
-The rest is the SSH session's (server.py): the admission slot, the limits of the child, keys
-in turn (turns.py), the idle time-out, presence notes to the store, the teacher's messages
-and `end`, and a notice that says why the session ended.
+The rest is the SSH session's own code (server.py, running.py): the admission slot, the
+limits of the child, keys in turn, the idle time-out, presence notes to the store, the
+teacher's messages and `end`, and a notice that says why the session ended.
 """
 
 from __future__ import annotations
@@ -14,25 +14,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
 import socket
-import time
 
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 
-from tutor.classroom.server import (
-    NOTICES,
-    PRESENCE_EVERY,
-    Classroom,
-    Live,
-    clamp_size,
-    field_text,
-    log,
-)
-from tutor.classroom.turns import Turn
-from tutor.classroom.zygote import Spawn
+from tutor.classroom.running import Keys, Live, running, spawn
+from tutor.classroom.server import NOTICES, Classroom, clamp_size, field_text, log
 from tutor.i18n import N_, learner_language, translator
 
 PRELUDE = b"__GANGLION__\n"  # the web driver's first line: the app has started
@@ -55,34 +43,17 @@ async def run_web_session(
     cfg = room.config
     lang = room.languages.get(user) or lang or cfg.lang  # the roster's, the browser's, the server's
     say = translator(learner_language(lang)).gettext  # the student's words, not the server's
-    if room.stopping:
-        stopping = say(N_("the classroom server is stopping."))
-        return await _refuse(ws, user, stopping, "server stopping")
-    refusal = room.admit(user, say)  # no await between this check and the slot it takes
-    if refusal is not None:
-        later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
-        return await _refuse(ws, user, later, refusal)
+    refused = room.enter(user, say)  # no await between this check and the slot it takes
+    if refused is not None:
+        return await _refuse(ws, user, *refused)
     try:
-        assert room.spawner is not None
         width, height, _, _ = clamp_size((size[0], size[1], 0, 0))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        served = room.served
-        spec = Spawn(
-            learner=user,
-            term="xterm-256color",
-            lessons=str(served.folder),
-            data=str(cfg.data),
-            lang=lang,
-            device=cfg.device,
-            cpu_seconds=cfg.cpu_seconds,
-            memory_bytes=cfg.memory_bytes,
-            lesson=None if served.lesson is None else str(served.lesson),
-            driver="web",
-            width=width,
-            height=height,
+        spec = room.spec(
+            user, lang, term="xterm-256color", driver="web", width=width, height=height
         )
         try:
-            pid = await room.spawner.spawn(theirs.fileno(), spec)
+            live = await spawn(room, theirs.fileno(), spec)
         except (OSError, RuntimeError) as e:
             ours.close()
             failed = say(N_("the session could not start; tell your teacher."))
@@ -92,14 +63,16 @@ async def run_web_session(
             raise
         finally:
             theirs.close()
-        live = Live(user, pid, asyncio.get_running_loop().create_future())
-        room.live[pid] = live
-        try:
-            reason = await _live(room, ws, ours, live, spec, address)
-        finally:
-            live.closed.set()
+        how = f"web from {address}"
+        with running(room, live, how, (width, height), field_text(lang or "default")):
+            reader, writer = await asyncio.open_unix_connection(sock=ours)
+            try:
+                await _pump(room, ws, reader, writer, live)
+            finally:
+                writer.close()
     finally:
         room.release(user)
+    reason = live.reason
     notice = say(NOTICES[reason]) if reason in NOTICES else ""
     with contextlib.suppress(Exception):
         if notice:
@@ -116,47 +89,6 @@ async def _refuse(ws: web.WebSocketResponse, user: str, message: str, why: str) 
     return message
 
 
-async def _live(
-    room: Classroom,
-    ws: web.WebSocketResponse,
-    sock: socket.socket,
-    live: Live,
-    spec: Spawn,
-    address: str,
-) -> str:
-    user, pid = live.user, live.pid
-    room.record(room.store.session_opened, user)
-    started = time.monotonic()
-    log.info(
-        "session start: %s pid %d (web from %s, %dx%d) · language %s",
-        user,
-        pid,
-        address,
-        spec.width,
-        spec.height,
-        field_text(spec.lang or "default"),
-    )
-    reason = "disconnected"
-    reader, writer = await asyncio.open_unix_connection(sock=sock)
-    try:
-        reason = await _pump(room, ws, reader, writer, live)
-    finally:
-        if reason != "ended":  # the student left or was ended: stop the app (progress is saved)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGHUP)
-        writer.close()
-        room.live.pop(pid, None)
-        room.record(room.store.session_closed, user)
-        log.info(
-            "session end: %s pid %d after %.0f s (%s, web)",
-            user,
-            pid,
-            time.monotonic() - started,
-            reason,
-        )
-    return reason
-
-
 async def _pump(
     room: Classroom,
     ws: web.WebSocketResponse,
@@ -165,18 +97,14 @@ async def _pump(
     live: Live,
 ) -> str:
     """Both ways until the app exits, the browser leaves, the session idles out, or something
-    else ends it (`live.end`)."""
+    else ends it (`live.end`). Keys wait for a turn, as over SSH (running.Keys)."""
     finish = live.end
-    idle_timeout = room.config.idle_timeout
-    last_input = time.monotonic()
-    last_noted = 0.0
-    turn: Turn | None = None
+    keys = Keys(room, live)
 
     def send(kind: bytes, payload: bytes) -> None:
         writer.write(AppService.encode_packet(kind, payload))  # type: ignore[arg-type]
 
     async def from_app() -> None:
-        nonlocal turn
         try:
             line = await asyncio.wait_for(reader.readline(), START_WAIT)
             while line and line != PRELUDE:  # anything before it is not the protocol's
@@ -191,8 +119,7 @@ async def _pump(
                     raise ValueError(f"a packet of {size} bytes")
                 payload = await reader.readexactly(size)
                 if head[:1] == b"D":
-                    if turn is not None:
-                        turn.end()
+                    keys.shown()
                     await ws.send_bytes(payload)
                 elif head[:1] == b"M" and json.loads(payload).get("type") == "exit":
                     finish("ended")
@@ -204,7 +131,6 @@ async def _pump(
             finish("ended")
 
     async def from_browser() -> None:
-        nonlocal last_input, last_noted, turn
         async for message in ws:
             if message.type != WSMsgType.TEXT:
                 continue
@@ -217,12 +143,7 @@ async def _pump(
                 data = envelope[1]
                 if not isinstance(data, str):
                     continue
-                last_input = time.monotonic()
-                if last_input - last_noted > PRESENCE_EVERY:
-                    last_noted = last_input
-                    room.record(room.store.session_input, live.user, time.time())
-                if turn is None or turn.ended:
-                    turn = await room.turns.take()
+                await keys.pressed()
                 send(b"D", data.encode("utf-8", "replace"))
             elif kind == "resize" and len(envelope) > 1 and isinstance(envelope[1], dict):
                 got = envelope[1]
@@ -239,24 +160,13 @@ async def _pump(
                 await writer.drain()
         finish("disconnected")
 
-    async def watch_idle() -> None:
-        while not live.done.done():
-            await asyncio.sleep(min(5.0, idle_timeout / 4))
-            if time.monotonic() - last_input > idle_timeout:
-                finish("idle")
-
-    tasks = [
-        asyncio.create_task(from_app()),
-        asyncio.create_task(from_browser()),
-        asyncio.create_task(watch_idle()),
-    ]
+    tasks = [asyncio.create_task(from_app()), asyncio.create_task(from_browser())]
     try:
         return await live.done
     finally:
         for task in tasks:
             task.cancel()
-        if turn is not None:
-            turn.end()
+        keys.close()
 
 
 def _number(value: object) -> int:
