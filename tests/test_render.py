@@ -203,8 +203,9 @@ def test_compare_shows_both_and_the_largest_difference() -> None:
     first = lines_of(text)[0]
     assert "dW" in first and "W.grad" in first
     assert "largest |difference| = 1.2e-07" in text
-    note = CompareView(left, tensor("y", [1.0, 2.0, 3.0]), None, "shapes 2×1 and 3 differ")
-    assert "shapes 2×1 and 3 differ" in render(CompareTable(note))
+    # why they cannot be compared is said from the shapes, in the learner's language
+    note = CompareView(left, tensor("y", [1.0, 2.0, 3.0]), None, "an engine's English note")
+    assert "they differ in shape (2×1 and 3)" in render(CompareTable(note))
 
 
 def test_attention_rows_are_labelled_and_sum_to_one() -> None:
@@ -300,6 +301,17 @@ def test_plot_colours_series_and_splits_them_without_colour() -> None:
     plain = render(LinePlot(view))
     assert "● loss" in plain and "● accuracy" in plain
     assert plain.count("iteration ") >= 2  # one chart per series, so each line can be told apart
+
+
+def test_plot_against_recorded_whole_numbers_labels_its_axis_with_integers() -> None:
+    """Iterations 40 … 199 recorded as floats read `40 … 199`, not `40.0 … 199.0`; an x that
+    is not whole keeps its decimals."""
+    steps = [float(i) for i in range(40, 200)]
+    view = PlotView({"loss": LOSS[:1] * 160}, x={"loss": steps}, x_name="iteration")
+    axis = lines_of(render(LinePlot(view)))[-2]
+    assert axis.split() == ["40", "iteration", "199"], axis
+    rates = PlotView({"loss": [1.0, 0.5, 0.25]}, x={"loss": [0.5, 1.0, 1.5]}, x_name="lr")
+    assert lines_of(render(LinePlot(rates)))[-2].split() == ["0.5", "lr", "1.5"]
 
 
 # Graph --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tutor.engine.run import Run
+from tutor.i18n import _, current_language, ngettext, use_language
 from tutor.lesson import LessonFile
 from tutor.render import StepPanel, render_view
 from tutor.render import html as h
@@ -41,26 +42,36 @@ def export_lesson(
     problems: Sequence[str] = (),
 ) -> int:
     """Run the lesson to its end and write its transcript (svg: a folder, a file per step);
-    returns the steps written. `answers` makes the teacher's edition."""
-    run = Run(lesson, device=device, lang=lang, params=params)
-    run.run_all()
-    session = LessonSession(run)  # its questions, as every front-end presents them
-    if fmt == "md":
-        out.write_text(_markdown(session, width, answers), encoding="utf-8")
-    elif fmt == "html":
-        out.write_text(_html(session, lang, width, answers), encoding="utf-8")
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, svg in _slides(session, width, answers):
-            (out / name).write_text(svg, encoding="utf-8")
-    if problems:
-        _mark(out, fmt, problems)
-    return run.position
+    returns the steps written. `answers` makes the teacher's edition. The page's own words
+    are in `lang`, the lesson's, whatever the process spoke before (and speaks again after)."""
+    before = current_language()
+    use_language(lang)
+    try:
+        run = Run(lesson, device=device, lang=lang, params=params)
+        run.run_all()
+        session = LessonSession(run)  # its questions, as every front-end presents them
+        if fmt == "md":
+            out.write_text(_markdown(session, width, answers), encoding="utf-8")
+        elif fmt == "html":
+            out.write_text(_html(session, lang, width, answers), encoding="utf-8")
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            for name, svg in _slides(session, width, answers):
+                (out / name).write_text(svg, encoding="utf-8")
+        if problems:
+            _mark(out, fmt, problems)
+        return run.position
+    finally:
+        use_language(before)
 
 
 def _mark(out: Path, fmt: str, problems: Sequence[str]) -> None:
     """`export --force`: the page says, at its top, that the lesson did not pass its check."""
-    head = f"NOT CHECKED: this lesson has {len(problems)} problem(s) (written with --force)"
+    head = ngettext(
+        "NOT CHECKED: this lesson has {n} problem (written with --force)",
+        "NOT CHECKED: this lesson has {n} problems (written with --force)",
+        len(problems),
+    ).format(n=len(problems))
     if fmt == "svg":
         (out / "00-problems.txt").write_text("\n".join([head, *problems]) + "\n", "utf-8")
         return
@@ -127,13 +138,14 @@ def _question(session: LessonSession, k: int, answers: bool = False) -> list[Tex
     if not answers:
         return lines
     for n, hint in enumerate(question.hints, start=1):  # the teacher sees what learners will
-        lines.append(Text.assemble((f"hint {n}: ", "bold yellow"), inline_markdown(hint)))
+        said = _("hint {n}: ").format(n=n)
+        lines.append(Text.assemble((said, "bold yellow"), inline_markdown(hint)))
     if question.kind == "ask":
         answer = session.answer_text(k)
         if answer:
-            lines.append(Text(f"answer: {answer}", style="green"))
+            lines.append(Text(_("answer: {answer}").format(answer=answer), style="green"))
     elif question.kind == "write":  # the reference the step ran
-        lines += [Text("reference:", style="bold")]
+        lines += [Text(_("reference:"), style="bold")]
         lines += [Text(f"  {line}", style="green") for line in question.reference.splitlines()]
     if question.explain:
         lines.append(Prose(question.explain))
@@ -144,19 +156,21 @@ def _html(session: LessonSession, lang: str, width: int, answers: bool) -> str:
     """The lesson as an HTML document: a title, a heading per step, values as tables."""
     run = session.run
     intro = run.view(0)
-    edition = " (teacher's edition)" if answers else ""
+    edition = " " + _("(teacher's edition)") if answers else ""
     body = [f"<h1>{h.esc(intro.title)}{h.esc(edition)}</h1>"]
     if intro.text:
         body.append(h.prose_html(intro.text))
     for k in range(1, run.position + 1):
         view = run.view(k)
-        body.append(f'<section id="step-{k}"><h2>Step {k}/{view.total} · {h.esc(view.title)}</h2>')
+        heading = _("Step {k}/{n}").format(k=k, n=view.total)
+        body.append(f'<section id="step-{k}"><h2>{h.esc(heading)} · {h.esc(view.title)}</h2>')
         if view.text:
             body.append(h.prose_html(view.text))
         if view.code:
             body.append(f"<pre><code>{h.esc(view.code)}</code></pre>")
         if view.backward:
-            body.append(f"<pre><code>backward: {h.esc(view.backward)}</code></pre>")
+            said = _("backward: ") + view.backward
+            body.append(f"<pre><code>{h.esc(said)}</code></pre>")
         for shown in view.views:
             body.append(h.view_html(shown, _plain(render_view(shown), width)))
         for result in visible_expects(view, author=False):
@@ -164,7 +178,8 @@ def _html(session: LessonSession, lang: str, width: int, answers: bool) -> str:
                 f'<p class="error">✗ <code>{h.esc(result.name)}</code>: {h.esc(result.message)}</p>'
             )
         if view.error:
-            body.append(f'<p class="error"><strong>Error:</strong> {h.esc(view.error)}</p>')
+            said = h.esc(_("Error:"))
+            body.append(f'<p class="error"><strong>{said}</strong> {h.esc(view.error)}</p>')
         body.append(_html_question(session, k, answers))
         body.append("</section>")
     return (
@@ -188,11 +203,14 @@ def _html_question(session: LessonSession, k: int, answers: bool) -> str:
         parts.append(f"<ol>{''.join(items)}</ol>")
     if answers:
         for n, hint in enumerate(question.hints, start=1):  # what learners may be shown
-            parts.append(f'<p class="hint">hint {n}: {h.inline_html(hint)}</p>')
+            said = h.esc(_("hint {n}: ").format(n=n))
+            parts.append(f'<p class="hint">{said}{h.inline_html(hint)}</p>')
         if question.kind == "ask" and (answer := session.answer_text(k)):
-            parts.append(f'<p class="answer">answer: {h.esc(answer)}</p>')
+            said = h.esc(_("answer: {answer}").format(answer=answer))
+            parts.append(f'<p class="answer">{said}</p>')
         elif question.kind == "write":
-            parts.append(f'<p>reference:</p><pre class="answer">{h.esc(question.reference)}</pre>')
+            said = h.esc(_("reference:"))
+            parts.append(f'<p>{said}</p><pre class="answer">{h.esc(question.reference)}</pre>')
         if question.explain:
             parts.append(h.prose_html(question.explain))
     parts.append("</div>")
@@ -208,18 +226,19 @@ def _plain(renderable: object, width: int) -> str:
 def _markdown(session: LessonSession, width: int, answers: bool = False) -> str:
     run = session.run
     intro = run.view(0)
-    parts = [f"# {intro.title}" + (" (teacher's edition)" if answers else ""), ""]
+    parts = [f"# {intro.title}" + (" " + _("(teacher's edition)") if answers else ""), ""]
     if intro.text:
         parts += [intro.text.strip(), ""]
     for k in range(1, run.position + 1):
         view = run.view(k)
-        parts += [f"## Step {k}/{view.total} · {view.title}", ""]
+        heading = _("Step {k}/{n}").format(k=k, n=view.total)
+        parts += [f"## {heading} · {view.title}", ""]
         if view.text:
             parts += [view.text.strip(), ""]
         if view.code:
             parts += ["```python", view.code, "```", ""]
         if view.backward:
-            parts += [f"`backward: {view.backward}`", ""]
+            parts += ["`" + _("backward: ") + view.backward + "`", ""]
         for shown in view.views:
             parts += ["```text", _plain(render_view(shown), width), "```", ""]
         expects = visible_expects(view, author=False)  # a handout is the learner's page
@@ -228,7 +247,7 @@ def _markdown(session: LessonSession, width: int, answers: bool = False) -> str:
         if expects:
             parts.append("")
         if view.error:
-            parts += [f"> **Error:** {view.error}", ""]
+            parts += ["> **" + _("Error:") + f"** {view.error}", ""]
         parts += _markdown_question(session, k, answers)
     return "\n".join(parts).rstrip() + "\n"
 
@@ -249,11 +268,13 @@ def _markdown_question(session: LessonSession, k: int, answers: bool) -> list[st
     if not answers:
         return parts
     for n, hint in enumerate(question.hints, start=1):  # what learners may be shown
-        parts += [f"*Hint {n}:* {hint.strip()}", ""]
+        said = _("Hint {n}:").format(n=n)
+        parts += [f"*{said}* {hint.strip()}", ""]
     if question.kind == "ask" and (answer := session.answer_text(k)):
-        parts += [f"**Answer:** {answer}", ""]
+        parts += ["**" + _("Answer:") + f"** {answer}", ""]
     elif question.kind == "write":
-        parts += ["**Reference:**", "", "```python", question.reference.strip(), "```", ""]
+        said = _("Reference:")
+        parts += [f"**{said}**", "", "```python", question.reference.strip(), "```", ""]
     if question.explain:
         parts += [question.explain.strip(), ""]
     return parts

@@ -11,14 +11,26 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from tutor.engine.views import CompareView
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.layout import crop, side_by_side, width_of
-from tutor.render.numbers import format_difference
+from tutor.render.numbers import format_difference, format_shape
 from tutor.render.tensor import TensorTable
 
 GAP = 6
 CLOSE = 1e-4
 """A largest difference at or below this is called a match (the default `expect` tolerance)."""
+
+
+def compare_note(view: CompareView) -> str:
+    """Why two values could not be compared, or that they were though their shapes differ: said
+    here from the shapes, in the learner's language (the engine's `note` is English)."""
+    left, right = format_shape(view.left.shape), format_shape(view.right.shape)
+    if view.max_abs_diff is None:
+        return _("they differ in shape ({left} and {right})").format(left=left, right=right)
+    if view.left.shape != view.right.shape:
+        return _("shapes {left} and {right}, same values").format(left=left, right=right)
+    return view.note
 
 
 class CompareTable:
@@ -34,17 +46,17 @@ class CompareTable:
     def verdict(self) -> Text:
         """The line under the tables."""
         view = self.view
+        note = compare_note(view)
         if view.max_abs_diff is None:
-            note = view.note or "the shapes differ, so they cannot be compared"
             return Text(note, style=palette.WARN)
         diff = float(view.max_abs_diff)
         line = Text.assemble(
-            ("largest |difference| = ", palette.META), (format_difference(diff), palette.NAME)
+            (_("largest |difference| = "), palette.META), (format_difference(diff), palette.NAME)
         )
         if math.isfinite(diff) and diff <= CLOSE:
-            line.append("  ✓ the same, up to rounding", palette.OK)
-        if view.note:
-            line.append(f"  {view.note}", palette.META)
+            line.append("  " + _("✓ the same, up to rounding"), palette.OK)
+        if note:
+            line.append(f"  {note}", palette.META)
         return line
 
     def lines(self, width: int) -> list[Text]:

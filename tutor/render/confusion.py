@@ -15,13 +15,17 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.engine.views import ConfusionView
+from tutor.i18n import FALLBACK, N_, _, current_language, ngettext
 from tutor.render import palette
 
 GAP = 4
+ACCURACY, PRECISION, RECALL = N_("accuracy"), N_("precision"), N_("recall")
+CELL_NAMES = N_("TP true positive · FP false positive · TN true negative · FN false negative")
+"""The four cells in the learner's words, beside the abbreviations the formulas keep."""
 
 
 def _value(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
+    return _("n/a") if math.isnan(value) else f"{value:.3f}"
 
 
 def _ratio(top: int, bottom: int) -> float:
@@ -52,7 +56,9 @@ class ConfusionTable:
     def header(self) -> Text:
         """`pred  confusion matrix · 63 samples`."""
         total = int(self.matrix.sum())
-        meta = f"confusion matrix · {total} samples"
+        meta = ngettext(
+            "confusion matrix · {n} sample", "confusion matrix · {n} samples", total
+        ).format(n=total)
         return Text.assemble((self.view.name, palette.NAME), "  ", (meta, palette.META))
 
     def counts(self) -> RenderableType:
@@ -63,7 +69,7 @@ class ConfusionTable:
                 box=box.SIMPLE_HEAD,
                 header_style="cyan",
                 pad_edge=False,
-                title="actual ↓  predicted →",
+                title=_("actual ↓  predicted →"),
                 title_justify="left",
                 title_style=palette.META,
             )
@@ -74,7 +80,9 @@ class ConfusionTable:
             table = Table(box=box.ROUNDED, border_style="dim", header_style="cyan", pad_edge=True)
             table.add_column("", style="cyan", no_wrap=True)
             for label in self.labels:
-                table.add_column(f"predicted {label}", justify="right", no_wrap=True)
+                table.add_column(
+                    _("predicted {label}").format(label=label), justify="right", no_wrap=True
+                )
         names = {(0, 0): "TN", (0, 1): "FP", (1, 0): "FN", (1, 1): "TP"} if n == 2 else {}
         for i in range(n):
             cells: list[Text] = []
@@ -86,7 +94,8 @@ class ConfusionTable:
                     cell.append(names[i, j] + " ", palette.META)
                 cell.append(str(count), style)
                 cells.append(cell)
-            table.add_row(self.labels[i] if n > 2 else f"actual {self.labels[i]}", *cells)
+            actual = _("actual {label}").format(label=self.labels[i])
+            table.add_row(self.labels[i] if n > 2 else actual, *cells)
         return table
 
     def metrics(self, *, aligned: bool = True) -> RenderableType:
@@ -107,17 +116,22 @@ class ConfusionTable:
         recall = _pick(view.recall, 1, _ratio(tp, tp + fn))
         f1 = _pick(view.f1, 1, _ratio(2 * tp, 2 * tp + fp + fn))
         p, r = _value(precision), _value(recall)
+        every = _("(TP+TN)/all")
         rows = [
-            ("accuracy", "(TP+TN)/all", f"({tp}+{tn})/{tp + tn + fp + fn}", view.accuracy),
-            ("precision", "TP/(TP+FP)", f"{tp}/({tp}+{fp})", precision),
-            ("recall", "TP/(TP+FN)", f"{tp}/({tp}+{fn})", recall),
+            (_(ACCURACY), every, f"({tp}+{tn})/{tp + tn + fp + fn}", view.accuracy),
+            (_(PRECISION), "TP/(TP+FP)", f"{tp}/({tp}+{fp})", precision),
+            (_(RECALL), "TP/(TP+FN)", f"{tp}/({tp}+{fn})", recall),
             ("F1", "2·P·R/(P+R)", f"2·{p}·{r}/({p}+{r})", f1),
         ]
         return [(name, formula, counts, float(value)) for name, formula, counts, value in rows]
 
     def _binary_metrics(self, *, aligned: bool) -> Group:
         rows = self._binary_rows()
-        positive = Text(f"positive class: {self.labels[1]}", style=palette.META)
+        notes = [
+            Text(_("positive class: {label}").format(label=self.labels[1]), style=palette.META)
+        ]
+        if current_language() != FALLBACK:  # in English the abbreviations say it themselves
+            notes.append(Text(_(CELL_NAMES), style=palette.META))
         if not aligned:
             lines = [
                 Text.assemble(
@@ -129,7 +143,7 @@ class ConfusionTable:
                 )
                 for name, formula, counts, value in rows
             ]
-            return Group(*lines, positive)
+            return Group(*lines, *notes)
         table = Table.grid(padding=(0, 1))
         for column in ("name", "eq1", "formula", "eq2", "counts", "eq3", "value"):
             table.add_column(column, no_wrap=column in {"name", "value"})
@@ -143,13 +157,13 @@ class ConfusionTable:
                 "=",
                 Text(_value(value), style=palette.NAME),
             )
-        return Group(table, Text(), positive)
+        return Group(table, Text(), *notes)
 
     def _class_metrics(self) -> Group:
         matrix, view = self.matrix, self.view
         table = Table(box=box.SIMPLE_HEAD, header_style="cyan", pad_edge=False, show_edge=False)
-        table.add_column("class", style="cyan", no_wrap=True)
-        for column in ("precision", "recall", "F1", "support"):
+        table.add_column(_("class"), style="cyan", no_wrap=True)
+        for column in (_(PRECISION), _(RECALL), "F1", _("support")):
             table.add_column(column, justify="right", no_wrap=True)
         for k, label in enumerate(self.labels):
             tp = int(matrix[k, k])
@@ -160,9 +174,9 @@ class ConfusionTable:
             table.add_row(label, _value(precision), _value(recall), _value(f1), support)
         correct, total = int(np.trace(matrix)), int(matrix.sum())
         accuracy = Text.assemble(
-            ("accuracy", palette.NAME),
+            (_(ACCURACY), palette.NAME),
             " = ",
-            ("correct/all", "cyan"),
+            (_("correct/all"), "cyan"),
             f" = {correct}/{total} = ",
             (_value(float(view.accuracy)), palette.NAME),
         )

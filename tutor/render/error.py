@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from tutor.i18n import _
 from tutor.lesson import LessonError, Problem
 
 MAX_PROBLEMS = 8
@@ -49,5 +50,5 @@ def error_renderable(error: LessonError | str, path: Path | None = None) -> Rend
         parts.append(problem_renderable(problem, path))
     rest = len(error.problems) - len(shown)
     if rest:
-        parts.append(Text(f"\nand {rest} more", style="dim"))
+        parts.append(Text("\n" + _("and {n} more").format(n=rest), style="dim"))
     return Group(*parts)

@@ -11,6 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from tutor.engine.views import GraphNode, GraphView
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.numbers import format_scalar, format_shape, format_small
 
@@ -23,10 +24,13 @@ MAX_DEPTH = 40
 def _grad(grad: np.ndarray) -> Text:
     values = np.asarray(grad)
     if values.size <= INLINE_GRAD:
-        return Text.assemble(("grad ", palette.META), format_small(values))
+        return Text.assemble((_("grad") + " ", palette.META), format_small(values))
     finite = values[np.isfinite(values)] if np.issubdtype(values.dtype, np.number) else values
     biggest = format_scalar(float(np.abs(finite).max())) if finite.size else "nan"
-    return Text(f"grad {format_shape(values.shape)} · max |grad| {biggest}", style=palette.META)
+    summary = _("grad {shape} · max |grad| {biggest}").format(
+        shape=format_shape(values.shape), biggest=biggest
+    )
+    return Text(summary, style=palette.META)
 
 
 class GraphTree:
@@ -42,7 +46,11 @@ class GraphTree:
         self.nodes: dict[int, GraphNode] = {node.id: node for node in view.nodes}
 
     def _name(self, node: GraphNode) -> str:
-        return node.label or ("tensor" if node.kind == "leaf" else "?")
+        """The node's name; a leaf the lesson did not name is the engine's `tensor`, said in
+        the learner's words."""
+        if node.kind == "leaf" and node.label in ("", "tensor"):
+            return _("tensor")
+        return node.label or "?"
 
     def label(self, node: GraphNode) -> Text:
         """One node: the op name, or a leaf's name with its shape and gradient."""
@@ -58,7 +66,10 @@ class GraphTree:
             line = Text(name, style=palette.NAME)
         if node.shape is not None:
             shape = format_shape(node.shape)
-            line.append(f"  shape {shape}" if node.shape else f"  {shape}", palette.META)
+            line.append(
+                "  " + (_("shape {shape}") if node.shape else "{shape}").format(shape=shape),
+                palette.META,
+            )
         if node.grad is not None:
             line.append("  ")
             line.append_text(_grad(node.grad))
@@ -67,7 +78,9 @@ class GraphTree:
     def tree(self) -> Tree:
         """The graph as a tree, each node expanded once."""
         if not self.view.nodes:
-            message = f"{self.view.name} has no autograd graph (no tensor with grad: true)"
+            message = _("{name} has no autograd graph (no tensor with grad: true)").format(
+                name=self.view.name
+            )
             return Tree(Text(message, style=palette.META))
         root_node = self.view.nodes[0]
         root = Tree(self.label(root_node), guide_style="dim")
@@ -80,7 +93,9 @@ class GraphTree:
             if node is None:
                 parent.add(Text("?", style=palette.META))
             elif node.id in seen:
-                parent.add(Text(f"↑ see {self._name(node)}", style=palette.META))
+                parent.add(
+                    Text(_("↑ see {name}").format(name=self._name(node)), style=palette.META)
+                )
             elif depth > MAX_DEPTH:
                 parent.add(Text("…", style=palette.META))
             else:
@@ -90,7 +105,7 @@ class GraphTree:
         return root
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text("autograd graph · the result first, its inputs below it", style=palette.META)
+        yield Text(_("autograd graph · the result first, its inputs below it"), style=palette.META)
         yield self.tree()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:

@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tutor.engine.views import AttentionView, HeatmapView, TensorView
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.layout import (
     center_cells,
@@ -68,10 +69,10 @@ class Heatmap:
     def header(self) -> Text:
         """`A  attention 3×3 · rows: queries · columns: keys`."""
         value = self.value
-        kind = "attention" if self.attention else "heatmap"
-        parts = [f"{kind} {format_shape(value.shape)}"]
+        kind = _("attention {shape}") if self.attention else _("heatmap {shape}")
+        parts = [kind.format(shape=format_shape(value.shape))]
         if self.attention:
-            parts += ["rows: queries", "columns: keys"]
+            parts += [_("rows: queries"), _("columns: keys")]
         else:
             parts += [part for part in (value.dtype, value.device) if part]
         return Text.assemble((value.name, palette.NAME), "  ", (" · ".join(parts), palette.META))
@@ -107,7 +108,7 @@ class Heatmap:
                 text = "" if j is None or not clabels else clabels[j]
                 line.append(center_cells(text, 3 if j is None else cell), palette.LABEL)
             if sums is not None:
-                line.append("  sum", palette.META)
+                line.append("  " + _("sum"), palette.META)
             out.append(line.rstrip() or line)
         for i in rows:
             line = Text()
@@ -135,7 +136,7 @@ class Heatmap:
         """The cells laid out for `available` cells of width, before any cropping."""
         data = self.data
         if data.size == 0:
-            return [Text("(empty)", style=palette.META)]
+            return [Text(_("(empty)"), style=palette.META)]
         if data.ndim == 0:
             data = data.reshape(1, 1)
         lines: list[Text] = []

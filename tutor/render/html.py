@@ -24,6 +24,9 @@ from tutor.engine.views import (
     TensorView,
     View,
 )
+from tutor.i18n import _
+from tutor.render.compare import compare_note
+from tutor.render.confusion import ACCURACY, PRECISION, RECALL
 from tutor.render.numbers import NumberFormat, format_difference, format_shape
 from tutor.render.palette import SERIES, Scale, mix
 
@@ -136,14 +139,15 @@ def _matrix(
         lines.append(f"<tr>{label}{''.join(cells)}</tr>")
     lines.append("</table>")
     if grid.shape[0] > MAX_ROWS or grid.shape[1] > MAX_ROWS:
-        lines.append(f'<p class="note">the first {MAX_ROWS} rows and columns shown</p>')
+        shown_note = _("the first {n} rows and columns shown").format(n=MAX_ROWS)
+        lines.append(f'<p class="note">{esc(shown_note)}</p>')
     return "\n".join(lines)
 
 
 def _caption(name: str, tensor: TensorView) -> str:
-    meta = f"shape {format_shape(tensor.shape)} · {tensor.dtype}"
+    meta = _("shape {shape}").format(shape=format_shape(tensor.shape)) + f" · {tensor.dtype}"
     if tensor.requires_grad:
-        meta += " · requires grad"
+        meta += " · " + _("requires grad")
     return f'<figcaption>{esc(name)} <span class="meta">{esc(meta)}</span></figcaption>'
 
 
@@ -176,14 +180,17 @@ def tensor_html(tensor: TensorView, *, heat: bool = False) -> str:
 
 def confusion_html(view: ConfusionView) -> str:
     labels = view.labels
-    head = "".join(f"<th>predicted {esc(label)}</th>" for label in labels)
+    predicted = (esc(_("predicted {label}").format(label=label)) for label in labels)
+    head = "".join(f"<th>{text}</th>" for text in predicted)
     rows = [f'<table class="values"><tr><th></th>{head}</tr>']
     for i, label in enumerate(labels):
         cells = "".join(f"<td>{int(n)}</td>" for n in view.matrix[i])
-        rows.append(f"<tr><th>true {esc(label)}</th>{cells}</tr>")
+        actual = esc(_("true {label}").format(label=label))
+        rows.append(f"<tr><th>{actual}</th>{cells}</tr>")
     rows.append("</table>")
+    names = (esc(_("class")), esc(_(PRECISION)), esc(_(RECALL)))
     metrics = [
-        '<table class="values"><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th></tr>'
+        '<table class="values"><tr><th>{}</th><th>{}</th><th>{}</th><th>F1</th></tr>'.format(*names)
     ]
     for i, label in enumerate(labels):
         if i < len(view.precision):
@@ -191,7 +198,8 @@ def confusion_html(view: ConfusionView) -> str:
                 f"<tr><th>{esc(label)}</th><td>{view.precision[i]:.4f}</td>"
                 f"<td>{view.recall[i]:.4f}</td><td>{view.f1[i]:.4f}</td></tr>"
             )
-    metrics.append(f"<tr><th>accuracy</th><td colspan=3>{view.accuracy:.4f}</td></tr></table>")
+    accuracy = esc(_(ACCURACY))
+    metrics.append(f"<tr><th>{accuracy}</th><td colspan=3>{view.accuracy:.4f}</td></tr></table>")
     return (
         f"<figure><figcaption>{esc(view.name)}</figcaption>"
         f'<div class="pair">{"".join(rows)}{"".join(metrics)}</div></figure>'
@@ -205,14 +213,16 @@ def plot_svg(view: PlotView, width: int = 520, height: int = 220) -> str:
         v for s in view.series.values() for v in s if math.isfinite(v) and not (view.log and v <= 0)
     ]
     if not values:
-        return '<p class="note">(nothing to plot)</p>'
+        nothing = esc(_("(nothing to plot)"))
+        return f'<p class="note">{nothing}</p>'
     tr = (lambda v: math.log10(v)) if view.log else (lambda v: v)
     lo, hi = tr(min(values)), tr(max(values))
     hi = hi if hi > lo else lo + 1
     length = max(len(s) for s in view.series.values())
+    label, x_name = esc(view.title or _("plot")), esc(view.x_name or _("iteration"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{esc(view.title or "plot")}" style="font:10px sans-serif">',
+        f'role="img" aria-label="{label}" style="font:10px sans-serif">',
         f'<rect x="{pad_l}" y="{pad_t}" width="{width - pad_l - pad_r}" '
         f'height="{height - pad_t - pad_b}" fill="#fff" stroke="#999"/>',
     ]
@@ -239,8 +249,7 @@ def plot_svg(view: PlotView, width: int = 520, height: int = 220) -> str:
     parts += [
         f'<text x="{pad_l - 4}" y="{pad_t + 8}" text-anchor="end">{top:.4g}</text>',
         f'<text x="{pad_l - 4}" y="{height - pad_b}" text-anchor="end">{bottom:.4g}</text>',
-        f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end">'
-        f"{esc(view.x_name or 'iteration')} → {length}</text>",
+        f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end">{x_name} → {length}</text>',
         "</svg>",
     ]
     title = f"<figcaption>{esc(view.title)}</figcaption>" if view.title else ""
@@ -266,9 +275,9 @@ def view_html(view: View, fallback: str = "") -> str:
         return tensor_html(labelled, heat=True)
     if isinstance(view, CompareView):
         if view.max_abs_diff is not None:
-            diff = f"largest difference {format_difference(view.max_abs_diff)}"
+            diff = _("largest difference {diff}").format(diff=format_difference(view.max_abs_diff))
         else:
-            diff = view.note
+            diff = compare_note(view)
         return (
             f'<div class="pair">{tensor_html(view.left)}{tensor_html(view.right)}</div>'
             f'<p class="note">{esc(diff)}</p>'

@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from tutor.i18n import _
 from tutor.lesson import LessonFile, pick
 from tutor.render.prose import Prose
 
@@ -16,7 +17,7 @@ def intro_renderable(
     """Summary, the facts (steps, device, knobs, prerequisites) and the table of contents."""
     model = lesson.lesson
     parts: list[RenderableType] = [
-        Text("Lesson", style="dim"),
+        Text(_("Lesson"), style="dim"),
         Text(pick(model.title, lang), style="bold #e0af68"),
         Text(""),
     ]
@@ -26,15 +27,15 @@ def intro_renderable(
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()
-    facts.add_row("steps", str(len(model.steps)))
-    facts.add_row("device", device)
+    facts.add_row(_("steps"), str(len(model.steps)))
+    facts.add_row(_("device"), device)
     if model.requires:
-        facts.add_row("after", ", ".join(model.requires))
+        facts.add_row(_("after"), ", ".join(model.requires))
     for name, value in params.items():
         spec = model.params.get(name)
         helptext = pick(spec.help, lang) if spec is not None and spec.help else ""
         facts.add_row(
-            "knob", Text.assemble((f"{name} = {value}", "bold"), (f"  {helptext}", "dim"))
+            _("knob"), Text.assemble((f"{name} = {value}", "bold"), (f"  {helptext}", "dim"))
         )
     parts += [facts, Text("")]
     contents = Table.grid(padding=(0, 1))
@@ -47,6 +48,12 @@ def intro_renderable(
     parts += [
         contents,
         Text(""),
-        Text.assemble(("press ", "dim"), ("→", "bold"), (" to begin", "dim")),
+        _begin(),
     ]
     return Group(*parts)
+
+
+def _begin() -> Text:
+    """`press → to begin`, the arrow in bold wherever the language puts it."""
+    before, _key, after = _("press {key} to begin").partition("{key}")
+    return Text.assemble((before, "dim"), ("→", "bold"), (after, "dim"))

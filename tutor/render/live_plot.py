@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from tutor.engine.views import PlotView
+from tutor.i18n import _
 from tutor.render import LinePlot, palette
 from tutor.render.layout import crop
 
@@ -36,8 +37,8 @@ class LivePlot:
         return Text.assemble(
             (self.title, palette.NAME),
             "  ",
-            (f"iteration {self.done} of {self.total}", "bold yellow"),
-            ("  · → finishes now · s stops", palette.META),
+            (_("iteration {i} of {n}").format(i=self.done, n=self.total), "bold yellow"),
+            ("  · " + _("→ finishes now · s stops"), palette.META),
         )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

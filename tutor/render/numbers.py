@@ -10,6 +10,8 @@ from typing import Literal
 
 import numpy as np
 
+from tutor.i18n import _
+
 Kind = Literal["fixed", "sci", "int", "bool"]
 
 
@@ -83,7 +85,7 @@ def format_scalar(value: float | int | bool, dtype: str = "number") -> str:
 
 def format_shape(shape: tuple[int, ...]) -> str:
     """`4×2`, or `scalar` for a 0-d tensor."""
-    return "×".join(str(n) for n in shape) if shape else "scalar"
+    return "×".join(str(n) for n in shape) if shape else _("scalar")
 
 
 def format_small(data: np.ndarray, *, digits: int = 4) -> str:

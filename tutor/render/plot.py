@@ -10,12 +10,14 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
 
 from tutor.engine.views import PlotView
+from tutor.i18n import _, ngettext
 from tutor.render import palette
 from tutor.render.layout import crop
 from tutor.render.numbers import NumberFormat, format_scalar
@@ -102,6 +104,14 @@ def _range(values: Sequence[Sequence[float]]) -> tuple[float, float]:
     return lo, hi
 
 
+def x_label(value: float, xs: dict[str, list[float]]) -> str:
+    """An end of the x axis: `40`, not `40.0`, when every recorded x is a whole number (the
+    iterations a lesson recorded), else the number as a learner reads it."""
+    recorded = (float(v) for values in xs.values() for v in values if math.isfinite(v))
+    whole = float(value).is_integer() and all(v.is_integer() for v in recorded)
+    return str(int(value)) if whole else format_scalar(value)
+
+
 class LinePlot:
     """A `PlotView`: each series against the iteration (or the recorded `x`, named on the axis),
     its y range on the axis (log10 when asked) and a legend with the last value of each series.
@@ -119,7 +129,7 @@ class LinePlot:
         """`loss  50 iterations`, or the plot's own title."""
         names = ", ".join(self.view.series)
         longest = max((len(values) for values in self.view.series.values()), default=0)
-        count = f"{longest} iteration" + ("" if longest == 1 else "s")
+        count = ngettext("{n} iteration", "{n} iterations", longest).format(n=longest)
         return Text.assemble((self.view.title or names, palette.NAME), "  ", (count, palette.META))
 
     def chart(self, names: Sequence[str], width: int, height: int, colour: bool) -> list[Text]:
@@ -176,23 +186,23 @@ class LinePlot:
             lines.append(line)
         lines.append(Text(" " * label_width + " └" + "─" * plot_width, palette.META))
         if self.view.x:
-            first, last = format_scalar(x_lo), format_scalar(x_hi)
+            first, last = x_label(x_lo, xs), x_label(x_hi, xs)
         else:
             longest = max((len(values) for values in series), default=0)
             first, last = "0", str(max(longest - 1, 0))
-        middle = self.view.x_name or "iteration"
+        middle = self.view.x_name or _("iteration")
         room = plot_width - len(first) - len(last)
-        if room >= len(middle) + 2:
-            left = (room - len(middle)) // 2
-            x_axis = first + " " * left + middle + " " * (room - len(middle) - left) + last
+        if room >= cell_len(middle) + 2:
+            left = (room - cell_len(middle)) // 2
+            x_axis = first + " " * left + middle + " " * (room - cell_len(middle) - left) + last
         else:
             x_axis = first + " " * max(room, 1) + last
         lines.append(Text(" " * (label_width + 2) + x_axis, palette.META))
-        notes = (["y on a log scale"] if log else []) + (
-            ["each curve on its own scale: its min and max are in the legend"] if own else []
+        notes = ([_("y on a log scale")] if log else []) + (
+            [_("each curve on its own scale: its min and max are in the legend")] if own else []
         )
         if notes:
-            lines.append(Text(" " * (label_width + 2) + "; ".join(notes), palette.META))
+            lines.append(Text(" " * (label_width + 2) + _("; ").join(notes), palette.META))
         return lines
 
     def x_values(self, names: Sequence[str]) -> dict[str, list[float]]:
@@ -217,22 +227,25 @@ class LinePlot:
             marker = Style(color=palette.SERIES[k % len(palette.SERIES)]) if colour else None
             line = Text.assemble(("● ", marker), (name, palette.NAME))
             if values:
-                line.append("  last ", palette.META)
+                before, _value, after = _("last {value}").partition("{value}")
+                line.append("  " + before, palette.META)
                 line.append(format_scalar(values[-1]), palette.NAME)
+                line.append(after, palette.META)
             if finite:
-                line.append(
-                    f"  · min {format_scalar(min(finite))} · max {format_scalar(max(finite))}",
-                    palette.META,
+                extremes = _("min {low} · max {high}").format(
+                    low=format_scalar(min(finite)), high=format_scalar(max(finite))
                 )
+                line.append("  · " + extremes, palette.META)
             bad = [i for i, v in enumerate(values) if not math.isfinite(v)]
             if bad:  # NaN or inf marked, never silently dropped
-                kinds = sorted({"nan" if v != v else "inf" for v in values if not math.isfinite(v)})
-                line.append(
-                    f"  · {' and '.join(kinds)} from point {bad[0]} ({len(bad)} of {len(values)})",
-                    palette.WARN,
+                kinds = {"nan" if v != v else "inf" for v in values if not math.isfinite(v)}
+                said = _("inf and nan") if len(kinds) == 2 else kinds.pop()
+                where = _("{kinds} from point {i} ({bad} of {n})").format(
+                    kinds=said, i=bad[0], bad=len(bad), n=len(values)
                 )
+                line.append("  · " + where, palette.WARN)
             if not values:
-                line.append("  (no values)", palette.META)
+                line.append("  " + _("(no values)"), palette.META)
             lines.append(line)
         return lines
 
@@ -241,7 +254,7 @@ class LinePlot:
         names = [name for name, values in self.view.series.items() if len(values)]
         out = [self.title()]
         if not names:
-            return crop([*out, Text("(nothing recorded)", style=palette.META)], max(width, 1))
+            return crop([*out, Text(_("(nothing recorded)"), style=palette.META)], max(width, 1))
         if colour or len(names) == 1:
             out += self.chart(names, width, self.height, colour)
             out += self.legend(names, colour)

@@ -162,13 +162,13 @@ class StepPanel:
             )
         facts: list[tuple[str, str]] = []
         if step.backward:
-            facts.append(("backward", step.backward))
+            facts.append((_("backward: "), step.backward))
         if step.repeat:
-            facts.append(("repeat", str(step.repeat)))
+            facts.append((_("repeat: "), str(step.repeat)))
         if facts:
             yield NewLine()
         for key, value in facts:
-            yield Text.assemble((f"{key}: ", palette.META), (value, palette.NAME))
+            yield Text.assemble((key, palette.META), (value, palette.NAME))
         for view in step.views:
             yield NewLine()
             yield render_view(view)

@@ -12,6 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
 from tutor.engine.views import SweepView, View
+from tutor.i18n import _
 from tutor.render import palette
 from tutor.render.layout import side_by_side, width_of
 
@@ -39,7 +40,9 @@ class SweepRow:
         return blocks
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text.assemble((self.view.name, palette.NAME), ("  one per value", palette.META))
+        yield Text.assemble(
+            (self.view.name, palette.NAME), ("  " + _("one per value"), palette.META)
+        )
         width = options.max_width
         row: list[list[Text]] = []
         for block in self.blocks(console, options):

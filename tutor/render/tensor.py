@@ -188,7 +188,7 @@ class TensorTable:
         kind = _("number") if view.dtype == "number" else view.dtype  # a torch dtype as it is
         parts += [part for part in (kind, view.device) if part]
         if view.requires_grad:
-            parts.append("grad: true")
+            parts.append(_("grad: true"))
         return " · ".join(parts)
 
     def header(self) -> Text:
@@ -228,7 +228,7 @@ class TensorTable:
         if self.is_scalar:
             return []
         if view.data.size == 0:
-            return [Text("(empty)", style=palette.META)]
+            return [Text(_("(empty)"), style=palette.META)]
         value = self._matrix(np.asarray(view.data))
         limits = range(max(min(value.columns, self.max_cols), 2), 1, -1)
         if view.grad is None or np.asarray(view.grad).ndim == 0:
