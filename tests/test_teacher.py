@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from tutor.classroom.teacher import CONTROL_SOCKET, ClassApp, HistoryScreen
@@ -236,6 +238,10 @@ class ControlSocket:
     def close(self) -> None:
         self.sock.close()
 
+    def asked(self) -> dict[str, object]:
+        """The last request, less the language the teacher's view names for its errors."""
+        return {k: v for k, v in self.requests[-1].items() if k != "lang"}
+
 
 async def test_the_teachers_keys_message_send_end_and_unblock(tmp_path: Path) -> None:
     """m, o, e and u in the live table: each asks the running server, says what it did, and
@@ -262,17 +268,19 @@ async def test_the_teachers_keys_message_send_end_and_unblock(tmp_path: Path) ->
                 assert not prompt.has_class("open") and app.focused is table
 
             await answer("m", "Break until 10.15")
-            assert server.requests[-1] == {"do": "message", "text": "Break until 10.15"}
-            assert said[-1] == ("sessions: 1, students: ['bob']", "information")
+            assert server.asked() == {"do": "message", "text": "Break until 10.15"}
+            assert said[-1] == ("message shown in 1 session: bob", "information")
             await answer("o", "neuron")
-            assert server.requests[-1] == {"do": "send", "lesson": "neuron"}
+            assert server.asked() == {"do": "send", "lesson": "neuron"}
+            assert said[-1] == ("1 session sent to neuron: bob", "information")
             await answer("o", "nope")
             assert said[-1] == ("no lesson 'nope' is served", "error")
             await answer("u", "10.0.0.7")
-            assert server.requests[-1] == {"do": "unblock", "address": "10.0.0.7"}
+            assert server.asked() == {"do": "unblock", "address": "10.0.0.7"}
             await pilot.press("down", "e")  # the selected student: bob
             await pilot.pause()
-            assert server.requests[-1] == {"do": "end", "to": ["bob"]}
+            assert server.asked() == {"do": "end", "to": ["bob"]}
+            assert said[-1] == ("ended 1 session: bob", "information")
             asked = len(server.requests)
             await pilot.press("m", *"oops", "escape")
             await answer("m", "")
@@ -285,3 +293,107 @@ async def test_the_teachers_keys_message_send_end_and_unblock(tmp_path: Path) ->
             assert app.selected() == "bob"  # the table kept its place throughout
     finally:
         server.close()
+
+
+async def test_shift_o_sends_only_the_selected_student(tmp_path: Path) -> None:
+    """o sends everyone; O sends the student the cursor is on, and its prompt names them."""
+    classroom(tmp_path)
+    server = ControlSocket(tmp_path)
+    app = ClassApp(ProgressStore(tmp_path))
+    said: list[str] = []
+    app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(100, 24)) as pilot:
+            prompt = app.query_one("#prompt", Input)
+            await pilot.press("down", "O")  # bob
+            assert prompt.has_class("open") and "bob" in prompt.placeholder
+            await pilot.press(*"neuron", "enter")
+            await pilot.pause()
+            assert server.asked() == {"do": "send", "lesson": "neuron", "to": ["bob"]}
+            assert said[-1] == "1 session sent to neuron: bob"
+            await pilot.press("o", *"neuron", "enter")
+            await pilot.pause()
+            assert server.asked() == {"do": "send", "lesson": "neuron"}  # everyone
+    finally:
+        server.close()
+
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+DATA = {"ada", "bob", "cy", "mon", "tue", "zh", "One", "neuron", "Predict", "The", "inputs"}
+"""What the class's data holds (names, groups, the roster's language, titles): shown as
+written, so not the interface's English."""
+
+
+def english_left(text: str) -> list[str]:
+    """Latin words other than the data's, the program's name, `id` (typed as it is written)
+    and this machine's name (the host column)."""
+    known = {*DATA, "tutor", "id", *LATIN.findall(socket.gethostname())}
+    return [w for w in LATIN.findall(text) if w not in known]
+
+
+async def test_the_teachers_view_in_chinese_has_no_english_of_its_own(tmp_path: Path) -> None:
+    """Headings, states, times, the summary, the keys, the questions and history views."""
+    from tutor.classroom.teacher import QuestionsScreen
+    from tutor.i18n import use_language
+
+    from .app_support import screen_text
+
+    store = classroom(tmp_path)
+    store.set_roster({"ada": "mon", "bob": "mon", "cy": "tue"}, {"cy": "zh"})
+    store.session_opened("ada")
+    use_language("zh")
+    try:
+        app = ClassApp(ProgressStore(tmp_path))
+        async with app.run_test(size=(220, 24)) as pilot:  # every column in view
+            await pilot.pause()
+            table_text = screen_text(app)  # type: ignore[arg-type]
+            await pilot.press("down", "O")  # the prompt names bob
+            prompt_text = app.query_one("#prompt", Input).placeholder
+            await pilot.press("escape", "v")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionsScreen)
+            questions_text = screen_text(app)  # type: ignore[arg-type]
+            await pilot.press("escape", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
+            history_text = screen_text(app)  # type: ignore[arg-type]
+    finally:
+        use_language("en")
+    assert "学生" in table_text and "从未来过" in table_text and "在线" in table_text
+    cy = next(line for line in table_text.splitlines() if " cy " in line)
+    assert " zh " in cy, table_text  # the roster's language
+    for text in (table_text, prompt_text, questions_text, history_text):
+        assert not english_left(text), (english_left(text), text)
+    assert "放弃" in history_text and "答错" in history_text, history_text
+
+
+def test_plain_and_replies_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`tutor class --plain --lang zh`, `--questions`, `--history` and a reply from the server
+    in Chinese; the roster's language in its column."""
+    from tutor import cli
+    from tutor.i18n import use_language
+
+    store = classroom(tmp_path)
+    store.set_roster({"ada": "mon", "bob": "mon", "cy": "tue"}, {"cy": "zh"})
+    server = ControlSocket(tmp_path)
+    data = ["--data", str(tmp_path)]
+    try:
+        assert cli.main(["class", *data, "--plain", "--lang", "zh"]) == 0
+        plain = capsys.readouterr().out
+        assert cli.main(["class", *data, "--questions", "--lang", "zh"]) == 0
+        questions = capsys.readouterr().out
+        assert cli.main(["class", *data, "--history", "bob", "--lang", "zh"]) == 0
+        history = capsys.readouterr().out
+        assert cli.main(["class", *data, "--message", "hi", "--lang", "zh"]) == 0
+        reply = capsys.readouterr().out
+        assert cli.main(["class", *data, "--unblock", "10.0.0.7", "--lang", "zh"]) == 0
+        unblocked = capsys.readouterr().out
+    finally:
+        use_language("en")
+        server.close()
+    assert "3 名学生，0 人在线" in plain, plain
+    assert " zh " in next(line for line in plain.splitlines() if " cy " in line), plain
+    assert server.requests[-2]["lang"] == "zh"  # the server words its errors in Chinese
+    for text in (plain, questions, history, reply, unblocked):
+        assert not english_left(text), (english_left(text), text)
+    assert reply.strip() == "消息已显示在 1 个会话中：bob", reply

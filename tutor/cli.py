@@ -372,6 +372,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--unblock", metavar="ADDRESS", help=_("forget failed logins from ADDRESS")
     )
     p_class.add_argument("--reload", action="store_true", help=_("re-read keys and passwords"))
+    p_class.add_argument(
+        "--lang",
+        default=argparse.SUPPRESS,
+        help=_("language of this view and its messages (en, zh ...); default: LANG"),
+    )
 
     p_password = command(
         "password",

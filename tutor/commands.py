@@ -93,6 +93,7 @@ def cmd_class(args: argparse.Namespace) -> int:
         print_class,
         print_history,
         print_questions,
+        reply_text,
     )
     from tutor.progress import ProgressStore
     from tutor.progress.store import StoreError
@@ -109,9 +110,9 @@ def cmd_class(args: argparse.Namespace) -> int:
             return _usage(request)
         reply = ask_server(args.data, request)
         if "error" in reply:
-            print(f"tutor class: {reply['error']}", file=sys.stderr)
+            print(f"tutor class: {reply_text(request, reply)}", file=sys.stderr)
             return EXIT_FAIL
-        print(", ".join(f"{k}: {v}" for k, v in reply.items()))
+        print(reply_text(request, reply))
         return EXIT_OK
     try:
         store = ProgressStore(args.data, url=args.store)

@@ -3,7 +3,8 @@ requests to a running `tutor serve` (messages, sending to a lesson, ending a ses
 unblocking an address, re-reading the files) over its control socket.
 
 The roster, presence, grades and the "stuck" rule come from `tutor.progress.grades`, so every
-view counts the same way.
+view counts the same way. Every word of the teacher's own is in the catalogs (`_()`): the
+teacher reads them in `--lang` or their LANG; names, titles and answers are shown as written.
 """
 
 from __future__ import annotations
@@ -23,41 +24,73 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from tutor.app.widgets.keybar import KeyBar
+from tutor.i18n import N_, _, current_language, ngettext
 from tutor.lesson.clean import clean_line
 from tutor.progress import Event, ProgressStore, Tally, tally
 from tutor.progress.grades import StudentRow
 from tutor.progress.store import StoreUnavailable
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    # key, label, width: the first seven fit 80 columns; the rest scroll in
+    # key, label (translated where shown), width: the first seven fit 80 columns; the rest
+    # scroll in
     ("stuck", "!", 1),
-    ("student", "student", 10),
-    ("state", "state", 10),
-    ("step", "step", 19),
-    ("on", "on step", 7),
-    ("tries", "tries", 5),
-    ("hints", "hints", 5),
-    ("questions", "questions", 18),
-    ("lesson", "lesson", 22),
-    ("done", "done", 4),
-    ("group", "group", 8),
-    ("last", "last activity", 14),
-    ("host", "host", 12),  # the server they are on (several share one database: --store)
+    ("student", N_("student"), 10),
+    ("state", N_("state"), 10),
+    ("step", N_("step"), 19),
+    ("on", N_("on step"), 7),
+    ("tries", N_("tries"), 5),
+    ("hints", N_("hints"), 5),
+    ("questions", N_("questions"), 18),
+    ("lesson", N_("lesson"), 22),
+    ("done", N_("done"), 4),
+    ("group", N_("group"), 8),
+    ("lang", N_("language"), 8),  # the roster's (`lang=zh` in the keys or password file)
+    ("last", N_("last activity"), 14),
+    ("host", N_("host"), 12),  # the server they are on (several share one database: --store)
 )
+STATES = {
+    "connected": N_("connected"),
+    "idle": N_("idle"),
+    "gone": N_("gone"),
+    "never came": N_("never came"),
+}
+"""A student's state (tutor.progress.grades), as the teacher reads it."""
+DID = {
+    "hint": N_("hint"),
+    "give-up": N_("gave up"),
+    "reset": N_("started over"),  # "Start over": the lesson's tries before it stay listed
+    "right": N_("right"),
+    "wrong": N_("wrong"),
+}
+QUESTION_COLUMNS = (
+    N_("lesson"),
+    N_("question"),
+    N_("wrong"),
+    N_("of"),
+    N_("gave up"),
+    N_("wrong answers given"),
+)
+HISTORY_COLUMNS = (N_("lesson"), N_("question"), N_("did"), N_("answer"), N_("hints"), N_("when"))
 REFRESH_SECONDS = 2.0
 CONTROL_SOCKET = "control.sock"  # as server.py
 CONTROL_TIMEOUT = 10.0
 
 
+def label(key: str) -> str:
+    """A column's heading in the teacher's language."""
+    return next(_(name) if name != "!" else name for k, name, _width in COLUMNS if k == key)
+
+
 def duration(seconds: float) -> str:
     seconds = int(max(0, seconds))
     if seconds < 60:
-        return f"{seconds}s"
+        return _("{n}s").format(n=seconds)
     if seconds < 3600:
-        return f"{seconds // 60}m"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+        return _("{n}m").format(n=seconds // 60)
+    return _("{h}h{m:02d}").format(h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 def ago(moment: float, now: float | None = None) -> str:
@@ -65,9 +98,9 @@ def ago(moment: float, now: float | None = None) -> str:
         return ""
     seconds = max(0, int((now or time.time()) - moment))
     if seconds < 60:
-        return f"{seconds} s ago"
+        return _("{n} s ago").format(n=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min ago"
+        return _("{n} min ago").format(n=seconds // 60)
     return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
 
 
@@ -105,7 +138,7 @@ def row_values(
     return {
         "stuck": "!" if row.stuck else "",
         "student": clean_line(row.learner, 64),
-        "state": row.state,
+        "state": _(STATES.get(row.state, row.state)),
         "step": clean_line(step, 80),
         "on": duration(row.on_step) if here else "",
         "tries": str(row.tries) if row.step else "",
@@ -114,6 +147,7 @@ def row_values(
         "lesson": clean_line(row.lesson, 80),
         "done": str(row.done),
         "group": clean_line(row.group, 32),
+        "lang": clean_line(row.lang, 16),
         "last": ago(row.last_activity, now),
         "host": clean_line(row.host, 40),
     }
@@ -132,6 +166,7 @@ def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
         "step": (row.lesson, row.step),
         "lesson": row.lesson,
         "group": row.group,
+        "lang": row.lang,
         "host": row.host,
     }
     return (values.get(column, ""), row.learner)
@@ -139,9 +174,12 @@ def sort_value(row: StudentRow, column: str) -> tuple[object, ...]:
 
 def class_table(rows: Sequence[StudentRow], tallies: dict[str, Tally] | None = None) -> Table:
     present = sum(1 for r in rows if r.state in ("connected", "idle"))
-    table = Table(title=f"{len(rows)} students, {present} connected", title_justify="left")
-    for _key, label, _width in COLUMNS:
-        table.add_column(label)
+    title = ngettext(
+        "{n} student, {present} connected", "{n} students, {present} connected", len(rows)
+    ).format(n=len(rows), present=present)
+    table = Table(title=title, title_justify="left")
+    for key, _label, _width in COLUMNS:
+        table.add_column(label(key))
     now = time.time()
     for row in rows:
         values = row_values(row, now, (tallies or {}).get(row.learner))
@@ -164,12 +202,12 @@ def print_questions(
 ) -> int:
     """Per lesson, the questions most students got wrong first; with `group`, counting that
     class's students only."""
-    title = "questions, most often wrong first"
+    title = _("questions, most often wrong first")
     if group:
-        title += f" · class {clean_line(group, 32)}"
+        title += _(" · class {name}").format(name=clean_line(group, 32))
     table = Table(title=title, title_justify="left")
-    for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
-        table.add_column(label)
+    for heading in QUESTION_COLUMNS:
+        table.add_column(_(heading))
     for q in store.question_stats(group):
         common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
         table.add_row(
@@ -190,9 +228,10 @@ def print_questions(
 
 
 def print_history(store: ProgressStore, learner: str, console: Console | None = None) -> int:
-    table = Table(title=f"{clean_line(learner, 64)}: every answer", title_justify="left")
-    for label in ("lesson", "question", "did", "answer", "hints", "when"):
-        table.add_column(label)
+    title = _("{name}: every answer").format(name=clean_line(learner, 64))
+    table = Table(title=title, title_justify="left")
+    for heading in HISTORY_COLUMNS:
+        table.add_column(_(heading))
     for values in history_rows(store, learner):
         table.add_row(*(Text(v) for v in values))
     (console or Console(highlight=False, width=160)).print(table)
@@ -200,13 +239,14 @@ def print_history(store: ProgressStore, learner: str, console: Console | None = 
 
 
 def history_rows(store: ProgressStore, learner: str) -> list[tuple[str, ...]]:
-    """Every answer, hint and give-up of one student, oldest first, as cleaned text."""
+    """Every answer, hint and give-up of one student, oldest first, as cleaned text, and each
+    time they started a lesson over (what came before it stays)."""
     titles = {(s.lesson_id, s.step_id): s.title for s in store.steps()}
     rows = []
     for e in store.events(learner):
-        if e.kind not in ("answer", "give-up", "hint"):
+        if e.kind not in ("answer", "give-up", "hint", "reset"):
             continue
-        did = {"hint": "hint", "give-up": "gave up"}.get(e.kind, "right" if e.correct else "wrong")
+        did = _(DID.get(e.kind) or DID["right" if e.correct else "wrong"])
         rows.append(
             (
                 clean_line(e.lesson_id, 40),
@@ -282,32 +322,86 @@ def export_csv(store: ProgressStore, path: Path, group: str | None = None) -> in
 
 
 def ask_server(data: Path, request: dict[str, object]) -> dict[str, object]:
-    """One request to the running `tutor serve` of this data folder, and its reply."""
+    """One request to the running `tutor serve` of this data folder, and its reply; the
+    server words its errors in the language the request names (the teacher's)."""
     path = data / CONTROL_SOCKET
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONTROL_TIMEOUT)
         try:
             sock.connect(str(path))
         except OSError as e:
-            return {"error": f"no classroom server is running for {data} ({e.strerror})"}
-        sock.sendall(json.dumps(request).encode() + b"\n")
+            said = _("no classroom server is running for {data} ({why})")
+            return {"error": said.format(data=data, why=e.strerror)}
+        asked = {**request, "lang": current_language()}
+        sock.sendall(json.dumps(asked).encode() + b"\n")
         reply = b""
         while not reply.endswith(b"\n"):
             chunk = sock.recv(65536)
             if not chunk:
                 break
             reply += chunk
+    unreadable = {"error": _("the server's reply was unreadable")}
     try:
         answer = json.loads(reply or b"{}")
     except ValueError:
-        return {"error": "the server's reply was unreadable"}
-    return answer if isinstance(answer, dict) else {"error": "the server's reply was unreadable"}
+        return unreadable
+    return answer if isinstance(answer, dict) else unreadable
+
+
+def names(reply: dict[str, object]) -> str:
+    """The students a request reached, as the teacher reads them."""
+    students = reply.get("students")
+    listed = [clean_line(str(n), 64) for n in students] if isinstance(students, list) else []
+    return _(", ").join(listed) or _("nobody")
+
+
+def count(reply: dict[str, object], key: str) -> int:
+    value = reply.get(key, 0)
+    return value if isinstance(value, int) else 0
+
+
+def reply_text(request: dict[str, object], reply: dict[str, object]) -> str:
+    """What the server did for a request, in a sentence in the teacher's language (the
+    server answers with counts and names; an error is the reply's own sentence)."""
+    if "error" in reply:
+        return clean_line(str(reply["error"]), 500)
+    what = request.get("do")
+    n = count(reply, "sessions")
+    if what == "message":
+        said = ngettext(
+            "message shown in {n} session: {names}", "message shown in {n} sessions: {names}", n
+        )
+    elif what == "send":
+        said = ngettext(
+            "{n} session sent to {lesson}: {names}", "{n} sessions sent to {lesson}: {names}", n
+        )
+    elif what == "end":
+        said = ngettext("ended {n} session: {names}", "ended {n} sessions: {names}", n)
+    elif what == "unblock":
+        forgot = count(reply, "names")
+        return ngettext(
+            "{address} unblocked: the failed logins of {n} name forgotten",
+            "{address} unblocked: the failed logins of {n} names forgotten",
+            forgot,
+        ).format(address=clean_line(str(request.get("address", "")), 64), n=forgot)
+    elif what == "reload":
+        keys, passwords = count(reply, "keys"), count(reply, "passwords")
+        return _("keys and passwords read again: {keys}, {passwords}").format(
+            keys=ngettext("{n} key", "{n} keys", keys).format(n=keys),
+            passwords=ngettext("{n} password", "{n} passwords", passwords).format(n=passwords),
+        )
+    else:
+        return _("done")
+    lesson = clean_line(str(request.get("lesson", "")), 64)
+    return said.format(n=n, names=names(reply), lesson=lesson)
 
 
 class HistoryScreen(Screen[None]):
     """One student's history: every question they met, with each answer they typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "app.pop_screen", N_("back to the class"))
+    ]
 
     def __init__(self, store: ProgressStore, learner: str) -> None:
         super().__init__()
@@ -315,15 +409,16 @@ class HistoryScreen(Screen[None]):
         self.learner = learner
 
     def compose(self) -> ComposeResult:
+        said = _("{name}: every answer, oldest first").format(name=clean_line(self.learner, 64))
         yield Header()
-        yield Static(f"{clean_line(self.learner, 64)}: every answer, oldest first", id="summary")
+        yield Static(Text(said), id="summary")
         yield DataTable(zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("lesson", "question", "did", "answer", "hints", "when"):
-            table.add_column(label)
+        for heading in HISTORY_COLUMNS:
+            table.add_column(_(heading))
         for values in history_rows(self.store, self.learner):
             table.add_row(*(Text(v) for v in values))
 
@@ -332,7 +427,9 @@ class QuestionsScreen(Screen[None]):
     """Per lesson, its questions by share of students wrong, with the wrong answers most given:
     what to explain again to the whole class."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "app.pop_screen", N_("back to the class"))
+    ]
 
     def __init__(self, store: ProgressStore, group: str | None = None) -> None:
         super().__init__()
@@ -341,14 +438,14 @@ class QuestionsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("questions, most often wrong first, per lesson", id="summary")
+        yield Static(_("questions, most often wrong first, per lesson"), id="summary")
         yield DataTable(zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("lesson", "question", "wrong", "of", "gave up", "wrong answers given"):
-            table.add_column(label)
+        for heading in QUESTION_COLUMNS:
+            table.add_column(_(heading))
         for q in self.store.question_stats(self.group):
             common = ", ".join(f"{clean_line(a, 20)} ×{n}" for a, n in q.common_wrong)
             table.add_row(
@@ -365,18 +462,20 @@ class ClassApp(App[None]):
     """The teacher's live view. A refresh changes cells in place and adds or removes only the
     rows that changed, so the cursor stays on its student and the scroll where it was."""
 
-    TITLE = "tutor · class"
+    ENABLE_COMMAND_PALETTE = False  # its commands are Textual's, in English
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("slash", "prompt('filter')", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("v", "questions", "Questions"),
-        Binding("m", "prompt('message')", "Message all"),
-        Binding("o", "prompt('send')", "Send all to"),
-        Binding("e", "end", "End session"),
-        Binding("u", "prompt('unblock')", "Unblock"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("escape", "close_prompt", "Close", show=False),
+        # shown on one line, in the order the teacher needs them: the rare one last
+        Binding("q", "quit", N_("quit")),
+        Binding("slash", "prompt('filter')", N_("filter"), key_display="/"),
+        Binding("s", "sort", N_("sort")),
+        Binding("v", "questions", N_("questions")),
+        Binding("m", "prompt('message')", N_("message")),
+        Binding("o", "prompt('send')", N_("send all")),
+        Binding("O", "prompt('send_one')", N_("send one"), key_display="O"),
+        Binding("e", "end", N_("end")),
+        Binding("u", "prompt('unblock')", N_("unblock")),
+        Binding("r", "refresh", N_("refresh"), show=False),
+        Binding("escape", "close_prompt", N_("close"), show=False),
     ]
     DEFAULT_CSS = """
     #summary { padding: 0 1; color: $text-muted; height: 1; }
@@ -385,34 +484,44 @@ class ClassApp(App[None]):
     #prompt.open { display: block; }
     """
     PROMPTS: ClassVar[dict[str, str]] = {
-        "filter": "show students whose row contains…",
-        "message": "message to every student (Enter sends)",
-        "send": "lesson id to send every student to",
-        "unblock": "address to unblock (failed logins forgotten)",
+        "filter": N_("show students whose row contains…"),
+        "message": N_("message to every student (Enter sends)"),
+        "send": N_("lesson id to send every student to"),
+        "send_one": N_("lesson id to send {name} to"),
+        "unblock": N_("address to unblock (failed logins forgotten)"),
     }
 
     def __init__(self, store: ProgressStore, group: str | None = None) -> None:
         super().__init__()
+        self.title = _("tutor · class")
         self.store = store
         self.group = group  # `--class NAME`: only that class's students
         self.rows: dict[str, StudentRow] = {}
         self.filter = ""
         self.sort_column = "student"
         self.prompt_kind = ""
+        self.prompt_for: str | None = None  # the student `O` sends
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")
         yield DataTable(id="class", zebra_stripes=True, cursor_type="row")
         yield Input(id="prompt")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#class", DataTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+        for key, _label, width in COLUMNS:
+            table.add_column(label(key), key=key, width=width)
         self.action_refresh()
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The table's keys only on the table: on a student's history or the questions, q
+        and Escape go back, and the rest are neither shown nor done."""
+        if action in ("quit", "close_prompt", "pop_screen") or self.screen is self.screen_stack[0]:
+            return True
+        return False
 
     def shown(self, row: StudentRow) -> bool:
         if not self.filter:
@@ -428,7 +537,8 @@ class ClassApp(App[None]):
             shown = [row for row in everyone if self.shown(row)]
             tallies = question_tallies(self.store, shown)
         except StoreUnavailable as e:  # PostgreSQL restarting: the table stays as it was
-            self.query_one("#summary", Static).update(Text(f"{e}; trying again"))
+            again = _("{problem}; trying again").format(problem=e)
+            self.query_one("#summary", Static).update(Text(again))
             return
         self.rows = {row.learner: row for row in everyone}
         wanted = {row.learner: row for row in shown}
@@ -455,15 +565,22 @@ class ClassApp(App[None]):
                 order_changed = True
         if order_changed:
             self.sort_rows(keep, current)
+        self.query_one("#summary", Static).update(Text(self.summary(everyone, len(wanted))))
+
+    def summary(self, everyone: Sequence[StudentRow], shown: int) -> str:
+        """`30 students · 12 connected · 2 stuck · sorted by state`, and the filter's count."""
+        n = len(everyone)
         present = sum(1 for r in everyone if r.state in ("connected", "idle"))
         stuck = sum(1 for r in everyone if r.stuck)
-        shown = f" · showing {len(wanted)} with {self.filter!r}" if self.filter else ""
-        self.query_one("#summary", Static).update(
-            Text(
-                f"{len(everyone)} students · {present} connected · {stuck} stuck"
-                f" · sorted by {self.sort_column}{shown}"
-            )
-        )
+        parts = [
+            ngettext("{n} student", "{n} students", n).format(n=n),
+            _("{n} connected").format(n=present),
+            _("{n} stuck").format(n=stuck),
+            _("sorted by {column}").format(column=label(self.sort_column)),
+        ]
+        if self.filter:
+            parts.append(_("showing {n} with {text!r}").format(n=shown, text=self.filter))
+        return " · ".join(parts)
 
     def sort_rows(self, keep: str | None, fallback: int) -> None:
         """Sort, then put the cursor back on the student it was on (sorting moves rows, not
@@ -501,9 +618,13 @@ class ClassApp(App[None]):
         self.push_screen(QuestionsScreen(self.store, self.group))
 
     def action_prompt(self, kind: str) -> None:
+        learner = self.selected()
+        if kind == "send_one" and learner is None:
+            return
         self.prompt_kind = kind
+        self.prompt_for = learner if kind == "send_one" else None
         prompt = self.query_one("#prompt", Input)
-        prompt.placeholder = self.PROMPTS[kind]
+        prompt.placeholder = _(self.PROMPTS[kind]).format(name=clean_line(learner or "", 64))
         prompt.value = self.filter if kind == "filter" else ""
         prompt.add_class("open")
         prompt.focus()
@@ -532,17 +653,18 @@ class ClassApp(App[None]):
         request: dict[str, object] = {
             "message": {"do": "message", "text": text},
             "send": {"do": "send", "lesson": text},
+            "send_one": {"do": "send", "lesson": text, "to": [self.prompt_for]},
             "unblock": {"do": "unblock", "address": text},
         }[kind]
-        self.report(ask_server(self.store.data_dir, request))
+        self.report(request)
 
     def action_end(self) -> None:
         learner = self.selected()
         if learner is not None:
-            self.report(ask_server(self.store.data_dir, {"do": "end", "to": [learner]}))
+            self.report({"do": "end", "to": [learner]})
 
-    def report(self, reply: dict[str, object]) -> None:
-        if "error" in reply:
-            self.notify(str(reply["error"]), severity="error", markup=False)
-        else:
-            self.notify(", ".join(f"{k}: {v}" for k, v in reply.items()), markup=False)
+    def report(self, request: dict[str, object]) -> None:
+        """Ask the server, and say what it did (or why not) in the teacher's language."""
+        reply = ask_server(self.store.data_dir, request)
+        severity = "error" if "error" in reply else "information"
+        self.notify(reply_text(request, reply), severity=severity, markup=False)

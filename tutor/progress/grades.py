@@ -252,6 +252,7 @@ class StudentRow:
     last_activity: float = 0.0
     grades: tuple[Grade, ...] = field(default=(), compare=False)
     host: str = ""  # the server they are on, or were on last
+    lang: str = ""  # the language the keys or password file gives them ("" when none)
 
 
 def class_overview(

@@ -92,4 +92,9 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE presence;
     ALTER TABLE presence_by_host RENAME TO presence;
     """,
+    # 4: each student's language as the keys or password file gives it (`lang=zh`), for the
+    # teacher's view
+    """
+    ALTER TABLE roster ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+    """,
 )

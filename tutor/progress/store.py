@@ -202,16 +202,21 @@ class ProgressStore:
 
     # -- the classroom: roster, presence, the served lessons' steps
 
-    def set_roster(self, roster: dict[str, str]) -> None:
-        """The class (name → group) as this host's keys and password files say now, replacing
-        what this host said last (another server's students stay)."""
-        rows = [(name, group, self.host) for name, group in sorted(roster.items())]
+    def set_roster(self, roster: dict[str, str], languages: dict[str, str] | None = None) -> None:
+        """The class (name → group, and the languages the files give) as this host's keys and
+        password files say now, replacing what this host said last (another server's students
+        stay)."""
+        said = languages or {}
+        rows = [
+            (name, group, self.host, said.get(name, "")) for name, group in sorted(roster.items())
+        ]
 
         def run(db: Statements) -> None:
             db.execute("DELETE FROM roster WHERE host = ?", (self.host,))
             db.executemany(
-                "INSERT INTO roster (learner, grp, host) VALUES (?, ?, ?) ON CONFLICT (learner) "
-                "DO UPDATE SET grp = excluded.grp, host = excluded.host",
+                "INSERT INTO roster (learner, grp, host, lang) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (learner) "
+                "DO UPDATE SET grp = excluded.grp, host = excluded.host, lang = excluded.lang",
                 rows,
             )
 
@@ -344,10 +349,15 @@ class ProgressStore:
             thresholds,
         )
         listed = {  # who never came is shown on the server whose files list them
-            str(r[0]): str(r[1]) for r in self._query("SELECT learner, host FROM roster")
+            str(r[0]): (str(r[1]), str(r[2]))
+            for r in self._query("SELECT learner, host, lang FROM roster")
         }
         rows = [
-            r if r.host or not listed.get(r.learner) else replace(r, host=listed[r.learner])
+            replace(
+                r,
+                host=r.host or listed.get(r.learner, ("", ""))[0],
+                lang=listed.get(r.learner, ("", ""))[1],
+            )
             for r in rows
         ]
         return rows if group is None else [r for r in rows if r.group == group]
