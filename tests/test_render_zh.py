@@ -111,6 +111,8 @@ GRAPH = GraphView(
         GraphNode(4, "tensor", "leaf", (8, 8), np.ones((8, 8)), ()),
     ),
 )
+BINARY = ConfusionView("pred", np.array([[50, 3], [2, 8]]), ("0", "1"), 58 / 63, (), (), ())
+MANY = ConfusionView("c", np.eye(3, dtype=np.int64) * 4, ("a", "b", "c"), 1.0, (), (), ())
 VIEWS = [
     W,
     WIDE,
@@ -123,8 +125,8 @@ VIEWS = [
     HeatmapView(tensor("M", [[-1.0, 2.0], [0.5, 0.0]])),
     HeatmapView(tensor("E", np.zeros((0, 2)))),
     A,
-    ConfusionView("pred", np.array([[50, 3], [2, 8]]), ("0", "1"), 58 / 63, (), (), ()),
-    ConfusionView("c", np.eye(3, dtype=np.int64) * 4, ("a", "b", "c"), 1.0, (), (), ()),
+    BINARY,
+    MANY,
     PlotView({"loss": [1.0, 0.5, 0.25, 0.125]}),
     PlotView({"loss": [1.0, 0.1, 0.01], "acc": [0.5, 0.7, 0.9]}, log=True),  # both notes
     PlotView({"loss": [1.0, 2.0, float("nan"), float("inf")]}),
@@ -144,6 +146,15 @@ def test_every_view_kind_draws_no_english_in_chinese(chinese: None, width: int) 
         for colour in (False, True):
             text = render(render_view(view), width, colour)
             assert not english(text, NAMES), (type(view).__name__, english(text, NAMES), text)
+
+
+def test_the_confusion_table_uses_a_chinese_courses_terms(chinese: None) -> None:
+    binary = render(render_view(BINARY), 120)
+    for term in ("准确率 = (TP+TN)/全部", "精确率 = TP/(TP+FP)", "召回率", "F1", "正类：1"):
+        assert term in binary, binary
+    assert "TP 真正例 · FP 假正例 · TN 真负例 · FN 假负例" in binary  # the abbreviations, said
+    many = render(render_view(MANY), 120)
+    assert "类别" in many and "准确率 = 正确数/总数 = 12/12" in many
 
 
 def test_plot_legend_without_values_and_the_live_plot_are_chinese(chinese: None) -> None:
