@@ -33,6 +33,11 @@ def _run(name: str, **params: Any) -> Run:
     return run
 
 
+def _number(run: Run, name: str) -> float:
+    """A single value the lesson computed, read without its autograd graph."""
+    return float(run.value(name).detach())
+
+
 def _rnn_grad() -> torch.Tensor:
     """∂(h₅[0] + h₅[1])/∂xₜ of lesson 11's RNN, h = tanh(x W_x + h W_h)."""
     x = torch.tensor(SEQUENCE).reshape(6, 1).requires_grad_()
@@ -144,18 +149,18 @@ def test_lesson_18_guess_depends_on_both_sides_as_torch_computes() -> None:
         assert int(p.argmax()) == word and float(p[word]) > 0.9, (change, p)
         # row [MASK] of h cannot see the change; only the encoder block can
         assert float((run.value("h_c")[3] - run.value("h")[3]).abs().max()) == 0.0
-    assert float(run.value("loss_start").detach()) == pytest.approx(first, abs=1e-3)
-    assert float(run.value("loss").detach()) == pytest.approx(last, abs=2e-3)
+    assert _number(run, "loss_start") == pytest.approx(first, abs=1e-3)
+    assert _number(run, "loss") == pytest.approx(last, abs=2e-3)
     assert last < 0.1 < torch.log(torch.tensor(4.0))  # below an even guess among the four
 
 
 def test_lesson_19_large_steps_end_above_the_start() -> None:
     """The text says a step of 0.3 ends higher than it started and 0.15 is near the best."""
     after = {
-        lr: float(_run("19-backprop-hidden-layer.yaml", lr=lr).value("loss_after"))
+        lr: _number(_run("19-backprop-hidden-layer.yaml", lr=lr), "loss_after")
         for lr in (0.15, 0.3)
     }
-    start = float(_run("19-backprop-hidden-layer.yaml").value("loss"))
+    start = _number(_run("19-backprop-hidden-layer.yaml"), "loss")
     assert after[0.15] < start < after[0.3]
 
 
@@ -168,7 +173,7 @@ def test_lesson_20_cites_the_digits_lesson_truly() -> None:
     assert 100 in [s.repeat for s in digits.lesson.steps]
     run = Run(digits, device="cpu")
     assert not any(o.error for o in run.run_all())
-    assert f"{float(run.value('loss').detach()):.2f}" == "0.16"
+    assert f"{_number(run, 'loss'):.2f}" == "0.16"
 
 
 def test_lesson_24_writes_its_corpus_itself() -> None:
