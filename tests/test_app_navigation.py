@@ -3,6 +3,10 @@ restart, the statements toggle, and a terminal of 80×24."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import torch
 
 from tutor.app.screens.help import HelpScreen
@@ -196,3 +200,19 @@ async def test_the_key_bar_lists_the_keys_and_a_click_presses_one() -> None:
         await pilot.pause()
         line = bar.line(bar.size.width).text
         assert "esc leave" in line
+
+
+async def test_the_front_page_names_prerequisites_by_title(tmp_path: Path) -> None:
+    """Opened from the list, a lesson's front page says what comes before it by title (the
+    ids are for authors): 'after  A neuron', not 'after  neuron'."""
+    (tmp_path / "01-neuron.yaml").write_text(
+        (APP_LESSONS / "02-views.yaml").read_text().replace("id: app-views", "id: neuron")
+    )
+    shutil.copy(LAYER, tmp_path / "02-layer.yaml")
+    app = list_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_list(pilot)
+        await pilot.press("down", "enter")
+        await wait_started(pilot)
+        text = screen_text(app)
+        assert re.search(r"after\s+Attention, confusion, heatmaps", text), text

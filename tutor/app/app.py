@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -129,11 +129,13 @@ class TutorApp(App[None]):
 
     # ------------------------------------------------------------------ screens
 
-    def open_entry(self, entry: CatalogEntry) -> None:
+    def open_entry(self, entry: CatalogEntry, titles: Mapping[str, str] | None = None) -> None:
+        """Open a lesson of the list; `titles` (by id) name its prerequisites."""
         from tutor.app.screens.lesson import LessonScreen
 
         self.start_engine()
-        self.push_screen(LessonScreen(entry.path, lesson=entry.lesson, error=entry.error))
+        screen = LessonScreen(entry.path, lesson=entry.lesson, error=entry.error, titles=titles)
+        self.push_screen(screen)
 
     def open_path(self, path: Path, *, direct: bool = False) -> None:
         from tutor.app.screens.lesson import LessonScreen

@@ -56,6 +56,7 @@ class Drawing:
     done_line: str = ""  # under the last step, once reached
     note: Callable[[int], str] = lambda _k: ""  # a repeat stopped early, per step
     author: bool = False  # `tutor watch`: the author's checks, passing and skipped, shown too
+    titles: tuple[tuple[str, str], ...] = ()  # the lessons beside this one: (id, title)
 
 
 def lesson_parts(
@@ -66,9 +67,13 @@ def lesson_parts(
     params = tuple(run.params.items())
     parts = [
         cache.get(
-            ("intro", id(run.file), run.lang, drawing.device, params),
+            ("intro", id(run.file), run.lang, drawing.device, params, drawing.titles),
             lambda: intro_renderable(
-                run.file, run.lang, device=drawing.device, params=dict(params)
+                run.file,
+                run.lang,
+                device=drawing.device,
+                params=dict(params),
+                titles=dict(drawing.titles),
             ),
         )
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -12,9 +14,16 @@ from tutor.render.prose import Prose
 
 
 def intro_renderable(
-    lesson: LessonFile, lang: str, *, device: str, params: dict[str, object]
+    lesson: LessonFile,
+    lang: str,
+    *,
+    device: str,
+    params: dict[str, object],
+    titles: Mapping[str, str] | None = None,
 ) -> RenderableType:
-    """Summary, the facts (steps, device, knobs, prerequisites) and the table of contents."""
+    """Summary, the facts (steps, device, knobs, prerequisites) and the table of contents.
+    `titles` names the prerequisites by title (the lessons beside this one, by id); an id
+    with no title known is shown as it is."""
     model = lesson.lesson
     parts: list[RenderableType] = [
         Text(_("Lesson"), style="dim"),
@@ -30,7 +39,8 @@ def intro_renderable(
     facts.add_row(_("steps"), str(len(model.steps)))
     facts.add_row(_("device"), device)
     if model.requires:
-        facts.add_row(_("after"), ", ".join(model.requires))
+        names = [(titles or {}).get(r, r) for r in model.requires]
+        facts.add_row(_("after"), _(", ").join(names))
     for name, value in params.items():
         spec = model.params.get(name)
         helptext = pick(spec.help, lang) if spec is not None and spec.help else ""

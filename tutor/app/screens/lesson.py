@@ -9,6 +9,7 @@ workers; keys pressed meanwhile are kept in order and acted on when it is done, 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -110,8 +111,10 @@ class LessonScreen(Screen[None]):
         lesson: LessonFile | None = None,
         error: LessonError | None = None,
         direct: bool = False,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.titles = tuple(sorted((titles or {}).items()))  # prerequisites by title
         self.path = path
         self.lesson = lesson
         self.load_error = error
@@ -285,7 +288,14 @@ class LessonScreen(Screen[None]):
         self.go_on()
 
     def drawing(self) -> Drawing:
-        return Drawing(self.device, self.show_code, self.done_line(), self.stopped.get, self.author)
+        return Drawing(
+            self.device,
+            self.show_code,
+            self.done_line(),
+            self.stopped.get,
+            self.author,
+            self.titles,
+        )
 
     def ends_in_focus(self) -> bool:
         """Whether the current step's end matters most: a question (read under its values)

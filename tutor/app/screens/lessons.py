@@ -235,7 +235,7 @@ class LessonListScreen(Screen[None]):
         self.query_one("#list-note", Static).update(message)
 
     def on_lesson_list_chosen(self, event: LessonList.Chosen) -> None:
-        self.tutor.open_entry(event.entry)
+        self.tutor.open_entry(event.entry, self.query_one(LessonList).titles)
 
     def action_quit_app(self) -> None:
         self.app.exit()
