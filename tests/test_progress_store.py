@@ -3,6 +3,7 @@ tests on SQLite (the default) and on PostgreSQL (`--store postgresql://…`)."""
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tutor.progress import ProgressStore
+from tutor.progress import ProgressStore, StepInfo
 from tutor.progress.schema import MIGRATIONS
 from tutor.progress.store import STORE_ENV, StoreError
+from tutor.session import Recorder
+from tutor.session.questions import Report
 
 from .conftest import ROOT
 from .pg_support import shared_cluster, why_not
@@ -148,7 +151,7 @@ def test_reset_one_lesson(backend: Backend) -> None:
 
 WRITER = """
 import os, signal, sys
-from tutor.progress import ProgressStore
+from tutor.progress import ProgressStore, StepInfo
 me = ProgressStore(sys.argv[1]).learner(sys.argv[2])  # $TUTOR_STORE, when set, wins
 for k in range(1, int(sys.argv[3]) + 1):
     me.reached("lesson", f"step-{k}", k, 100)
@@ -196,3 +199,56 @@ def test_a_class_is_a_group_of_the_roster(backend: Backend) -> None:
     assert [r.learner for r in store.overview(group="tue")] == ["bob"]
     assert [(q.students, q.wrong) for q in store.question_stats()] == [(3, 2)]
     assert [(q.students, q.wrong) for q in store.question_stats("mon")] == [(1, 0)]
+
+
+def test_starting_over_keeps_the_history_for_the_teacher(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Start over" (Recorder.forget): the learner's list, resume and `tutor progress` begin
+    again, while the teacher's history lists every try with the restart marked, and the
+    grade the first run earned stays."""
+    from rich.console import Console
+
+    from tutor.classroom.teacher import history_rows
+    from tutor.plain import print_progress
+
+    store = backend.open()
+    store.set_steps([StepInfo("restarted", "q", 2, "Predict z", True, "Neuron")])
+    if backend.url:
+        monkeypatch.setenv(STORE_ENV, backend.url)  # where a session's Recorder writes
+    recorder = Recorder("ada", backend.data)
+    for report in (
+        Report(kind="step", lesson_id="restarted", step_id="s1", index=1, total=3, title="Neuron"),
+        Report(
+            kind="answer", lesson_id="restarted", step_id="q", index=2, given="1", correct=False
+        ),
+        Report(kind="answer", lesson_id="restarted", step_id="q", index=2, given="2", correct=True),
+        Report(kind="step", lesson_id="restarted", step_id="s3", index=3, total=3),
+    ):
+        assert recorder.save(report), recorder.problem
+    assert recorder.forget("restarted")
+    assert recorder.lesson("restarted") is None and recorder.lessons() == {}  # not begun
+    assert recorder.events("restarted") == []  # a resume restores nothing
+    assert recorder.save(Report(kind="step", lesson_id="restarted", step_id="q", index=2, total=3))
+    assert recorder.save(
+        Report(kind="answer", lesson_id="restarted", step_id="q", index=2, given="5", correct=False)
+    )
+    mine = recorder.lesson("restarted")
+    assert mine is not None
+    assert (mine.last_index, mine.furthest_index, mine.right, mine.wrong) == (2, 2, 0, 1)
+    assert not mine.completed
+    assert [e.kind for e in recorder.events("restarted")] == ["reach", "answer"]
+    console = Console(file=io.StringIO(), width=120, record=True)
+    print_progress(store.learner("ada"), console)
+    printed = console.export_text()
+    assert "2/3" in printed and "1 wrong" in printed, printed
+    assert "right" not in printed and "✓" not in printed, printed
+
+    kinds = [e.kind for e in store.events("ada")]  # the teacher's: everything, in order
+    assert kinds == ["reach", "answer", "answer", "reach", "complete", "reset", "reach", "answer"]
+    did = [row[2] for row in history_rows(store, "ada")]
+    assert did == ["wrong", "right", "started over", "wrong"], did
+    (grade,) = store.grades()
+    assert (grade.after_help, grade.open, grade.done) == (1, 0, True)  # the first run's
+    row = store.overview()[0]
+    assert (row.step, row.tries) == ("2/3", 1)  # where they are now, counted since the restart

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from tutor.classroom.teacher import ClassApp
 from tutor.cli import main
 from tutor.progress import ProgressStore, StepInfo
 from tutor.progress import postgres as pg_module
+from tutor.progress.database import Statements
 from tutor.progress.store import STORE_ENV, StoreError, StoreUnavailable
 from tutor.session import Recorder
 from tutor.session.questions import Report
@@ -118,6 +119,112 @@ def test_a_restarted_server_loses_no_completed_step(
     lesson = fresh.lesson("neuron")
     assert lesson is not None and (lesson.last_index, lesson.wrong) == (5, 1)
     assert not recorder.problem
+
+
+def test_a_write_retried_after_its_lost_confirmation_counts_once(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database commits an answer, then the connection drops before it says so: the
+    write is kept and run again, and its event's id (made by the writer) makes the retry a
+    no-op, so the answer counts once."""
+    store = ProgressStore(tmp_path, url=url)
+    me = store.learner("ada")
+    me.reached("neuron", "s1", 1, 9)
+    database = store._db
+    assert isinstance(database, pg_module.PostgresDatabase)
+    committed = database._run
+    lost: list[bool] = []
+
+    def confirmation_lost(work: Callable[[Statements], object]) -> object:
+        result = committed(work)  # COMMIT went through ...
+        if not lost:  # ... and the connection dropped before the answer came back
+            lost.append(True)
+            database._drop()
+            raise StoreUnavailable("lost the progress database: connection closed at COMMIT")
+        return result
+
+    monkeypatch.setattr(database, "_run", confirmation_lost)
+    monkeypatch.setattr(pg_module, "RETRY_EVERY", 0.05)
+    me.answered("neuron", "s1", "0.5", False, attempt=1)
+    me.knob("neuron", "s1", "lr", 0.1)
+    assert lost and store.pending == 2  # kept, to be run again
+    deadline = time.monotonic() + 20
+    while store.pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    fresh = ProgressStore(tmp_path, url=url).learner("ada")
+    lesson = fresh.lesson("neuron")
+    assert lesson is not None and (lesson.wrong, lesson.knobs) == (1, 1)
+    assert [e.kind for e in fresh.events("neuron")] == ["reach", "answer", "knob"]
+
+
+def test_a_session_that_starts_while_the_database_is_down_keeps_its_steps(
+    own_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg_ctl stop before the session opens the store: saving stays on, its writes are kept
+    (the migration check first) and written, in order, once the database is back."""
+    url = own_cluster.new_database()
+    ProgressStore(tmp_path, url=url).close()  # the server made the schema at its start
+    own_cluster.stop()
+    monkeypatch.setenv(STORE_ENV, url)
+    recorder = Recorder("ada", tmp_path)
+    for k in range(1, 4):
+        assert recorder.save(report("step", f"s{k}", k)), recorder.problem
+    assert recorder.save(report("answer", "s3", 3, given="2", correct=True, tries=1))
+    assert recorder.learner is not None and not recorder.problem
+    store = recorder.learner.store
+    assert store.pending == 5  # the migration check, three steps, one answer
+    assert recorder.lesson("neuron") is None
+    own_cluster.start()
+    deadline = time.monotonic() + 20
+    while store.pending and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.pending == 0
+    fresh = ProgressStore(tmp_path, url=url).learner("ada")
+    assert [(e.kind, e.step_id) for e in fresh.events("neuron")] == [
+        ("reach", "s1"),
+        ("reach", "s2"),
+        ("reach", "s3"),
+        ("answer", "s3"),
+    ]
+    lesson = fresh.lesson("neuron")
+    assert lesson is not None and (lesson.last_index, lesson.right) == (3, 1)
+    assert not recorder.problem
+
+
+def test_a_sqlite_store_is_copied_into_postgresql_once(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tutor progress --copy-to URL`: a classroom's SQLite file into PostgreSQL, every
+    learner, the roster and the served steps; run again (or after more work in the file), it
+    adds only what is new, events written before events had ids included."""
+    local = ProgressStore(tmp_path)
+    local.set_roster({"ada": "mon", "bob": "tue"})
+    local.set_steps([StepInfo("neuron", "q", 2, "Predict z", True, "Neuron")])
+    ada, bob = local.learner("ada"), local.learner("bob")
+    ada.reached("neuron", "s1", 1, 3, title="Neuron")
+    ada.answered("neuron", "q", "1", False, attempt=1)
+    ada.restart("neuron")
+    bob.reached("neuron", "s1", 1, 3, title="Neuron")
+    bob.answered("neuron", "q", "2", True, attempt=1)
+    local._write(lambda db: db.execute("UPDATE events SET uid = NULL WHERE learner = 'bob'"))
+
+    def copy() -> str:
+        assert main(["progress", "--data", str(tmp_path), "--copy-to", url]) == 0
+        return capsys.readouterr().out
+
+    assert "2 learners (2 lessons, 5 events, 5 of them new)" in copy()
+    assert "5 events, 0 of them new" in copy()  # idempotent
+    bob.knob("neuron", "s1", "lr", 0.1)  # the file went on being used
+    assert "6 events, 1 of them new" in copy()
+    remote = ProgressStore(tmp_path / "elsewhere", url=url)
+    assert remote.roster() == {"ada": "mon", "bob": "tue"}
+    assert [s.title for s in remote.steps()] == ["Predict z"]
+    assert [e.kind for e in remote.events("ada")] == ["reach", "answer", "reset"]
+    assert remote.learner("ada").lessons() == []  # started over: not begun, as in the file
+    mine = remote.learner("bob").lesson("neuron")
+    assert mine is not None and (mine.last_index, mine.right, mine.knobs) == (1, 1, 1)
+    assert main(["progress", "--data", str(tmp_path), "--copy-to", "mysql://x/y"]) == 2
+    assert "--copy-to takes a postgresql://" in capsys.readouterr().err
 
 
 def test_a_missing_extra_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from tutor import __version__
 from tutor.i18n import N_, _, ngettext, use_language
 
 if TYPE_CHECKING:
-    from tutor.progress import LearnerProgress
+    from tutor.progress import LearnerProgress, ProgressStore
 from tutor.resources import BUNDLED_LESSONS as BUNDLED
 
 COMMANDS = (
@@ -198,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_progress.add_argument(
         "-y", "--yes", action="store_true", help=_("--reset without asking (for scripts)")
+    )
+    p_progress.add_argument(
+        "--copy-to",
+        metavar="URL",
+        help=_(
+            "copy every learner's progress in this store (--data, or --store) into the "
+            "PostgreSQL database at URL; running it again adds only what is new"
+        ),
     )
     app_options(p_progress)
     store_option(p_progress)
@@ -748,12 +756,49 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
     try:  # a missing extra, an unreachable database: a sentence, exit 2
         store = ProgressStore(args.data, url=args.store)
+        if args.copy_to:
+            return _copy_progress(store, args.copy_to)
         learner = store.learner(args.learner or local_learner())
         if args.reset is not None:
             return _reset_progress(learner, args.reset or None, args.yes)
         return print_progress(learner)
     except StoreError as e:
         raise UsageError(str(e)) from None
+
+
+def _copy_progress(store: ProgressStore, url: str) -> int:
+    """`tutor progress --copy-to URL`: this store into PostgreSQL (tutor.progress.copy)."""
+    from tutor.progress import ProgressStore
+    from tutor.progress.copy import copy_store
+    from tutor.progress.database import StoreError, is_url
+
+    if not is_url(url):
+        raise UsageError(
+            _("--copy-to takes a postgresql://USER@HOST:PORT/DATABASE URL, not {url}").format(
+                url=repr(url)
+            )
+        )
+    target = ProgressStore(store.data_dir, url=url)
+    if target.where == store.where:
+        raise StoreError(
+            _("--copy-to names the store it would copy from: {where}").format(where=store.where)
+        )
+    copied = copy_store(store, target)
+    target.close()
+    print(
+        _(
+            "Copied {learners} learners ({lessons} lessons, {events} events, {new} of them new) "
+            "from {source} to {target}."
+        ).format(
+            learners=copied.learners,
+            lessons=copied.lessons,
+            events=copied.events,
+            new=copied.new_events,
+            source=store.where,
+            target=target.where,
+        )
+    )
+    return EXIT_OK
 
 
 def _reset_progress(learner: LearnerProgress, text: str | None, yes: bool) -> int:

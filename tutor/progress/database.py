@@ -70,8 +70,9 @@ def is_url(location: str | None) -> bool:
     return bool(location) and str(location).startswith(("postgresql://", "postgres://"))
 
 
-def open_database(path: Path, url: str | None) -> Database:
-    """PostgreSQL for a `postgresql://` URL, else the SQLite file at `path`."""
+def open_database(path: Path, url: str | None, *, patient: bool = False) -> Database:
+    """PostgreSQL for a `postgresql://` URL, else the SQLite file at `path`. `patient`: a
+    database out of reach now is waited for (its writes kept) instead of refused."""
     if url:
         if not is_url(url):
             raise StoreError(
@@ -81,7 +82,7 @@ def open_database(path: Path, url: str | None) -> Database:
             )
         from tutor.progress.postgres import PostgresDatabase
 
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, patient=patient)
     return SqliteDatabase(path)
 
 

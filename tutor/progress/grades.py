@@ -102,6 +102,19 @@ class Tally:
         return _("{line} ({rest})").format(line=line, rest=_(", ").join(rest)) if rest else line
 
 
+RESTART = "reset"  # the event of a lesson started over ("Start over", Recorder.forget)
+
+
+def since_restart(events: Sequence[Event]) -> list[Event]:
+    """Each lesson's events after its last start-over, in their order: what the learner's own
+    list, resume and `tutor progress` count. The teacher's history and grades keep all."""
+    last: dict[tuple[str, str], int] = {}
+    for i, event in enumerate(events):
+        if event.kind == RESTART:
+            last[(event.learner, event.lesson_id)] = i
+    return [e for i, e in enumerate(events) if i > last.get((e.learner, e.lesson_id), -1)]
+
+
 RIGHT, WRONG, SKIPPED = "right", "wrong", "skipped"
 """What became of a question, for a learner (a teacher's grade splits right in two)."""
 
@@ -280,14 +293,15 @@ def class_overview(
     for row in lessons:
         if row.learner not in latest or row.updated_at > latest[row.learner].updated_at:
             latest[row.learner] = row
+        tries = by_lesson.get((row.learner, row.lesson_id), [])
         grades.setdefault(row.learner, []).append(
-            grade(
+            grade(  # every try counts, before a start-over too: the teacher keeps the grade
                 row.learner,
                 row.lesson_id,
                 row.title,
                 questions.get(row.lesson_id, []),
-                by_lesson.get((row.learner, row.lesson_id), []),
-                completed=row.completed,
+                tries,
+                completed=row.completed or any(e.kind == "complete" for e in tries),
                 last_activity=row.updated_at,
             )
         )
@@ -306,9 +320,9 @@ def class_overview(
         if current is None:
             out.append(StudentRow(learner, roster.get(learner, ""), state, grades=mine, host=host))
             continue
-        step_events = [
+        step_events = [  # where they are now: since they last started the lesson over
             e
-            for e in by_lesson.get((learner, current.lesson_id), [])
+            for e in since_restart(by_lesson.get((learner, current.lesson_id), []))
             if e.step_id == current.last_step
         ]
         tries = sum(1 for e in step_events if e.kind == "answer" and not e.correct)

@@ -9,6 +9,9 @@ first, each in its own transaction, as soon as a connection can be made again: o
 write or read, or by a retry every `RETRY_EVERY` seconds while any are kept. A reader first
 waits for the kept writes, so nobody reads the database behind their own back. Only a process
 that ends while the database is still away loses what it kept (and says so in its log).
+
+A student's session may even start while the database is away (`patient`): its migration
+check is then the first write kept, and its steps follow it when the database comes back.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ class _PgStatements:
 class PostgresDatabase:
     """A connection that comes back, and the writes kept while it was gone."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, patient: bool = False) -> None:
         if psycopg is None:
             raise StoreError(
                 _("--store postgresql://… needs psycopg: pip install 'tutor[postgres]'")
@@ -95,7 +98,13 @@ class PostgresDatabase:
         self._next_try = 0.0
         self._retrying: threading.Thread | None = None
         self._closed = False
-        self._connect()
+        self._patient = patient
+        try:
+            self._connect()
+        except StoreUnavailable:
+            if not patient:
+                raise
+            self._next_try = time.monotonic() + RETRY_EVERY
 
     @property
     def pending(self) -> int:
@@ -229,8 +238,7 @@ class PostgresDatabase:
                     db.execute(statement)
                 db.execute("UPDATE tutor_schema SET version = ?", (number,))
 
-        with self._lock:
-            self._run(run)
+        self.write(run, wait=self._patient)  # kept, first, when the database is away
 
     def close(self) -> None:
         with self._lock:

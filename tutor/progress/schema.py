@@ -97,4 +97,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE roster ADD COLUMN lang TEXT NOT NULL DEFAULT '';
     """,
+    # 5: each event carries the id its writer gave it (a uuid), so that a write retried after
+    # the database committed it but before it said so is not written twice; and a lesson
+    # started over keeps its history: `reset_at` is when, and the learner's own reads begin there
+    """
+    ALTER TABLE events ADD COLUMN uid TEXT;
+    CREATE UNIQUE INDEX events_by_uid ON events (uid);
+    ALTER TABLE lessons ADD COLUMN reset_at REAL NOT NULL DEFAULT 0;
+    """,
 )

@@ -14,6 +14,7 @@ import getpass
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +36,7 @@ from tutor.progress.grades import (
     Thresholds,
     class_overview,
     question_stats,
+    since_restart,
 )
 from tutor.progress.schema import MIGRATIONS
 
@@ -121,10 +123,17 @@ class ClassRow:
 class ProgressStore:
     """Opens (and creates, and migrates) the store: `url` (or `$TUTOR_STORE`) when it is a
     `postgresql://` URL, else the SQLite file in `data_dir`. `host` names this machine in the
-    presence rows (default: its host name), so one database can hold several servers."""
+    presence rows (default: its host name), so one database can hold several servers.
+    `patient`: a database out of reach at the start is not an error (a student's session keeps
+    its writes until it comes back) rather than one (a command says so and stops)."""
 
     def __init__(
-        self, data_dir: Path | None = None, *, url: str | None = None, host: str | None = None
+        self,
+        data_dir: Path | None = None,
+        *,
+        url: str | None = None,
+        host: str | None = None,
+        patient: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.path = self.data_dir / DB_NAME
@@ -132,7 +141,7 @@ class ProgressStore:
         self.host = host or socket.gethostname()
         if self.url is None:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._db = open_database(self.path, self.url)
+        self._db = open_database(self.path, self.url, patient=patient)
         try:
             self._db.migrate(MIGRATIONS)
         except BaseException:
@@ -440,6 +449,7 @@ class LearnerProgress:
         self,
         db: Statements,
         now: float,
+        uid: str,
         lesson_id: str,
         step_id: str,
         kind: str,
@@ -448,10 +458,14 @@ class LearnerProgress:
         answer: str | None = None,
         correct: bool | None = None,
         hints_used: int = 0,
-    ) -> None:
-        db.execute(
+    ) -> bool:
+        """Record one event under the id its writer made; False when that id is already
+        there: this write was committed before (its confirmation was lost) and is not done
+        again, so the caller stops."""
+        added = db.execute(
             "INSERT INTO events (learner, lesson_id, step_id, kind, attempt, answer, "
-            "correct, hints_used, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "correct, hints_used, at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (uid) DO NOTHING",
             (
                 self.name,
                 lesson_id,
@@ -462,21 +476,27 @@ class LearnerProgress:
                 None if correct is None else int(correct),
                 hints_used,
                 now,
+                uid,
             ),
         )
-        db.execute(
-            "UPDATE lessons SET updated_at = ? WHERE learner = ? AND lesson_id = ?",
-            (now, self.name, lesson_id),
-        )
+        if added:
+            db.execute(
+                "UPDATE lessons SET updated_at = ? WHERE learner = ? AND lesson_id = ?",
+                (now, self.name, lesson_id),
+            )
+        return bool(added)
 
-    # Each write takes its time when it is called, not when it runs: a write kept while the
-    # database was away (PostgreSQL) is stored with the moment it happened.
+    # Each write takes its time and its event's id when it is called, not when it runs: a write
+    # kept while the database was away (PostgreSQL) is stored with the moment it happened, and
+    # a write run again after the database committed it but before it said so (a connection
+    # lost at COMMIT) finds its id there and changes nothing: each write adds its event first
+    # and stops when the event was there.
 
     def reached(
         self, lesson_id: str, step_id: str, index: int, total: int, title: str = ""
     ) -> None:
         """The learner is at step `index` (1-based) of `total`; stored the moment it happens."""
-        now = time.time()
+        now, uid = time.time(), _new_id()
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id, title, total)
@@ -501,7 +521,7 @@ class LearnerProgress:
                 (index, step_id, self.name, lesson_id, index),
             )
             if first:
-                self._event(db, now, lesson_id, step_id, "reach", attempt=index)
+                self._event(db, now, uid, lesson_id, step_id, "reach", attempt=index)
             else:
                 db.execute(
                     "UPDATE lessons SET updated_at = ? WHERE learner = ? AND lesson_id = ?",
@@ -520,18 +540,15 @@ class LearnerProgress:
         attempt: int,
         hints_used: int = 0,
     ) -> None:
-        now = time.time()
+        now, uid = time.time(), _new_id()
         column = '"right"' if correct else "wrong"  # quoted: a keyword in PostgreSQL
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id)
-            db.execute(
-                f"UPDATE lessons SET {column} = {column} + 1 WHERE learner = ? AND lesson_id = ?",
-                (self.name, lesson_id),
-            )
-            self._event(
+            if self._event(
                 db,
                 now,
+                uid,
                 lesson_id,
                 step_id,
                 "answer",
@@ -539,27 +556,33 @@ class LearnerProgress:
                 answer=answer,
                 correct=correct,
                 hints_used=hints_used,
-            )
+            ):
+                db.execute(
+                    f"UPDATE lessons SET {column} = {column} + 1 WHERE learner = ? "
+                    "AND lesson_id = ?",
+                    (self.name, lesson_id),
+                )
 
         self.store._write(run)
 
     def hint(self, lesson_id: str, step_id: str, hints_used: int) -> None:
-        now = time.time()
+        now, uid = time.time(), _new_id()
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id)
-            self._event(db, now, lesson_id, step_id, "hint", hints_used=hints_used)
+            self._event(db, now, uid, lesson_id, step_id, "hint", hints_used=hints_used)
 
         self.store._write(run)
 
     def gave_up(self, lesson_id: str, step_id: str, *, attempt: int, hints_used: int) -> None:
-        now = time.time()
+        now, uid = time.time(), _new_id()
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id)
             self._event(
                 db,
                 now,
+                uid,
                 lesson_id,
                 step_id,
                 "give-up",
@@ -571,35 +594,59 @@ class LearnerProgress:
         self.store._write(run)
 
     def knob(self, lesson_id: str, step_id: str, name: str, value: object) -> None:
-        now = time.time()
+        now, uid = time.time(), _new_id()
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id)
-            db.execute(
-                "UPDATE lessons SET knobs = knobs + 1 WHERE learner = ? AND lesson_id = ?",
-                (self.name, lesson_id),
-            )
-            self._event(db, now, lesson_id, step_id, "knob", answer=f"{name}={value}")
+            if self._event(db, now, uid, lesson_id, step_id, "knob", answer=f"{name}={value}"):
+                db.execute(
+                    "UPDATE lessons SET knobs = knobs + 1 WHERE learner = ? AND lesson_id = ?",
+                    (self.name, lesson_id),
+                )
 
         self.store._write(run)
 
     def completed(self, lesson_id: str, step_id: str) -> None:
-        now = time.time()
+        now, uid = time.time(), _new_id()
 
         def run(db: Statements) -> None:
             self._ensure(db, now, lesson_id)
+            if self._event(db, now, uid, lesson_id, step_id, "complete"):
+                db.execute(
+                    "UPDATE lessons SET completed_at = COALESCE(completed_at, ?) WHERE "
+                    "learner = ? AND lesson_id = ?",
+                    (now, self.name, lesson_id),
+                )
+
+        self.store._write(run)
+
+    def restart(self, lesson_id: str) -> None:
+        """Start a lesson over and keep its history: a `reset` event, the lesson's place,
+        counts and steps reached cleared, and `reset_at` set, so this learner's own reads (the
+        list, a resume, `tutor progress`) begin after it while the teacher's history and
+        grades keep every try. Kept for later, in order, like any write."""
+        now, uid = time.time(), _new_id()
+
+        def run(db: Statements) -> None:
+            self._ensure(db, now, lesson_id)
+            if not self._event(db, now, uid, lesson_id, "", "reset"):
+                return
             db.execute(
-                "UPDATE lessons SET completed_at = COALESCE(completed_at, ?) WHERE "
-                "learner = ? AND lesson_id = ?",
+                "UPDATE lessons SET furthest_index = 0, furthest_step = '', last_index = 0, "
+                "last_step = '', \"right\" = 0, wrong = 0, knobs = 0, completed_at = NULL, "
+                "step_since = 0, reset_at = ? WHERE learner = ? AND lesson_id = ?",
                 (now, self.name, lesson_id),
             )
-            self._event(db, now, lesson_id, step_id, "complete")
+            db.execute(
+                "DELETE FROM steps WHERE learner = ? AND lesson_id = ?", (self.name, lesson_id)
+            )
 
         self.store._write(run)
 
     def reset(self, lesson_id: str | None = None) -> int:
-        """Forget this learner's progress (in one lesson, or all); returns lessons cleared.
-        Never kept for later: with the database away it fails (`StoreUnavailable`)."""
+        """Forget this learner's progress (in one lesson, or all), history and all: `tutor
+        progress --reset`, which asks first; returns lessons cleared. Never kept for later:
+        with the database away it fails (`StoreUnavailable`)."""
         where, args = "learner = ?", [self.name]
         if lesson_id is not None:
             where += " AND lesson_id = ?"
@@ -630,13 +677,17 @@ class LearnerProgress:
         }
 
     def events(self, lesson_id: str | None = None) -> list[Event]:
-        return self.store.events(self.name, lesson_id)
+        """What this learner did, oldest first, each lesson from its last start-over on (the
+        teacher reads every event: `ProgressStore.events`)."""
+        return since_restart(self.store.events(self.name, lesson_id))
 
     def _lessons(self, extra: str, args: tuple[object, ...]) -> list[LessonProgress]:
+        """The lessons as this learner sees them: one started over and not touched since is
+        not begun."""
         rows = self.store._query(
             "SELECT lesson_id, title, total_steps, furthest_index, furthest_step, last_index, "
             'last_step, "right", wrong, knobs, completed_at, updated_at FROM lessons '
-            f"WHERE learner = ? {extra} ORDER BY updated_at DESC",
+            f"WHERE learner = ? AND updated_at > reset_at {extra} ORDER BY updated_at DESC",
             (self.name, *args),
         )
         return [
@@ -656,3 +707,8 @@ class LearnerProgress:
             )  # type: ignore[arg-type]
             for r in rows
         ]
+
+
+def _new_id() -> str:
+    """An event's id, made by its writer: the same on every retry of that write."""
+    return uuid.uuid4().hex

@@ -5,8 +5,9 @@ a step saved (each write is its own SQLite transaction, ~0.1 ms), so `kill -9` l
 already done. The learner's name is given by the caller (the classroom server sets it from the
 SSH login) or is the local user: no key, field or file can point a session at another student's
 rows. A store that cannot be opened or written turns saving off, with `problem` saying why; the
-lesson goes on. A PostgreSQL store that is out of reach for a moment (`StoreUnavailable`) does
-not: its writes are kept until it is back, and a read meanwhile finds nothing saved.
+lesson goes on. A PostgreSQL store that is out of reach (`StoreUnavailable`), even when the
+session starts, does not: its writes are kept until it is back, and a read meanwhile finds
+nothing saved.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Recorder:
         with self._lock:
             if self._learner is None and not self.problem:
                 try:
-                    self._learner = ProgressStore(self.data).learner(self.name)
+                    store = ProgressStore(self.data, patient=True)
+                    self._learner = store.learner(self.name)
                 except PROBLEMS as error:
                     self.problem = f"progress is not saved: {error}"
             return self._learner
@@ -84,13 +86,13 @@ class Recorder:
             return []
 
     def forget(self, lesson_id: str) -> bool:
-        """Start a lesson over: its saved steps, answers and knobs go, so the list and a later
-        resume see a lesson not begun (as `tutor progress --reset LESSON`)."""
+        """Start a lesson over: the list and a later resume see a lesson not begun, while its
+        history stays in the store for the teacher (a `reset` event, not a deletion)."""
         learner = self.learner
         if learner is None:
             return False
         try:
-            learner.reset(lesson_id)
+            learner.restart(lesson_id)
         except PROBLEMS as error:
             self._broken(error)
             return False
