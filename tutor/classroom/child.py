@@ -77,6 +77,16 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
         os._exit(code if isinstance(code, int) else 1)
 
 
+def _standard_streams_and_signals() -> None:
+    """Python's streams on the new fds 0-2, and the signals the zygote handled back to their
+    defaults (the session is a process of its own now)."""
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _become_terminal_session(slave_fd: int) -> None:
     os.setsid()
     fcntl.ioctl(slave_fd, termios.TIOCSCTTY, 0)
@@ -84,11 +94,7 @@ def _become_terminal_session(slave_fd: int) -> None:
         os.dup2(slave_fd, target)
     if slave_fd > 2:
         os.close(slave_fd)
-    sys.stdin = open(0, encoding="utf-8", closefd=False)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
+    _standard_streams_and_signals()
     signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # no suspend key: there is no shell to return to
 
 
@@ -103,11 +109,7 @@ def _become_web_session(sock_fd: int, data: Path) -> None:
     os.close(errors)
     if sock_fd > 2:
         os.close(sock_fd)
-    sys.stdin = open(0, encoding="utf-8", closefd=False)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
+    _standard_streams_and_signals()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the browser's side gone: this session ends
 
 
