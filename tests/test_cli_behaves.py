@@ -176,3 +176,29 @@ def test_watch_help_says_what_survives_a_save(capsys: pytest.CaptureFixture[str]
     text = " ".join(capsys.readouterr().out.split())
     for said in ("same step", "knobs", "answers", "every problem", "j goes to the next"):
         assert said in text, text
+
+
+def test_check_speaks_its_lang_and_serve_speaks_the_teachers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check --lang zh` checks the Chinese and says so in Chinese; `serve --lang zh` is the
+    students' language: what it prints to the teacher follows the teacher's LANG."""
+    from tutor.i18n import use_language
+    from tutor.resources import BUNDLED_LESSONS
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    lesson = next(iter(sorted(BUNDLED_LESSONS.glob("01-*.yaml"))))
+    try:
+        assert cli.main(["check", str(tmp_path / "nope"), "--lang", "zh"]) == 2
+        missing = capsys.readouterr().err
+        assert cli.main(["check", str(lesson), "--lang", "zh", "--device", "cpu"]) == 0
+        checked = capsys.readouterr().out
+        assert cli.main(["serve", "--lang", "zh", "--data", str(tmp_path)]) == 2
+        served = capsys.readouterr().err
+    finally:
+        use_language("en")
+    assert "没有这个文件或文件夹" in missing, missing
+    assert "步" in checked and "steps" not in checked, checked
+    assert "give --authorized-keys FILE or --password-file FILE" in served, served

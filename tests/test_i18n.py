@@ -250,8 +250,60 @@ def test_the_classroom_speaks_to_each_student_in_their_language() -> None:
         cy = student_words(room, no_env, "cy")  # type: ignore[arg-type]
         assert room.admit("ada", ada) is None
         assert room.admit("bo", bo) == "教室已满（1 个会话）"
-        assert room.admit("cy", cy) == "the classroom is full (1 sessions)"
+        assert room.admit("cy", cy) == "the classroom is full (1 session)"  # not "1 sessions"
+        room.config.max_sessions = 5
+        assert room.admit("ada", ada) is None
+        assert room.admit("ada", ada) == "你已经开着 2 个会话"
+        room.config.max_sessions = 2
+        assert room.admit("cy", cy) == "the classroom is full (2 sessions)"
         assert ada(NOTICES["teacher"]) == "老师结束了这个会话；你的进度已保存。"
         assert cy(NOTICES["teacher"]) == NOTICES["teacher"]
     finally:
         room.writer.shutdown(wait=False)
+
+
+def test_the_server_log_is_english_and_the_teachers_console_in_their_language() -> None:
+    """One log call, two lines: server.log keeps English (greppable), the console speaks the
+    teacher's language, a phrase of ours (`Said`) included and a student's text left alone."""
+    import logging
+
+    from tutor.classroom.console import ConsoleFormatter, Said
+
+    log = logging.getLogger("tutor.test-console")
+    file, console = io.StringIO(), io.StringIO()
+    for stream, formatter in ((file, logging.Formatter()), (console, ConsoleFormatter())):
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(formatter)
+        log.addHandler(handler)
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    use_language("zh")
+    try:
+        log.info("re-read the keys and passwords (%s)", Said("a file changed"))
+        log.info("teacher: message to %s (sessions: %d): %s", "ada", 1, "a file changed")
+        log.info("a line of no catalog: %d", 3)
+    finally:
+        use_language("en")
+    assert file.getvalue().splitlines() == [
+        "re-read the keys and passwords (a file changed)",
+        "teacher: message to ada (sessions: 1): a file changed",
+        "a line of no catalog: 3",
+    ]
+    assert console.getvalue().splitlines() == [
+        "已重新读取密钥和密码文件（有文件改动）",
+        "老师：给 ada 留言（1 个会话）：a file changed",  # the teacher's own text, as typed
+        "a line of no catalog: 3",
+    ]
+
+
+def test_percent_placeholders_survive_translation() -> None:
+    """A log message's %-placeholders, in order, in its translation (the console formats the
+    translation with the English line's arguments)."""
+    spec = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifgr%]")
+    for message in catalog("zh"):
+        if not message.id or "python-format" not in message.flags:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            assert spec.findall(string) == spec.findall(ids[0]), message.id

@@ -143,7 +143,7 @@ def test_a_student_logs_in_and_steps_through_a_lesson_in_chromium(
         second = context.new_page()  # the same browser profile: the same cookie
         second.goto(base + "?reader=1")
         second.wait_for_selector("body.-closed", state="attached")
-        wait_for(lambda: "already have 1 sessions open" in second.inner_text("#why"), 10)
+        wait_for(lambda: "already have 1 session open" in second.inner_text("#why"), 10)
         second.close()
 
         ended = subprocess.run(  # the teacher ends it as an SSH session: the page says so

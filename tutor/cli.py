@@ -163,7 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument(
         "--device", help=_("where lessons compute: auto (default), cpu, cuda or mps")
     )
-    p_check.add_argument("--lang", help=_("language to report missing translations of"))
+    p_check.add_argument(
+        "--lang",
+        help=_(
+            "check the lessons in this language (en, zh ...): its missing translations are "
+            "reported, and these messages are in it too (default: LANG, and no report)"
+        ),
+    )
     p_check.add_argument(
         "--update",
         action="store_true",
@@ -315,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         help=_(
             "language (en, zh ...) for students whose ssh client sends no LANG; a student's "
-            "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG"
+            "own LANG wins when their ssh sends it (SendEnv LANG). Default: this server's LANG. "
+            "What the server prints here is for you: it follows your own LANG"
         ),
     )
     p_serve.add_argument(
@@ -556,11 +563,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _interface_language(args: list[str]) -> str | None:
-    """The `--lang` of a learner's command, read before parsing so that `--help` and the
-    parser's own errors are in it too; `serve --lang` (the students') and `check --lang` (the
-    translation checked) leave the command's own words in the environment's language."""
+    """The `--lang` of a command, read before parsing so that `--help` and the parser's own
+    errors are in it too (`check --lang zh` checks the Chinese and says so in Chinese);
+    `serve --lang` is the students' default, so the teacher's console stays in the
+    environment's language (LANG)."""
     command = next((a for a in args if a in COMMANDS), None)
-    if command in ("serve", "check"):
+    if command == "serve":
         return None
     for i, arg in enumerate(args):
         if arg == "--":

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import asyncssh
 
+from tutor.i18n import N_, _
+
 HOST_KEY = "ssh_host_ed25519_key"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LOCALE = re.compile(
@@ -46,10 +48,8 @@ def valid_language(value: str) -> bool:
 
 def _language(value: str, where: str) -> str:
     if not valid_language(value):
-        raise ValueError(
-            f"{where}: the language {value[:40]!r} is not a language code (such as zh or "
-            "zh_CN.UTF-8)"
-        )
+        said = _("the language {value!r} is not a language code (such as zh or zh_CN.UTF-8)")
+        raise ValueError(f"{where}: " + said.format(value=value[:40]))
     return value
 
 
@@ -86,14 +86,15 @@ HONOURED = frozenset(
     }
 )
 REFUSED = {
-    "command": "a classroom key runs the tutor only",
-    "environment": "sessions take no environment from keys",
-    "permitopen": "forwarding is always refused",
-    "permitlisten": "forwarding is always refused",
-    "tunnel": "forwarding is always refused",
-    "principals": "certificates are not accepted",
-    "cert-authority": "certificates are not accepted",
+    "command": N_("a classroom key runs the tutor only"),
+    "environment": N_("sessions take no environment from keys"),
+    "permitopen": N_("forwarding is always refused"),
+    "permitlisten": N_("forwarding is always refused"),
+    "tunnel": N_("forwarding is always refused"),
+    "principals": N_("certificates are not accepted"),
+    "cert-authority": N_("certificates are not accepted"),
 }
+"""Why an option of a key line stops the start; the teacher reads it (`_()` where said)."""
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,14 @@ def _split_options(line: str) -> tuple[tuple[str, ...], str]:
     while True:
         match = OPTION.match(line, pos)
         if match is None:
-            raise ValueError("unreadable options before the key")
+            raise ValueError(_("unreadable options before the key"))
         names.append(match.group(1).lower())
         pos = match.end()
         if line.startswith(",", pos):
             pos += 1
             continue
         if pos < len(line) and not line[pos].isspace():
-            raise ValueError("unreadable options before the key")
+            raise ValueError(_("unreadable options before the key"))
         return tuple(names), line[pos:].strip()
 
 
@@ -140,16 +141,15 @@ def read_authorized_keys(path: Path) -> list[AuthorizedKey]:
             options, rest = _split_options(line)
             parts = rest.split(None, 2)
             if len(parts) < 2 or not parts[0].startswith(KEY_TYPES):
-                raise ValueError("not a public key line")
+                raise ValueError(_("not a public key line"))
             asyncssh.import_authorized_keys(line)
         except (asyncssh.KeyImportError, ValueError) as e:
             raise ValueError(f"{where}: {e}") from None
         for option in options:
             if option not in HONOURED:
-                why = REFUSED.get(option, "tutor serve does not know it")
-                raise ValueError(
-                    f"{where}: the option {option} is not supported ({why}); remove it"
-                )
+                why = REFUSED.get(option) or N_("tutor serve does not know it")
+                said = _("the option {option} is not supported ({why}); remove it")
+                raise ValueError(f"{where}: " + said.format(option=option, why=_(why)))
         name, group, lang = _comment(parts[2] if len(parts) > 2 else "")
         if lang:
             _language(lang, where)
@@ -216,10 +216,8 @@ def read_password_file(path: Path) -> dict[str, str]:
             continue
         name, sep, stored = line.partition(":")
         if not sep or not stored.startswith("scrypt$"):
-            raise ValueError(
-                f"{path}:{number}: not a hashed password; add students with "
-                "`tutor password FILE NAME`"
-            )
+            said = _("not a hashed password; add students with `tutor password FILE NAME`")
+            raise ValueError(f"{path}:{number}: {said}")
         users[name] = stored.partition(":")[0]
     return users
 

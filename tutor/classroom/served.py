@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.i18n import _
 from tutor.lesson import LessonError, find_lessons, load_lesson, pick
 from tutor.lesson.load import LESSON_SUFFIXES
 from tutor.progress.grades import StepInfo
@@ -39,9 +40,12 @@ def lesson_files(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     seen: set[Path] = set()
     for path in paths:
         if not path.exists():
-            raise ValueError(f"no lessons at {path} (give lesson files or folders)")
+            raise ValueError(
+                _("no lessons at {path} (give lesson files or folders)").format(path=path)
+            )
         if path.is_file() and path.suffix not in LESSON_SUFFIXES:
-            raise ValueError(f"{path}: not a lesson file (a lesson file ends in .yaml)")
+            said = _("not a lesson file (a lesson file ends in .yaml)")
+            raise ValueError(f"{path}: {said}")
         for file in [path] if path.is_file() else find_lessons(path):
             if file.resolve() not in seen:
                 seen.add(file.resolve())
@@ -66,11 +70,12 @@ def read_served(paths: Sequence[Path], data: Path) -> Served:
             if owners[lesson.id][0] == given:
                 continue  # one folder's own twin: the check at start names it
             pos = loaded.where("id")
-            raise ValueError(
-                f"{loaded.name}:{pos.line}:{pos.col}: the id '{lesson.id}' is also the id of "
-                f"{owners[lesson.id][1]}, both served by --lessons; progress is kept by id, "
-                "so every lesson served needs its own (change one id, or serve one of them)"
-            )
+            said = _(
+                "the id '{id}' is also the id of {other}, both served by --lessons; progress "
+                "is kept by id, so every lesson served needs its own (change one id, or serve "
+                "one of them)"
+            ).format(id=lesson.id, other=owners[lesson.id][1])
+            raise ValueError(f"{loaded.name}:{pos.line}:{pos.col}: {said}")
         owners[lesson.id] = (given, path)
         title = pick(lesson.title, "en")
         for i, step in enumerate(lesson.steps):

@@ -22,6 +22,7 @@ import concurrent.futures
 import contextlib
 import fcntl
 import gc
+import gettext
 import json
 import logging
 import os
@@ -51,11 +52,12 @@ from tutor.classroom.auth import (
     valid_language,
     valid_name,
 )
+from tutor.classroom.console import ConsoleFormatter, Said
 from tutor.classroom.running import Keys, Live, running, spawn
 from tutor.classroom.served import Served, read_served
 from tutor.classroom.turns import Turns
 from tutor.classroom.zygote import MAX_MESSAGE, Spawn
-from tutor.i18n import FALLBACK, LOCALE_DIR, N_, learner_language, normalise, translator
+from tutor.i18n import FALLBACK, LOCALE_DIR, N_, _, learner_language, normalise, translator
 from tutor.lesson.clean import clean_line
 from tutor.progress import ProgressStore
 from tutor.progress.store import STORE_ENV
@@ -97,6 +99,20 @@ NOTICES = {
     "server": N_("the classroom server is stopping; your progress is saved."),
 }
 """In English; each student reads them in their own language (`student_words`)."""
+
+
+class Words:
+    """What the server says to one student, in their catalog: `say(message)` for a
+    sentence, `say.ngettext(...)` for one with a count."""
+
+    def __init__(self, catalog: gettext.NullTranslations) -> None:
+        self.catalog = catalog
+
+    def __call__(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
 
 
 def field_text(value: object) -> str:
@@ -172,7 +188,7 @@ class Classroom:
         with contextlib.suppress(RuntimeError):  # the server has stopped writing
             self.writer.submit(run)
 
-    def enter(self, user: str, say: Callable[[str], str]) -> tuple[str, str] | None:
+    def enter(self, user: str, say: Words) -> tuple[str, str] | None:
         """A session slot for a student at either door (SSH, web), taken before anything
         awaits; or what they read and the log's reason when there is none: the server is
         stopping, the room or their own share of it is full. The caller releases it."""
@@ -184,16 +200,24 @@ class Classroom:
         later = say(N_("{refusal}; please try again in a few minutes.")).format(refusal=refusal)
         return later, refusal
 
-    def admit(self, user: str, say: Callable[[str], str] = str) -> str | None:
+    def admit(self, user: str, say: Words | None = None) -> str | None:
         """Take a session slot now, before anything awaits, so that a burst of sessions cannot
         all pass the check before any is counted; returns why not (in `say`'s language, the
-        student's), or None once taken."""
+        student's; English without), or None once taken."""
         cfg = self.config
+        say = say or Words(translator(FALLBACK))
         if sum(self.admitted.values()) >= cfg.max_sessions:
-            return say(N_("the classroom is full ({n} sessions)")).format(n=cfg.max_sessions)
+            n = cfg.max_sessions
+            full = say.ngettext(
+                "the classroom is full ({n} session)", "the classroom is full ({n} sessions)", n
+            )
+            return full.format(n=n)
         if self.admitted.get(user, 0) >= cfg.max_per_student:
-            full = say(N_("you already have {n} sessions open"))
-            return full.format(n=cfg.max_per_student)
+            n = cfg.max_per_student
+            mine = say.ngettext(
+                "you already have {n} session open", "you already have {n} sessions open", n
+            )
+            return mine.format(n=n)
         self.admitted[user] = self.admitted.get(user, 0) + 1
         return None
 
@@ -293,14 +317,14 @@ class _Server(asyncssh.SSHServer):
             room.turned_away += 1
             if room.turned_away == 1:  # one line per burst, not one per connection
                 log.warning(
-                    "refused %s: too many connections waiting to log in (%d)",
+                    N_("refused %s: too many connections waiting to log in (%d)"),
                     self.address,
                     room.config.max_startups,
                 )
             conn.close()
             return
         if room.turned_away > 1:
-            log.warning("refused %d more connections waiting to log in", room.turned_away - 1)
+            log.warning(N_("refused more connections waiting to log in: %d"), room.turned_away - 1)
         room.turned_away = 0
         room.waiting += 1
         self.waiting = True
@@ -318,7 +342,7 @@ class _Server(asyncssh.SSHServer):
         if self.no_session is not None:
             self.no_session.cancel()
         if self.key_refused and not self.authenticated and not self.password_failed:
-            log.warning("login failed: %s from %s (key not accepted)", self.user, self.address)
+            log.warning(N_("login failed: %s from %s (key not accepted)"), self.user, self.address)
 
     def begin_auth(self, username: str) -> bool:
         self.user = field_text(username)
@@ -329,7 +353,7 @@ class _Server(asyncssh.SSHServer):
     def auth_completed(self) -> None:
         self.authenticated = True
         self._stop_waiting()
-        log.info("login: %s from %s", self.user, self.address)
+        log.info(N_("login: %s from %s"), self.user, self.address)
         self.expect_session()
 
     def expect_session(self) -> None:
@@ -354,7 +378,10 @@ class _Server(asyncssh.SSHServer):
         if self.sessions == 0 and self.conn is not None:
             wait = self.room.config.session_wait
             log.warning(
-                "closed %s from %s: no session opened within %g s", self.user, self.address, wait
+                N_("closed %s from %s: no session opened within %g s"),
+                self.user,
+                self.address,
+                wait,
             )
             self.conn.disconnect(
                 asyncssh.DISC_BY_APPLICATION, f"no session opened within {wait:g} s"
@@ -375,7 +402,9 @@ class _Server(asyncssh.SSHServer):
         limiter = self.room.limiter
         if limiter.blocked(self.address, username):
             log.warning(
-                "refused password for %s from %s: too many failed logins", self.user, self.address
+                N_("refused password for %s from %s: too many failed logins"),
+                self.user,
+                self.address,
             )
             await asyncio.sleep(limiter.most)
             return False
@@ -384,7 +413,7 @@ class _Server(asyncssh.SSHServer):
             return True
         self.password_failed = True
         wait = limiter.failed(self.address, username)  # once per attempt
-        log.warning("wrong password for %s from %s", self.user, self.address)
+        log.warning(N_("wrong password for %s from %s"), self.user, self.address)
         await asyncio.sleep(wait)
         return False
 
@@ -392,7 +421,7 @@ class _Server(asyncssh.SSHServer):
         self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
     ) -> bool:
         log.warning(
-            "refused port forwarding for %s to %s:%s",
+            N_("refused port forwarding for %s to %s:%s"),
             self.user,
             field_text(dest_host),
             field_text(dest_port),
@@ -400,11 +429,11 @@ class _Server(asyncssh.SSHServer):
         return False
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
-        log.warning("refused remote forwarding for %s", self.user)
+        log.warning(N_("refused remote forwarding for %s"), self.user)
         return False
 
     def unix_connection_requested(self, dest_path: str) -> bool:
-        log.warning("refused unix forwarding for %s", self.user)
+        log.warning(N_("refused unix forwarding for %s"), self.user)
         return False
 
     def unix_server_requested(self, listen_path: str) -> bool:
@@ -458,14 +487,12 @@ def session_language(
     return default, "server default"
 
 
-def student_words(
-    room: Classroom, process: asyncssh.SSHServerProcess[bytes], user: str
-) -> Callable[[str], str]:
+def student_words(room: Classroom, process: asyncssh.SSHServerProcess[bytes], user: str) -> Words:
     """What the server says to this student, in their language (`session_language`): the
     server speaks to many, so a catalog per student (tutor.i18n.translator), never the
     process's own language."""
     lang, _source = session_language(process.env, room.languages.get(user), room.config.lang)
-    return translator(learner_language(lang)).gettext
+    return Words(translator(learner_language(lang)))
 
 
 async def _admitted_session(room: Classroom, process: asyncssh.SSHServerProcess[bytes]) -> None:
@@ -653,8 +680,8 @@ def _private(data: Path) -> None:
 def _setup_logging(data: Path) -> None:
     handler = logging.FileHandler(data / "server.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    console = logging.StreamHandler()
-    console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    console = logging.StreamHandler()  # the teacher's: in their language (console.py)
+    console.setFormatter(ConsoleFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
     for logger in (log, logging.getLogger("tutor.progress")):  # and the database's comings
         logger.addHandler(handler)
         logger.addHandler(console)
@@ -671,22 +698,29 @@ def _load_people(room: Classroom) -> None:
     groups = read_password_groups(cfg.password_file) if cfg.password_file else {}
     languages = read_password_languages(cfg.password_file) if cfg.password_file else {}
     if not keys and not passwords:
-        raise ValueError("nobody could log in: give --authorized-keys FILE or --password-file FILE")
+        raise ValueError(
+            _("nobody could log in: give --authorized-keys FILE or --password-file FILE")
+        )
     room.named_keys, room.guest_keys = keys_by_name(keys, passwords)
     room.keys, room.passwords = keys, passwords
     roster = dict(groups)
     for key in keys:
         if key.name is None:
             log.warning(
-                "%s:%d: a key without a student name as its comment is a guest key: it admits "
-                "any name that has no key or password of its own",
+                N_(
+                    "%s:%d: a key without a student name as its comment is a guest key: it "
+                    "admits any name that has no key or password of its own"
+                ),
                 cfg.authorized_keys,
                 key.number,
             )
         elif not valid_name(key.name):
             log.warning(
-                "%s:%d: the comment %s names no student (a name is letters, digits, '.', '_', "
-                "'-'), so this key lets nobody in: write the student's name as its comment",
+                N_(
+                    "%s:%d: the comment %s names no student (a name is letters, digits, '.', "
+                    "'_', '-'), so this key lets nobody in: write the student's name as its "
+                    "comment"
+                ),
                 cfg.authorized_keys,
                 key.number,
                 field_text(repr(key.name)),
@@ -698,10 +732,13 @@ def _load_people(room: Classroom) -> None:
     roster = {name: group for name, group in roster.items() if valid_name(name)}
     room.languages = languages
     _warn_untranslated(languages)
-    room.record(room.store.set_roster, roster)
+    room.record(room.store.set_roster, roster, {n: languages[n] for n in roster if n in languages})
     room.stamps = _stamps(cfg)
     log.info(
-        "the class: %d students (%d keys, %d passwords)", len(roster), len(keys), len(passwords)
+        N_("the class: students %d · keys %d · passwords %d"),
+        len(roster),
+        len(keys),
+        len(passwords),
     )
 
 
@@ -714,9 +751,11 @@ def _warn_untranslated(languages: dict[str, str]) -> None:
             missing.setdefault(normalise(lang), []).append(name)
     for lang, names in missing.items():
         log.warning(
-            "the roster gives %s the language %s, which the tutor has no translation for "
-            "(it has %s): they see English",
-            ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""),
+            N_(
+                "the roster gives %s the language %s, which the tutor has no translation for "
+                "(it has %s): they see English"
+            ),
+            ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else ""),
             field_text(lang),
             ", ".join(sorted(known)),
         )
@@ -740,9 +779,11 @@ def _reload(room: Classroom, why: str) -> dict[str, object]:
         _load_people(room)
     except (ValueError, OSError) as e:
         room.stamps = _stamps(room.config)  # not again until the file changes again
-        log.warning("re-reading the keys and passwords (%s) failed, keeping the last: %s", why, e)
+        log.warning(
+            N_("re-reading the keys and passwords (%s) failed, keeping the last: %s"), Said(why), e
+        )
         return {"error": str(e)}
-    log.info("re-read the keys and passwords (%s)", why)
+    log.info(N_("re-read the keys and passwords (%s)"), Said(why))
     return {"keys": len(room.keys), "passwords": len(room.passwords)}
 
 
@@ -750,7 +791,7 @@ async def _watch_files(room: Classroom, stop: asyncio.Future[str]) -> None:
     while not stop.done():
         await asyncio.sleep(FILE_CHECK)
         if _stamps(room.config) != room.stamps:
-            _reload(room, "a file changed")
+            _reload(room, N_("a file changed"))
 
 
 async def _check_lessons(room: Classroom) -> None:
@@ -772,12 +813,12 @@ async def _check_lessons(room: Classroom) -> None:
         )
         out, _ = await asyncio.wait_for(proc.communicate(), CHECK_TIME)
     except (OSError, asyncio.TimeoutError) as e:
-        log.warning("tutor check: did not finish (%s)", e)
+        log.warning(N_("tutor check: did not finish (%s)"), e)
         return
     lines = [clean_line(line, 200) for line in out.decode(errors="replace").splitlines() if line]
     level = logging.INFO if proc.returncode == 0 else logging.WARNING
     for line in lines[-MAX_CHECK_LINES:]:
-        log.log(level, "tutor check: %s", line)
+        log.log(level, N_("tutor check: %s"), line)
 
 
 def _deliver(room: Classroom, live: Live, item: dict[str, str]) -> None:
@@ -797,47 +838,59 @@ def _deliver(room: Classroom, live: Live, item: dict[str, str]) -> None:
 
 
 def command(room: Classroom, request: dict[str, object]) -> dict[str, object]:
-    """One request from the teacher (`tutor class`), over the control socket."""
+    """One request from the teacher (`tutor class`), over the control socket: the reply is
+    counts and names, which the teacher's view puts in words, or an error worded in the
+    language the request names (the teacher's), else in the server's."""
     what = request.get("do")
     to = request.get("to")
+    lang = request.get("lang")
+    say = translator(lang).gettext if isinstance(lang, str) and valid_language(lang) else _
     names = {str(n) for n in to} if isinstance(to, list) else None
     targets = [live for live in room.live.values() if names is None or live.user in names]
     reached = sorted({live.user for live in targets})
+    whom = field_text(", ".join(reached)) or Said(N_("nobody"))
     if what == "message":
         text = clean_line(str(request.get("text", "")), MAX_MESSAGE_TEXT)
         if not text:
-            return {"error": "an empty message"}
+            return {"error": say(N_("an empty message"))}
         for live in targets:
             _deliver(room, live, {"kind": "message", "text": text})
-        log.info("teacher: message to %d sessions: %s", len(targets), text)
+        log.info(N_("teacher: message to %s (sessions: %d): %s"), whom, len(targets), text)
         return {"sessions": len(targets), "students": reached}
     if what == "send":
         lesson = str(request.get("lesson", ""))
         path = room.served.paths.get(lesson)
         if path is None:
-            known = ", ".join(sorted(room.served.paths)) or "none"
-            return {"error": f"no lesson {lesson!r} is served (served: {known})"}
+            known = ", ".join(sorted(room.served.paths)) or say(N_("none"))
+            said = say(N_("no lesson {lesson!r} is served (served: {known})"))
+            return {"error": said.format(lesson=lesson, known=known)}
         for live in targets:
             _deliver(room, live, {"kind": "open", "lesson": str(path)})
-        log.info("teacher: sent %d sessions to %s", len(targets), field_text(lesson))
+        log.info(
+            N_("teacher: sent %s to %s (sessions: %d)"), whom, field_text(lesson), len(targets)
+        )
         return {"sessions": len(targets), "students": reached}
     if what == "end":
         if names is None:
-            return {"error": "say whose session to end"}
+            return {"error": say(N_("say whose session to end"))}
         for live in targets:
             live.end("teacher")
-        log.info("teacher: ended %d sessions of %s", len(targets), field_text(sorted(names)))
+        log.info(
+            N_("teacher: ended the sessions of %s (sessions: %d)"),
+            field_text(", ".join(sorted(names))),
+            len(targets),
+        )
         return {"sessions": len(targets), "students": reached}
     if what == "unblock":
         address = str(request.get("address", ""))
         cleared = room.limiter.unblock(address)
-        log.info("teacher: unblocked %s (%d names)", field_text(address), cleared)
+        log.info(N_("teacher: unblocked %s (names forgotten: %d)"), field_text(address), cleared)
         return {"names": cleared}
     if what == "reload":
-        return _reload(room, "asked by the teacher")
+        return _reload(room, N_("asked by the teacher"))
     if what == "who":
         return {"sessions": [[live.user, live.pid] for live in room.live.values()]}
-    return {"error": f"unknown request {field_text(what)}"}
+    return {"error": say(N_("unknown request {what}")).format(what=field_text(what))}
 
 
 async def _control(
@@ -846,9 +899,12 @@ async def _control(
     try:
         line = await asyncio.wait_for(reader.readline(), CONTROL_WAIT)
         request = json.loads(line)
-        reply = command(room, request) if isinstance(request, dict) else {"error": "not a request"}
+        if isinstance(request, dict):
+            reply = command(room, request)
+        else:
+            reply = {"error": _("not a request")}
     except (ValueError, OSError, asyncio.TimeoutError) as e:
-        reply = {"error": f"unreadable request: {e}"}
+        reply = {"error": _("unreadable request: {why}").format(why=e)}
     with contextlib.suppress(OSError):
         writer.write(json.dumps(reply).encode() + b"\n")
         await writer.drain()
@@ -910,8 +966,10 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         web_room = WebClassroom(room)
         await web_room.start()
     log.info(
-        "tutor serve: listening on %s:%d · lessons %s · data %s · keys in turn, %d at a time"
-        " · sessions %d (%d a student) · %d waiting to log in, %g s each · keepalive %g s",
+        N_(
+            "tutor serve: listening on %s:%d · lessons %s · data %s · keys in turn, %d at a time"
+            " · sessions %d (%d a student) · %d waiting to log in, %g s each · keepalive %g s"
+        ),
         config.host,
         config.port,
         " ".join(str(path) for path in config.lessons),
@@ -925,12 +983,12 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     )
     shown_host = config.host if config.host not in ("0.0.0.0", "::", "") else socket.gethostname()
     log.info(
-        "host key %s: students see it the first time they connect; read it out to compare",
+        N_("host key %s: students see it the first time they connect; read it out to compare"),
         key.get_fingerprint("sha256"),
     )
-    log.info("students connect with: ssh -p %d NAME@%s", config.port, shown_host)
+    log.info(N_("students connect with: ssh -p %d NAME@%s"), config.port, shown_host)
     if config.web_port is not None:
-        log.info("students in a browser open: http://%s:%d/", shown_host, config.web_port)
+        log.info(N_("students in a browser open: http://%s:%d/"), shown_host, config.web_port)
     checking = asyncio.create_task(_check_lessons(room)) if config.check else None
     # What the server holds from here on (modules, keys, the listener) is never garbage, but a
     # full collection would scan it all, pausing every student's session at once.
@@ -950,7 +1008,7 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         """SIGHUP means "your terminal closed" when it did; otherwise (nohup, a service
         manager, `kill -HUP`) it means "read the files again", as for sshd."""
         if had_terminal and not _has_terminal():
-            stop_on("SIGHUP (the terminal closed)")
+            stop_on(Said(N_("SIGHUP (the terminal closed)")))
         else:
             _reload(room, "SIGHUP")
 
@@ -958,12 +1016,14 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     loop.add_signal_handler(signal.SIGTERM, stop_on, "SIGTERM")
     loop.add_signal_handler(signal.SIGHUP, hang_up)
     watcher = asyncio.create_task(_watch_files(room, stop))
-    reason = "the server task was cancelled"
+    reason = Said(N_("the server task was cancelled"))
     try:
         reason = await stop
     finally:
         room.stopping = True
-        log.info("tutor serve: stopping on %s (%d sessions open)", reason, len(room.live))
+        log.info(
+            N_("tutor serve: stopping on %s (sessions open: %d)"), Said(reason), len(room.live)
+        )
         server.close()
         control.close()
         watcher.cancel()
@@ -987,4 +1047,4 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
         room.store.close()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.remove_signal_handler(sig)
-        log.info("tutor serve: stopped (%s)", reason)
+        log.info(N_("tutor serve: stopped (%s)"), Said(reason))

@@ -20,7 +20,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 
 from tutor.classroom.running import Keys, Live, running, spawn
-from tutor.classroom.server import NOTICES, Classroom, clamp_size, field_text, log
+from tutor.classroom.server import NOTICES, Classroom, Words, clamp_size, field_text, log
 from tutor.i18n import N_, learner_language, translator
 
 PRELUDE = b"__GANGLION__\n"  # the web driver's first line: the app has started
@@ -42,7 +42,7 @@ async def run_web_session(
     whether or not the student chose it, so the roster's, which someone chose, comes first."""
     cfg = room.config
     lang = room.languages.get(user) or lang or cfg.lang  # the roster's, the browser's, the server's
-    say = translator(learner_language(lang)).gettext  # the student's words, not the server's
+    say = Words(translator(learner_language(lang)))  # the student's words, not the server's
     refused = room.enter(user, say)  # no await between this check and the slot it takes
     if refused is not None:
         return await _refuse(ws, user, *refused)
