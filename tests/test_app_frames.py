@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from tutor.app.widgets.document import LessonDocument
 
-from .app_support import LAYER, goto, lesson_app, press, settle, wait_started
+from .app_support import LAYER, goto, lesson_app, press, settle, wait_for, wait_started
 
 
 @contextmanager
@@ -57,16 +57,19 @@ async def test_the_next_step_is_computed_while_the_learner_reads() -> None:
     app = lesson_app(LAYER)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_started(pilot)
-        await settle(pilot)
         session = screen.session
         assert session is not None
         run = session.run
-        assert session.position == 0 and run.done(1), "step 1 was not computed ahead"
+        await wait_for(pilot, lambda: run.done(1), "step 1 computed ahead")
+        assert session.position == 0
         document = screen.query_one(LessonDocument)
         await press(pilot, "right")
         assert session.position == 1
-        assert run.done(2) and not run.done(3)  # one step ahead, no further
+        await wait_for(pilot, lambda: run.done(2), "step 2 computed ahead")
+        await pilot.pause(0.1)
+        assert not run.done(3)  # one step ahead, no further
         # the step the learner moves to was drawn ahead too: its first part keeps its lines
+        await settle(pilot)
         await press(pilot, "right")
         part = document.parts[document.current]
         assert any(not quiet for (_width, quiet) in part.lines.keys())

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 
 from tutor.app.document_parts import (
@@ -62,6 +63,10 @@ KEPT_INSPECTIONS = 5
 """Inspected expressions shown under the current step, the newest last."""
 SAY_BUSY_AFTER = 0.15
 """Seconds of work before the bar says the lesson is busy."""
+LOOK_AHEAD_AFTER = 0.4
+"""Seconds a step is on screen, untouched, before the next one is computed ahead: a class
+pressing → together draws its frames first (thirty sessions' work ahead, started at once,
+would delay the last students' frames), and a learner reads a step for longer than this."""
 QUEUED = {"next", "back", "restart", "hint", "give_up", "answer", "toggle_code", "inspect"}
 """Actions kept while the lesson is busy, and done in order once it is not."""
 
@@ -124,6 +129,7 @@ class LessonScreen(Screen[None]):
         self.busy = ""  # what a worker is doing, "" when idle
         self.training = 0  # the step whose plot grows on screen, 0 when none
         self.queued: deque[str] = deque()  # actions pressed while busy, in order
+        self.ahead_timer: Timer | None = None  # the next step computed ahead, once idle
         self.pending: dict[str, Value] = {}  # knob values waiting for the running work
         self.resume_to: ResumePoint | None = None  # chosen before the Run existed
         self.offered = False  # the resume prompt was shown (once per screen)
@@ -260,7 +266,9 @@ class LessonScreen(Screen[None]):
             self.close_answer()  # the question it was for is settled, or another step is on
         busy, score = self.busy, session.score()
         self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
-        self.call_after_refresh(self.look_ahead)
+        if self.ahead_timer is not None:
+            self.ahead_timer.stop()
+        self.ahead_timer = self.set_timer(LOOK_AHEAD_AFTER, self.look_ahead)
 
     def look_ahead(self) -> None:
         """Idle, the step on screen: compute the next one in a worker (keys wait meanwhile, as
