@@ -307,3 +307,23 @@ def test_percent_placeholders_survive_translation() -> None:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for string in strings:
             assert spec.findall(string) == spec.findall(ids[0]), message.id
+
+
+async def test_the_watch_problem_list_counts_one_problem_in_the_singular() -> None:
+    """`1 problem, 2 warnings`, not `1 problem(s)`: the count's noun by ngettext."""
+    from textual.app import App, ComposeResult
+
+    from tutor.app.problems import Located
+    from tutor.app.widgets.problem_list import ProblemList
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ProblemList()
+
+    app = Host()
+    async with app.run_test(size=(80, 12)):
+        shown = app.query_one(ProblemList)
+        shown.show(
+            [Located(1, 3, 5, "a"), Located(2, 4, 5, "b", True), Located(2, 6, 5, "c", True)]
+        )
+        assert "1 problem, 2 warnings" in str(shown.border_title), shown.border_title

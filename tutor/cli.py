@@ -794,13 +794,16 @@ def _copy_progress(store: ProgressStore, url: str) -> int:
     copied = copy_store(store, target)
     target.close()
     print(
-        _(
-            "Copied {learners} learners ({lessons} lessons, {events} events, {new} of them new) "
-            "from {source} to {target}."
+        ngettext(
+            "Copied {learners} learner ({lessons}, {events}, {new} of them new) "
+            "from {source} to {target}.",
+            "Copied {learners} learners ({lessons}, {events}, {new} of them new) "
+            "from {source} to {target}.",
+            copied.learners,
         ).format(
             learners=copied.learners,
-            lessons=copied.lessons,
-            events=copied.events,
+            lessons=ngettext("{n} lesson", "{n} lessons", copied.lessons).format(n=copied.lessons),
+            events=ngettext("{n} event", "{n} events", copied.events).format(n=copied.events),
             new=copied.new_events,
             source=store.where,
             target=target.where,

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tutor.app.problems import Located
-from tutor.i18n import _
+from tutor.i18n import _, ngettext
 from tutor.lesson.clean import clean_line
 
 
@@ -70,9 +70,9 @@ class ProblemList(OptionList):
         warnings = len(self.problems) - errors
         counts = []
         if errors:
-            counts.append(_("{n} problem(s)").format(n=errors))
+            counts.append(ngettext("{n} problem", "{n} problems", errors).format(n=errors))
         if warnings:
-            counts.append(_("{n} warning(s)").format(n=warnings))
+            counts.append(ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
         how = _("j or a click goes to its step")
         self.border_title = _("in the whole lesson: {counts} · {how}").format(
             counts=", ".join(counts), how=how
