@@ -24,6 +24,7 @@ from tutor.engine.views import (
     HeatmapView,
     TensorView,
 )
+from tutor.i18n import _
 
 Labels = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 MAX_GRAPH_NODES = 60
@@ -61,12 +62,18 @@ def tensor_view(name: str, value: Any, labels: Labels = (None, None)) -> TensorV
         return TensorView(name=name, data=np.asarray(value), dtype="number", device="")
     if value is None and name.endswith(".grad"):
         raise LessonRuntimeError(
-            f"'{name}' is empty: gradients appear after a backward "
-            "(backward: loss), and 'grad: true' on the tensor"
+            _(
+                "'{name}' is empty: gradients appear after a backward (backward: loss), and "
+                "'grad: true' on the tensor"
+            ).format(name=name)
         )
     if isinstance(value, (list, tuple)) and all(isinstance(v, torch.Tensor) for v in value):
-        raise LessonRuntimeError(f"'{name}' is a list of tensors; show them one by one")
-    raise LessonRuntimeError(f"'{name}' is not a tensor or a number, so it cannot be shown")
+        raise LessonRuntimeError(
+            _("'{name}' is a list of tensors; show them one by one").format(name=name)
+        )
+    raise LessonRuntimeError(
+        _("'{name}' is not a tensor or a number, so it cannot be shown").format(name=name)
+    )
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -190,7 +197,7 @@ def graph_view(name: str, root: Any, names: Mapping[str, Any]) -> GraphView:
             nodes[index] = GraphNode(index, label, "leaf", tuple(variable.shape), grad)
             return index
         inputs: list[int] = []
-        for child, _ in getattr(fn, "next_functions", ()):
+        for child, _input in getattr(fn, "next_functions", ()):
             if child is not None and len(nodes) < MAX_GRAPH_NODES:
                 inputs.append(visit(child))
         nodes[index] = GraphNode(index, type(fn).__name__, "op", None, None, tuple(inputs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from tutor.engine.errors import LessonRuntimeError
+from tutor.i18n import _
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -38,9 +39,15 @@ def choose_device(requested: str | None, lesson_device: str = "auto") -> torch.d
     if requested and requested != "auto":
         kind = requested.split(":")[0]
         if kind not in DEVICES:
-            raise LessonRuntimeError(f"unknown device '{requested}'; use auto, cpu, cuda or mps")
+            raise LessonRuntimeError(
+                _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=requested)
+            )
         if not available(kind):
-            raise LessonRuntimeError(f"--device {requested}: there is no {kind} device here")
+            raise LessonRuntimeError(
+                _("--device {device}: there is no {kind} device here").format(
+                    device=requested, kind=kind
+                )
+            )
         return torch.device(requested)
     kind = lesson_device if lesson_device != "auto" else None
     if kind and available(kind):

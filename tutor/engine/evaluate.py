@@ -21,6 +21,7 @@ import torch
 from tutor.engine.errors import LessonRuntimeError, UnsafeExpression
 from tutor.engine.limits import MAX_INT_BITS, check_numel
 from tutor.engine.torch_errors import explain, shape_text
+from tutor.i18n import _
 from tutor.lesson.catalogue import MODULES, pytorch_pointer
 from tutor.lesson.expressions import TENSOR_ATTRIBUTES
 
@@ -96,7 +97,7 @@ class Evaluator:
         elif isinstance(node, ast.Expr):
             self.expr(node.value, state)
         else:  # the loader refuses these; kept as a second line of defence
-            raise UnsafeExpression(f"{type(node).__name__} is not allowed")
+            raise UnsafeExpression(_("{what} is not allowed").format(what=type(node).__name__))
 
     def eval(self, tree: ast.Expression | ast.Module, state: Mapping[str, Any]) -> Any:
         if isinstance(tree, ast.Expression):
@@ -104,7 +105,7 @@ class Evaluator:
         body = tree.body
         if len(body) == 1 and isinstance(body[0], ast.Expr):
             return self.expr(body[0].value, state)
-        raise UnsafeExpression("an expression was expected here, not a statement")
+        raise UnsafeExpression(_("an expression was expected here, not a statement"))
 
     def _assign(self, target: ast.AST, value: Any, state: dict[str, Any], node: ast.AST) -> None:
         if isinstance(target, ast.Name):
@@ -118,26 +119,32 @@ class Evaluator:
             values = list(value) if isinstance(value, (list, tuple, torch.Tensor)) else None
             if values is None or len(values) != len(target.elts):
                 raise EvalError(
-                    f"cannot unpack {_describe(value)} into {len(target.elts)} names", node
+                    _("cannot unpack {value} into {n} names").format(
+                        value=_describe(value), n=len(target.elts)
+                    ),
+                    node,
                 )
             for t, v in zip(target.elts, values, strict=True):
                 self._assign(t, v, state, node)
         elif isinstance(target, ast.Attribute):  # W.grad = None (the only form the loader lets by)
             owner = self.expr(target.value, state)
             if not isinstance(owner, torch.Tensor) or target.attr != "grad" or value is not None:
-                raise EvalError("only 'W.grad = None' may be assigned to an attribute", node)
+                raise EvalError(_("only 'W.grad = None' may be assigned to an attribute"), node)
             owner.grad = None
         elif isinstance(target, ast.Subscript):
             owner = self.expr(target.value, state)
             index = self._index(target.slice, state)
             if not isinstance(owner, torch.Tensor):
                 raise EvalError(
-                    f"only tensors can be assigned into, not {_describe(owner)}", target
+                    _("only tensors can be assigned into, not {value}").format(
+                        value=_describe(owner)
+                    ),
+                    target,
                 )
             with torch.no_grad() if _is_grad_leaf(owner) else nullcontext():
                 self._guard(target, lambda: owner.__setitem__(index, value))
         else:
-            raise UnsafeExpression("this cannot be assigned to")
+            raise UnsafeExpression(_("this cannot be assigned to"))
 
     def _augassign(self, node: ast.AugAssign, state: dict[str, Any]) -> None:
         value = self.expr(node.value, state)
@@ -148,7 +155,7 @@ class Evaluator:
             self._assign(target, result, state, node)
             return
         if not isinstance(target, ast.Name):
-            raise UnsafeExpression("only names and items can be updated")
+            raise UnsafeExpression(_("only names and items can be updated"))
         name = self._writable(target)
         current = self._name(target, state)
         method = _INPLACE.get(type(node.op))
@@ -164,11 +171,17 @@ class Evaluator:
         name = target.id
         if name in self.functions:
             raise EvalError(
-                f"'{name}' is one of the tutor's functions; choose another name", target
+                _("'{name}' is one of the tutor's functions; choose another name").format(
+                    name=name
+                ),
+                target,
             )
         if name in self.params:
             raise EvalError(
-                f"'{name}' is a param (a knob the learner turns); it cannot be assigned", target
+                _("'{name}' is a param (a knob the learner turns); it cannot be assigned").format(
+                    name=name
+                ),
+                target,
             )
         return name
 
@@ -219,29 +232,38 @@ class Evaluator:
                 owner = self.expr(value, state)
                 key = self._index(index, state)
                 if not isinstance(owner, (torch.Tensor, list, tuple, torch.Size)):
-                    raise EvalError(f"{_describe(owner)} cannot be indexed", node)
+                    raise EvalError(
+                        _("{value} cannot be indexed").format(value=_describe(owner)), node
+                    )
                 return self._guard(node, lambda: owner[key])
             case ast.Call():
                 return self._call(node, state)
         raise UnsafeExpression(
-            f"{type(node).__name__} is not part of the expressions a lesson may use"
+            _("{what} is not part of the expressions a lesson may use").format(
+                what=type(node).__name__
+            )
         )
 
     def _name(self, node: ast.Name, state: Mapping[str, Any]) -> Any:
         name = node.id
         if name.startswith("_"):
-            raise UnsafeExpression(f"names beginning with '_' are not allowed ('{name}')")
+            raise UnsafeExpression(
+                _("names beginning with '_' are not allowed ('{name}')").format(name=name)
+            )
         for scope in (state, self.params, self.functions, CONSTANTS):
             if name in scope:
                 return scope[name]
         known = [*state, *self.params, *self.functions]
         guess = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        raise EvalError(f"there is no '{name}' at this step{hint}", node)
+        if guess:
+            missing = _("there is no '{name}' at this step (did you mean '{guess}'?)")
+        else:
+            missing = _("there is no '{name}' at this step")
+        raise EvalError(missing.format(name=name, guess=guess[0] if guess else ""), node)
 
     def _attribute(self, node: ast.Attribute, state: Mapping[str, Any]) -> Any:
         if node.attr.startswith("_") or node.attr not in TENSOR_ATTRIBUTES:
-            raise UnsafeExpression(f"'.{node.attr}' is not allowed")
+            raise UnsafeExpression(_("'.{name}' is not allowed").format(name=node.attr))
         root = node.value
         if isinstance(root, ast.Name) and root.id in MODULES and root.id not in state:
             if root.id not in self.params:  # `F.softmax(x)`, written as in PyTorch
@@ -249,7 +271,10 @@ class Evaluator:
         owner = self.expr(node.value, state)
         if not isinstance(owner, torch.Tensor):
             raise EvalError(
-                f"'.{node.attr}' works on tensors, and this is {_describe(owner)}", node
+                _("'.{name}' works on tensors, and this is {value}").format(
+                    name=node.attr, value=_describe(owner)
+                ),
+                node,
             )
         return getattr(owner, node.attr)
 
@@ -269,20 +294,27 @@ class Evaluator:
         if isinstance(func, ast.Name):
             if func.id not in self.functions:
                 value = self._name(func, state)
-                raise EvalError(f"'{func.id}' is {_describe(value)}, not a function", node)
+                raise EvalError(
+                    _("'{name}' is {value}, not a function").format(
+                        name=func.id, value=_describe(value)
+                    ),
+                    node,
+                )
             target: Callable[..., Any] = self.functions[func.id]
             label = func.id
         elif isinstance(func, ast.Attribute):
             target = self._attribute(func, state)
             label = f".{func.attr}"
             if not callable(target):
-                raise EvalError(f"'{label}' is a value, not a method; drop the ()", node)
+                raise EvalError(
+                    _("'{name}' is a value, not a method; drop the ()").format(name=label), node
+                )
         else:
-            raise UnsafeExpression("only the tutor's functions and tensor methods can be called")
+            raise UnsafeExpression(_("only the tutor's functions and tensor methods can be called"))
         args = [self.expr(a, state) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, state) for k in node.keywords if k.arg}
         if any(k.arg is None for k in node.keywords):
-            raise UnsafeExpression("'**' unpacking is not allowed")
+            raise UnsafeExpression(_("'**' unpacking is not allowed"))
         result = self._guard(node, lambda: target(*args, **kwargs), label)
         if isinstance(result, torch.Tensor):
             self._guard(node, lambda: check_numel(result.shape, "result"))
@@ -299,8 +331,9 @@ class Evaluator:
             and result.bit_length() > MAX_INT_BITS
         ):
             raise EvalError(
-                f"this makes a number of {result.bit_length():,} bits; the "
-                f"limit is {MAX_INT_BITS:,}",
+                _("this makes a number of {bits} bits; the limit is {limit}").format(
+                    bits=f"{result.bit_length():,}", limit=f"{MAX_INT_BITS:,}"
+                ),
                 node,
             )
         return result
@@ -312,32 +345,32 @@ class Evaluator:
     def _check_operands(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> None:
         for v in (a, b):
             if not isinstance(v, (int, float, bool, torch.Tensor)):
-                hint = (
-                    "; a literal is written under tensors: (or wrapped: tensor([...]))"
-                    if isinstance(v, list | tuple)
-                    else ""
-                )
-                raise EvalError(
-                    f"'{_SYMBOL[type(op)]}' works on numbers and tensors, not {_describe(v)}"
-                    + hint,
-                    node,
-                )
+                if isinstance(v, list | tuple):
+                    wrong = _(
+                        "'{op}' works on numbers and tensors, not {value}; a literal is "
+                        "written under tensors: (or wrapped: tensor([...]))"
+                    )
+                else:
+                    wrong = _("'{op}' works on numbers and tensors, not {value}")
+                raise EvalError(wrong.format(op=_SYMBOL[type(op)], value=_describe(v)), node)
         if isinstance(op, ast.Pow) and _is_int(a) and _is_int(b) and b > 0:
             if abs(a).bit_length() * b > MAX_INT_BITS:
-                raise EvalError(f"{a} ** {b} is too large a number to compute", node)
+                raise EvalError(
+                    _("{a} ** {b} is too large a number to compute").format(a=a, b=b), node
+                )
         ta, tb = isinstance(a, torch.Tensor), isinstance(b, torch.Tensor)
         if isinstance(op, ast.MatMult):
             if not (ta and tb):
-                raise EvalError("'@' multiplies two tensors; use '*' for a number", node)
+                raise EvalError(_("'@' multiplies two tensors; use '*' for a number"), node)
             _check_matmul(a, b, node)
         elif ta and tb:
             try:
                 shape = broadcast(tuple(a.shape), tuple(b.shape))
             except ValueError:
                 raise EvalError(
-                    f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} "
-                    f"cannot be combined element by element with "
-                    f"'{_SYMBOL[type(op)]}'",
+                    _(
+                        "shapes {a} and {b} cannot be combined element by element with '{op}'"
+                    ).format(a=shape_text(a.shape), b=shape_text(b.shape), op=_SYMBOL[type(op)]),
                     node,
                 ) from None
             self._guard(node, lambda: check_numel(shape, "result"))
@@ -361,19 +394,24 @@ class Evaluator:
             KeyError,
             AttributeError,
         ) as e:
-            prefix = f"{label}: " if label and not label.startswith(".") else ""
-            raise EvalError(prefix + explain(e), node) from None
+            if label and not label.startswith("."):
+                said = _("{name}: {problem}").format(name=label, problem=explain(e))
+                raise EvalError(said, node) from None
+            raise EvalError(explain(e), node) from None
 
 
 def _check_matmul(a: torch.Tensor, b: torch.Tensor, node: ast.AST) -> None:
     if a.dim() == 0 or b.dim() == 0:
-        raise EvalError("'@' needs tensors of at least one dimension; use '*' for a scalar", node)
+        raise EvalError(
+            _("'@' needs tensors of at least one dimension; use '*' for a scalar"), node
+        )
     inner_a = a.shape[-1]
     inner_b = b.shape[-2] if b.dim() > 1 else b.shape[0]
     if inner_a != inner_b:
         raise EvalError(
-            f"shapes {shape_text(a.shape)} and {shape_text(b.shape)} cannot be "
-            f"multiplied ({inner_a} columns against {inner_b} rows)",
+            _(
+                "shapes {a} and {b} cannot be multiplied ({columns} columns against {rows} rows)"
+            ).format(a=shape_text(a.shape), b=shape_text(b.shape), columns=inner_a, rows=inner_b),
             node,
         )
     rows = a.shape[-2] if a.dim() > 1 else 1
@@ -394,20 +432,21 @@ def _is_grad_leaf(value: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
+    """A value named in a sentence ("a 2×3 tensor"), in the reader's language."""
     if isinstance(value, torch.Tensor):
-        return f"a {shape_text(value.shape)} tensor"
+        return _("a {shape} tensor").format(shape=shape_text(value.shape))
     if isinstance(value, bool):
-        return f"the boolean {value}"
+        return _("the boolean {value}").format(value=value)
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if value is None:
         return "None"
     if callable(value):
-        return "a function"
+        return _("a function")
     if isinstance(value, (list, tuple)):
-        return f"a list of {len(value)}"
+        return _("a list of {n}").format(n=len(value))
     return type(value).__name__
 
 

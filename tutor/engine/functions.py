@@ -14,6 +14,7 @@ import functools
 import inspect
 import math
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -25,6 +26,7 @@ import torch.nn.functional as F
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.limits import OutOfTime, check_numel
 from tutor.engine.torch_errors import explain
+from tutor.i18n import N_, _, ngettext
 
 TensorLike: TypeAlias = "torch.Tensor | float | int | bool | Sequence[Any] | np.ndarray"
 Dim: TypeAlias = "int | None"
@@ -63,11 +65,14 @@ def as_tensor(x: Any, ctx: FunctionContext) -> torch.Tensor:
             return torch.stack(parts)
         except RuntimeError as e:
             raise LessonRuntimeError(
-                f"cannot make one tensor from a list of shapes "
-                f"{', '.join(_dims(p.shape) for p in parts)}: {_first_line(e)}"
+                _("cannot make one tensor from a list of shapes {shapes}: {why}").format(
+                    shapes=", ".join(_dims(p.shape) for p in parts), why=_first_line(e)
+                )
             ) from e
     if not isinstance(x, (bool, int, float, list, tuple)):
-        raise LessonRuntimeError(f"expected a tensor or a number, got {_describe(x)}")
+        raise LessonRuntimeError(
+            _("expected a tensor or a number, got {value}").format(value=_describe(x))
+        )
     try:
         if isinstance(x, bool):
             return torch.tensor(x, dtype=torch.bool, device=ctx.device)
@@ -79,7 +84,9 @@ def as_tensor(x: Any, ctx: FunctionContext) -> torch.Tensor:
         return t.to(ctx.device)
     except (RuntimeError, TypeError, ValueError, OverflowError) as e:
         raise LessonRuntimeError(
-            f"cannot make a tensor from {_describe(x)}: {_first_line(e)}"
+            _("cannot make a tensor from {value}: {why}").format(
+                value=_describe(x), why=_first_line(e)
+            )
         ) from e
 
 
@@ -107,15 +114,7 @@ def _aligned(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tens
 
 
 def _dims(shape: Sequence[int] | torch.Size) -> str:
-    return "×".join(str(int(d)) for d in shape) or "a single number"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _classes(n: int) -> str:
-    return "1 class" if n == 1 else f"{n} classes"
+    return "×".join(str(int(d)) for d in shape) or _("a single number")
 
 
 def _first_line(e: BaseException) -> str:
@@ -124,13 +123,14 @@ def _first_line(e: BaseException) -> str:
 
 
 def _describe(x: Any) -> str:
+    """A value named in a sentence, in the reader's language."""
     if x is None:
-        return "nothing (None)"
+        return _("nothing (None)")
     if isinstance(x, str):
-        return f"the text {x!r}"
+        return _("the text {text}").format(text=repr(x))
     if isinstance(x, torch.Tensor):
-        return f"a tensor of shape {_dims(x.shape)}"
-    return f"a {type(x).__name__}"
+        return _("a tensor of shape {shape}").format(shape=_dims(x.shape))
+    return _("a {type}").format(type=type(x).__name__)
 
 
 def _number(x: Any, what: str) -> float | int:
@@ -138,9 +138,13 @@ def _number(x: Any, what: str) -> float | int:
     if isinstance(x, torch.Tensor) and x.numel() == 1 and x.dtype != torch.bool:
         x = x.item()
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise LessonRuntimeError(f"{what} must be a number, not {_describe(x)}")
+        raise LessonRuntimeError(
+            _("{what} must be a number, not {value}").format(what=what, value=_describe(x))
+        )
     if isinstance(x, float) and not math.isfinite(x):
-        raise LessonRuntimeError(f"{what} must be a finite number, not {x}")
+        raise LessonRuntimeError(
+            _("{what} must be a finite number, not {value}").format(what=what, value=x)
+        )
     return x
 
 
@@ -151,12 +155,16 @@ def _int(x: Any, what: str) -> int:
     if isinstance(x, float) and x.is_integer():
         return int(x)
     if isinstance(x, bool):
-        raise LessonRuntimeError(f"{what} must be a whole number, not {x}")
+        raise LessonRuntimeError(
+            _("{what} must be a whole number, not {value}").format(what=what, value=x)
+        )
     try:
         return operator.index(x)
     except TypeError:
         shown = x if isinstance(x, (int, float)) else _describe(x)
-        raise LessonRuntimeError(f"{what} must be a whole number, not {shown}") from None
+        raise LessonRuntimeError(
+            _("{what} must be a whole number, not {value}").format(what=what, value=shown)
+        ) from None
 
 
 def _dim(t: torch.Tensor, dim: Any, *, extra: int = 0) -> int:
@@ -165,7 +173,11 @@ def _dim(t: torch.Tensor, dim: Any, *, extra: int = 0) -> int:
     n = max(t.dim(), 1) + extra
     if not -n <= d < n:
         raise LessonRuntimeError(
-            f"dim {d} is out of range for a tensor of {_plural(t.dim(), 'dimension')}"
+            ngettext(
+                "dim {d} is out of range for a tensor of {n} dimension",
+                "dim {d} is out of range for a tensor of {n} dimensions",
+                t.dim(),
+            ).format(d=d, n=t.dim())
         )
     return d
 
@@ -176,10 +188,12 @@ def _shape(args: tuple[Any, ...], *, allow_minus_one: bool = False) -> tuple[int
         args = tuple(args[0])
     elif len(args) == 1 and isinstance(args[0], torch.Tensor) and args[0].dim() == 1:
         args = tuple(args[0].tolist())
-    dims = tuple(_int(a, "a size") for a in args)
+    dims = tuple(_int(a, _("a size")) for a in args)
     for d in dims:
         if d < 0 and not (allow_minus_one and d == -1):
-            raise LessonRuntimeError(f"a size cannot be negative ({_dims(dims)})")
+            raise LessonRuntimeError(
+                _("a size cannot be negative ({shape})").format(shape=_dims(dims))
+            )
     return dims
 
 
@@ -192,30 +206,74 @@ def _indices(x: Any, ctx: FunctionContext, what: str) -> torch.Tensor:
         bad = ~torch.isfinite(t) | (t != torch.round(t))
         if bool(bad.any()):
             value = t[bad].flatten()[0].item()
-            raise LessonRuntimeError(f"{what} must be whole numbers; {value:g} is not")
+            raise LessonRuntimeError(
+                _("{what} must be whole numbers; {value} is not").format(
+                    what=what, value=f"{value:g}"
+                )
+            )
         return t.long()
     if t.is_complex():
-        raise LessonRuntimeError(f"{what} must be whole numbers, not complex ones")
+        raise LessonRuntimeError(
+            _("{what} must be whole numbers, not complex ones").format(what=what)
+        )
     return t.long()
 
 
-def _check_below(idx: torch.Tensor, n: int, what: str, of: str) -> None:
-    """Refuse an index outside 0..n-1 here: on a GPU torch would fail with a device assert."""
+def _check_below(idx: torch.Tensor, n: int, kind: str) -> None:
+    """Refuse an index outside 0..n-1 here: on a GPU torch would fail with a device assert.
+    `kind`: "class", "predicted class", "true class", "index" (a table's row) or "id" (an
+    alphabet's character)."""
     if idx.numel() == 0:
         return
     low, high = int(idx.min()), int(idx.max())
     bad = low if low < 0 else high if high >= n else None
     if bad is not None:
-        hint = f"0 to {n - 1}" if n > 0 else "none"
-        raise LessonRuntimeError(f"{what} {bad} is out of range; there are {of} ({hint})")
+        raise LessonRuntimeError(_out_of_range(kind, bad, n))
+
+
+def _out_of_range(kind: str, bad: int, n: int) -> str:
+    """`class 5 is out of range; there are 3 classes (0 to 2)`, in the reader's language."""
+    hint = _("0 to {last}").format(last=n - 1) if n > 0 else _("none")
+    if kind == "index":
+        said = ngettext(
+            "index {bad} is out of range; there is {n} row in the table ({hint})",
+            "index {bad} is out of range; there are {n} rows in the table ({hint})",
+            n,
+        )
+    elif kind == "id":
+        said = ngettext(
+            "id {bad} is out of range; there is {n} character in the alphabet ({hint})",
+            "id {bad} is out of range; there are {n} characters in the alphabet ({hint})",
+            n,
+        )
+    elif kind == "predicted class":
+        said = ngettext(
+            "predicted class {bad} is out of range; there is {n} class ({hint})",
+            "predicted class {bad} is out of range; there are {n} classes ({hint})",
+            n,
+        )
+    elif kind == "true class":
+        said = ngettext(
+            "true class {bad} is out of range; there is {n} class ({hint})",
+            "true class {bad} is out of range; there are {n} classes ({hint})",
+            n,
+        )
+    else:
+        said = ngettext(
+            "class {bad} is out of range; there is {n} class ({hint})",
+            "class {bad} is out of range; there are {n} classes ({hint})",
+            n,
+        )
+    return said.format(bad=bad, n=n, hint=hint)
 
 
 def _same_shape(a: torch.Tensor, b: torch.Tensor, first: str, second: str) -> None:
     """Refuse what torch would silently broadcast: 4×1 against 4 makes a 4×4 loss."""
     if a.shape != b.shape:
         raise LessonRuntimeError(
-            f"{first} is {_dims(a.shape)} but {second} is {_dims(b.shape)}; "
-            "they must have the same shape"
+            _("{first} is {a} but {second} is {b}; they must have the same shape").format(
+                first=first, a=_dims(a.shape), second=second, b=_dims(b.shape)
+            )
         )
 
 
@@ -227,10 +285,16 @@ def _meta(t: torch.Tensor) -> torch.Tensor:
 def _pair(x: Any, what: str, *, least: int) -> tuple[int, int]:
     values = tuple(x) if isinstance(x, (list, tuple)) else (x, x)
     if len(values) != 2:
-        raise LessonRuntimeError(f"{what} must be one number or two (rows, columns)")
+        raise LessonRuntimeError(
+            _("{what} must be one number or two (rows, columns)").format(what=what)
+        )
     a, b = (_int(v, what) for v in values)
     if a < least or b < least:
-        raise LessonRuntimeError(f"{what} must be at least {least}, not {_dims((a, b))}")
+        raise LessonRuntimeError(
+            _("{what} must be at least {least}, not {value}").format(
+                what=what, least=least, value=_dims((a, b))
+            )
+        )
     return a, b
 
 
@@ -241,27 +305,29 @@ def _pair(x: Any, what: str, *, least: int) -> tuple[int, int]:
 def _mse(ctx: FunctionContext, pred: TensorLike, target: TensorLike) -> torch.Tensor:
     """Mean squared error."""
     p, t = _floats(ctx, pred, target)
-    _same_shape(p, t, "the prediction", "the target")
+    _same_shape(p, t, _("the prediction"), _("the target"))
     return F.mse_loss(p, t)
 
 
 def _l1(ctx: FunctionContext, pred: TensorLike, target: TensorLike) -> torch.Tensor:
     """Mean absolute error."""
     p, t = _floats(ctx, pred, target)
-    _same_shape(p, t, "the prediction", "the target")
+    _same_shape(p, t, _("the prediction"), _("the target"))
     return F.l1_loss(p, t)
 
 
 def _bce(ctx: FunctionContext, prob: TensorLike, target: TensorLike) -> torch.Tensor:
     """Binary cross-entropy of probabilities (not logits)."""
     p, t = _floats(ctx, prob, target)
-    _same_shape(p, t, "the probability", "the target")
+    _same_shape(p, t, _("the probability"), _("the target"))
     outside = ~((p >= 0) & (p <= 1))  # NaN counts as outside; on a GPU torch would assert
     if bool(outside.any()):
         value = p.detach()[outside].flatten()[0].item()
         raise LessonRuntimeError(
-            f"the probabilities must lie between 0 and 1, but one is {value:g}; "
-            "apply sigmoid to scores first"
+            _(
+                "the probabilities must lie between 0 and 1, but one is {value}; apply sigmoid "
+                "to scores first"
+            ).format(value=f"{value:g}")
         )
     return F.binary_cross_entropy(p, t)
 
@@ -270,7 +336,7 @@ def _cross_entropy(ctx: FunctionContext, logits: TensorLike, target: TensorLike)
     """Cross-entropy of raw scores against class numbers or class probabilities."""
     z = _float(logits, ctx)
     if z.dim() == 0:
-        raise LessonRuntimeError("the logits must hold one score per class, not a single number")
+        raise LessonRuntimeError(_("the logits must hold one score per class, not a single number"))
     t = as_tensor(target, ctx)
     class_dim = 0 if z.dim() == 1 else 1
     n_classes = z.shape[class_dim]
@@ -281,13 +347,21 @@ def _cross_entropy(ctx: FunctionContext, logits: TensorLike, target: TensorLike)
     index_shape = z.shape[:class_dim] + z.shape[class_dim + 1 :]
     if t.shape != index_shape:
         raise LessonRuntimeError(
-            f"the logits are {_dims(z.shape)} ({_classes(n_classes)}), "
-            f"so the target must be class numbers of shape "
-            f"{_dims(index_shape)} or probabilities of shape {_dims(z.shape)}; "
-            f"it is {_dims(t.shape)}"
+            ngettext(
+                "the logits are {logits} ({n} class), so the target must be class numbers of "
+                "shape {indices} or probabilities of shape {logits}; it is {target}",
+                "the logits are {logits} ({n} classes), so the target must be class numbers of "
+                "shape {indices} or probabilities of shape {logits}; it is {target}",
+                n_classes,
+            ).format(
+                logits=_dims(z.shape),
+                n=n_classes,
+                indices=_dims(index_shape),
+                target=_dims(t.shape),
+            )
         )
-    idx = _indices(t, ctx, "the target's class numbers")
-    _check_below(idx, n_classes, "class", _classes(n_classes))
+    idx = _indices(t, ctx, _("the target's class numbers"))
+    _check_below(idx, n_classes, "class")
     return F.cross_entropy(z, idx)
 
 
@@ -311,7 +385,7 @@ def _leaky_relu(ctx: FunctionContext, x: TensorLike, slope: float = 0.01) -> tor
 
 def _clamp(ctx: FunctionContext, x: TensorLike, min: Any = None, max: Any = None) -> torch.Tensor:
     if min is None and max is None:
-        raise LessonRuntimeError("give min=…, max=… or both")
+        raise LessonRuntimeError(_("give min=…, max=… or both"))
     t = as_tensor(x, ctx)
 
     def bound(v: Any) -> Any:
@@ -332,16 +406,34 @@ def _matmul_checked(
     """a @ b, with the inner sizes named when they differ and the result's size checked first."""
     if a.dim() == 0 or b.dim() == 0:
         raise LessonRuntimeError(
-            f"{first} and {second} must each have at least one dimension; "
-            "use * to multiply by a single number"
+            _(
+                "{first} and {second} must each have at least one dimension; use * to multiply "
+                "by a single number"
+            ).format(first=first, second=second)
         )
     inner_a = a.shape[-1]
     inner_b = b.shape[-2] if b.dim() >= 2 else b.shape[0]
     if inner_a != inner_b:
+        if b.dim() <= 2:
+            said = _(
+                "cannot multiply {a} by {b}: the last size of {first} ({inner_a}) must equal "
+                "the first size of {second} ({inner_b})"
+            )
+        else:
+            said = _(
+                "cannot multiply {a} by {b}: the last size of {first} ({inner_a}) must equal "
+                "the second-to-last size of {second} ({inner_b})"
+            )
         raise LessonRuntimeError(
-            f"cannot multiply {_dims(a.shape)} by {_dims(b.shape)}: the last size of {first} "
-            f"({inner_a}) must equal the {'first' if b.dim() <= 2 else 'second-to-last'} size "
-            f"of {second} ({inner_b}){note}"
+            said.format(
+                a=_dims(a.shape),
+                b=_dims(b.shape),
+                first=first,
+                inner_a=inner_a,
+                second=second,
+                inner_b=inner_b,
+            )
+            + note
         )
     a, b = _aligned(a, b)
     check_numel(torch.matmul(_meta(a), _meta(b)).shape)
@@ -349,14 +441,14 @@ def _matmul_checked(
 
 
 def _matmul(ctx: FunctionContext, a: TensorLike, b: TensorLike) -> torch.Tensor:
-    return _matmul_checked(as_tensor(a, ctx), as_tensor(b, ctx), "the first", "the second")
+    return _matmul_checked(as_tensor(a, ctx), as_tensor(b, ctx), _("the first"), _("the second"))
 
 
 def _linear(
     ctx: FunctionContext, x: TensorLike, W: TensorLike, b: TensorLike | None = None
 ) -> torch.Tensor:
     """x @ W + b, with W stored in×out as lessons write it (torch's nn.Linear is out×in)."""
-    out = _matmul_checked(_float(x, ctx), _float(W, ctx), "x", "W", "; W is in×out")
+    out = _matmul_checked(_float(x, ctx), _float(W, ctx), "x", "W", _("; W is in×out"))
     if b is None:
         return out
     bias = _float(b, ctx)
@@ -366,8 +458,9 @@ def _linear(
         shape = None
     if shape != out.shape:
         raise LessonRuntimeError(
-            f"x @ W is {_dims(out.shape)}, so b cannot be {_dims(bias.shape)}; "
-            f"give one bias per output ({out.shape[-1] if out.dim() else 1})"
+            _("x @ W is {out}, so b cannot be {bias}; give one bias per output ({n})").format(
+                out=_dims(out.shape), bias=_dims(bias.shape), n=out.shape[-1] if out.dim() else 1
+            )
         )
     return out + bias.to(out.dtype)
 
@@ -384,11 +477,11 @@ def _layer_norm(
         isinstance(eps, torch.Tensor) and eps.numel() != 1
     ):
         raise LessonRuntimeError(
-            "eps must be a small number; pass the scale and shift as weight=… and bias=…"
+            _("eps must be a small number; pass the scale and shift as weight=… and bias=…")
         )
     t = _float(x, ctx)
     if t.dim() == 0:
-        raise LessonRuntimeError("needs at least one dimension to normalise over")
+        raise LessonRuntimeError(_("needs at least one dimension to normalise over"))
     n = t.shape[-1]
     scale, shift = _per_feature(ctx, t, n, weight, bias)
     return F.layer_norm(t, (n,), scale, shift, float(_number(eps, "eps")))
@@ -407,7 +500,9 @@ def _per_feature(
         p = None if v is None else _float(v, ctx).to(t.dtype)
         if p is not None and p.shape != (n,):
             raise LessonRuntimeError(
-                f"{name} must hold one number per feature ({n}), but it is {_dims(p.shape)}"
+                _("{name} must hold one number per feature ({n}), but it is {shape}").format(
+                    name=name, n=n, shape=_dims(p.shape)
+                )
             )
         params.append(p)
     return params[0], params[1]
@@ -425,7 +520,9 @@ def _batch_norm(
     t = _float(x, ctx)
     if t.dim() != 2 or t.shape[0] < 2:
         raise LessonRuntimeError(
-            f"x must be batch×features with at least 2 rows, but it is {_dims(t.shape)}"
+            _("x must be batch×features with at least 2 rows, but it is {shape}").format(
+                shape=_dims(t.shape)
+            )
         )
     scale, shift = _per_feature(ctx, t, t.shape[1], weight, bias)
     return F.batch_norm(t, None, None, scale, shift, training=True, eps=float(_number(eps, "eps")))
@@ -435,7 +532,9 @@ def _as_image(t: torch.Tensor, what: str) -> tuple[torch.Tensor, int]:
     """Add the batch and channel dims a 2-D or 3-D image lacks; return how many were added."""
     if t.dim() not in (2, 3, 4):
         raise LessonRuntimeError(
-            f"{what} must be H×W, C×H×W or N×C×H×W, but it is {_dims(t.shape)}"
+            _("{what} must be H×W, C×H×W or N×C×H×W, but it is {shape}").format(
+                what=what, shape=_dims(t.shape)
+            )
         )
     added = 4 - t.dim()
     return t.reshape((1,) * added + tuple(t.shape)), added
@@ -456,7 +555,7 @@ def _conv2d(
     except that a 2-D image with several filters gives out×H'×W'.
     """
     img, k = _floats(ctx, x, kernel)
-    image, added = _as_image(img, "the image")
+    image, added = _as_image(img, _("the image"))
     channels = image.shape[1]
     groups = 1
     if k.dim() == 2:
@@ -468,20 +567,32 @@ def _conv2d(
         weight = k
     else:
         raise LessonRuntimeError(
-            f"the kernel must be kh×kw, in×kh×kw or out×in×kh×kw, but it is {_dims(k.shape)}"
+            _("the kernel must be kh×kw, in×kh×kw or out×in×kh×kw, but it is {shape}").format(
+                shape=_dims(k.shape)
+            )
         )
     if groups == 1 and weight.shape[1] != channels:
         raise LessonRuntimeError(
-            f"the image has {_plural(channels, 'channel')} but the kernel "
-            f"{_dims(k.shape)} expects {weight.shape[1]}"
+            ngettext(
+                "the image has {n} channel but the kernel {shape} expects {m}",
+                "the image has {n} channels but the kernel {shape} expects {m}",
+                channels,
+            ).format(n=channels, shape=_dims(k.shape), m=weight.shape[1])
         )
     s = _pair(stride, "stride", least=1)
     p = _pair(padding, "padding", least=0)
     h, w = image.shape[2] + 2 * p[0], image.shape[3] + 2 * p[1]
     if weight.shape[2] > h or weight.shape[3] > w:
+        if any(p):
+            said = _(
+                "the {kernel} kernel does not fit in the {image} image (with padding {padding})"
+            )
+        else:
+            said = _("the {kernel} kernel does not fit in the {image} image")
         raise LessonRuntimeError(
-            f"the {_dims(weight.shape[2:])} kernel does not fit in the "
-            f"{_dims(image.shape[2:])} image" + (f" (with padding {_dims(p)})" if any(p) else "")
+            said.format(
+                kernel=_dims(weight.shape[2:]), image=_dims(image.shape[2:]), padding=_dims(p)
+            )
         )
     b = None
     if bias is not None:
@@ -490,8 +601,9 @@ def _conv2d(
             b = b.expand(weight.shape[0])
         if b.numel() != weight.shape[0]:
             raise LessonRuntimeError(
-                f"bias must hold one number per filter ({weight.shape[0]}), "
-                f"but it holds {b.numel()}"
+                _("bias must hold one number per filter ({n}), but it holds {m}").format(
+                    n=weight.shape[0], m=b.numel()
+                )
             )
     check_numel(F.conv2d(_meta(image), _meta(weight), None, s, p, 1, groups).shape)
     out = F.conv2d(image, weight, b, s, p, 1, groups)
@@ -511,15 +623,21 @@ def _pool(
     stride: int | Sequence[int] | None,
     padding: int | Sequence[int],
 ) -> torch.Tensor:
-    image, added = _as_image(_float(x, ctx), "the image")
+    image, added = _as_image(_float(x, ctx), _("the image"))
     k = _pair(kernel_size, "kernel_size", least=1)
     s = k if stride is None else _pair(stride, "stride", least=1)
     p = _pair(padding, "padding", least=0)
     if p[0] * 2 > k[0] or p[1] * 2 > k[1]:
-        raise LessonRuntimeError(f"padding {_dims(p)} must be at most half the window {_dims(k)}")
+        raise LessonRuntimeError(
+            _("padding {padding} must be at most half the window {window}").format(
+                padding=_dims(p), window=_dims(k)
+            )
+        )
     if k[0] > image.shape[2] + 2 * p[0] or k[1] > image.shape[3] + 2 * p[1]:
         raise LessonRuntimeError(
-            f"the {_dims(k)} window does not fit in the {_dims(image.shape[2:])} image"
+            _("the {window} window does not fit in the {image} image").format(
+                window=_dims(k), image=_dims(image.shape[2:])
+            )
         )
     fn = F.max_pool2d if kind == "max" else F.avg_pool2d
     out = fn(image, k, s, p)
@@ -553,7 +671,9 @@ def _dropout(ctx: FunctionContext, x: TensorLike, p: float = 0.5) -> torch.Tenso
     t = _float(x, ctx)
     rate = float(_number(p, "p"))
     if not 0.0 <= rate <= 1.0:
-        raise LessonRuntimeError(f"p is the chance to drop a value; it must be in [0, 1], not {p}")
+        raise LessonRuntimeError(
+            _("p is the chance to drop a value; it must be in [0, 1], not {p}").format(p=p)
+        )
     if rate == 1.0:
         return t * 0.0
     draw = torch.rand(t.shape, generator=ctx.generator, dtype=t.dtype).to(ctx.device)
@@ -564,38 +684,44 @@ def _embedding(ctx: FunctionContext, idx: TensorLike, table: TensorLike) -> torc
     """Row `idx` of the table for each index: a lookup, written as a function."""
     tab = as_tensor(table, ctx)
     if tab.dim() == 0:
-        raise LessonRuntimeError("the table must have one row per token, not a single number")
-    i = _indices(idx, ctx, "the indices")
-    _check_below(i, tab.shape[0], "index", f"{_plural(tab.shape[0], 'row')} in the table")
+        raise LessonRuntimeError(_("the table must have one row per token, not a single number"))
+    i = _indices(idx, ctx, _("the indices"))
+    _check_below(i, tab.shape[0], "index")
     check_numel(tuple(i.shape) + tuple(tab.shape[1:]))
     return tab[i]
 
 
 def _text(x: Any, what: str) -> str:
     if not isinstance(x, str):
-        raise LessonRuntimeError(f"{what} must be text in quotes, not {_describe(x)}")
+        raise LessonRuntimeError(
+            _("{what} must be text in quotes, not {value}").format(what=what, value=_describe(x))
+        )
     return x
 
 
 def _encode(ctx: FunctionContext, text: str, alphabet: str) -> torch.Tensor:
     """Each character of `text` as its position in `alphabet`: characters to token ids."""
-    chars, known = _text(text, "text"), _text(alphabet, "the alphabet")
+    chars, known = _text(text, "text"), _text(alphabet, _("the alphabet"))
     index = {c: k for k, c in reversed(list(enumerate(known)))}
     missing = sorted({c for c in chars if c not in index})
     if missing:
         raise LessonRuntimeError(
-            f"{', '.join(repr(c) for c in missing[:5])} not in the alphabet {known!r}"
+            _("{characters} not in the alphabet {alphabet}").format(
+                characters=", ".join(repr(c) for c in missing[:5]), alphabet=repr(known)
+            )
         )
     return torch.tensor([index[c] for c in chars], dtype=torch.long, device=ctx.device)
 
 
 def _decode(ctx: FunctionContext, ids: TensorLike, alphabet: str) -> str:
     """Token ids back to text: character `alphabet[i]` for each id; rows of a matrix are lines."""
-    known = _text(alphabet, "the alphabet")
-    i = _indices(ids, ctx, "the ids")
-    _check_below(i, len(known), "id", f"{_plural(len(known), 'character')} in the alphabet")
+    known = _text(alphabet, _("the alphabet"))
+    i = _indices(ids, ctx, _("the ids"))
+    _check_below(i, len(known), "id")
     if i.dim() > 2:
-        raise LessonRuntimeError(f"ids must be a vector or a matrix, not {_dims(i.shape)}")
+        raise LessonRuntimeError(
+            _("ids must be a vector or a matrix, not {shape}").format(shape=_dims(i.shape))
+        )
     rows = i.reshape(1, -1) if i.dim() < 2 else i
     return "\n".join("".join(known[k] for k in row) for row in rows.tolist())
 
@@ -606,13 +732,17 @@ def _multinomial(ctx: FunctionContext, probs: TensorLike, n: int = 1) -> torch.T
     p = _float(probs, ctx)
     if p.dim() not in (1, 2) or p.shape[-1] == 0:
         raise LessonRuntimeError(
-            f"probs must be a vector or rows of probabilities, not {_dims(p.shape)}"
+            _("probs must be a vector or rows of probabilities, not {shape}").format(
+                shape=_dims(p.shape)
+            )
         )
     if not torch.isfinite(p).all() or (p < 0).any() or (p.sum(-1) <= 0).any():
-        raise LessonRuntimeError("probs must be finite, not negative, and sum to more than 0")
+        raise LessonRuntimeError(_("probs must be finite, not negative, and sum to more than 0"))
     draws = _int(n, "n")
     if draws < 1:
-        raise LessonRuntimeError(f"n is the number of draws; it must be at least 1, not {draws}")
+        raise LessonRuntimeError(
+            _("n is the number of draws; it must be at least 1, not {n}").format(n=draws)
+        )
     check_numel((*p.shape[:-1], draws))
     cpu = p.detach().to("cpu", torch.float64)
     out = torch.multinomial(cpu, draws, replacement=True, generator=ctx.generator)
@@ -631,12 +761,16 @@ def _scores(
     for name, t in (("Q", q), ("K", k)):
         if t.dim() < 2:
             raise LessonRuntimeError(
-                f"{name} must be n×d (one row per token), but it is {_dims(t.shape)}"
+                _("{name} must be n×d (one row per token), but it is {shape}").format(
+                    name=name, shape=_dims(t.shape)
+                )
             )
     if q.shape[-1] != k.shape[-1]:
         raise LessonRuntimeError(
-            f"Q is {_dims(q.shape)} and K is {_dims(k.shape)}: queries and keys must have "
-            f"the same length d_k (the last size), not {q.shape[-1]} and {k.shape[-1]}"
+            _(
+                "Q is {q} and K is {k}: queries and keys must have the same length d_k (the "
+                "last size), not {dq} and {dk}"
+            ).format(q=_dims(q.shape), k=_dims(k.shape), dq=q.shape[-1], dk=k.shape[-1])
         )
     scores = _matmul_checked(q, k.transpose(-2, -1), "Q", "Kᵀ") / math.sqrt(k.shape[-1])
     if mask is None:
@@ -648,7 +782,9 @@ def _scores(
         fits = False
     if not fits:
         raise LessonRuntimeError(
-            f"the mask is {_dims(m.shape)} but the scores Q Kᵀ are {_dims(scores.shape)}"
+            _("the mask is {mask} but the scores Q Kᵀ are {scores}").format(
+                mask=_dims(m.shape), scores=_dims(scores.shape)
+            )
         )
     if m.is_floating_point():
         blocked = torch.isneginf(m)
@@ -682,10 +818,13 @@ def _attention(
     v = _float(V, ctx)
     if v.dim() < 2 or v.shape[-2] != weights.shape[-1]:
         raise LessonRuntimeError(
-            f"K has {_plural(weights.shape[-1], 'key')} (rows), so V needs as many rows; "
-            f"V is {_dims(v.shape)}"
+            ngettext(
+                "K has {n} key (rows), so V needs as many rows; V is {shape}",
+                "K has {n} keys (rows), so V needs as many rows; V is {shape}",
+                weights.shape[-1],
+            ).format(n=weights.shape[-1], shape=_dims(v.shape))
         )
-    return _matmul_checked(weights, v, "the weights", "V")
+    return _matmul_checked(weights, v, _("the weights"), "V")
 
 
 def _causal_mask(ctx: FunctionContext, n: int) -> torch.Tensor:
@@ -719,9 +858,9 @@ def _class_numbers(
     p, t = as_tensor(pred, ctx), as_tensor(target, ctx)
     if p.is_floating_point() and p.dim() == t.dim() + 1:
         p = p.argmax(-1)  # one score per class: the highest wins
-    p = _indices(p, ctx, "the predictions")
-    t = _indices(t, ctx, "the targets")
-    _same_shape(p, t, "the prediction", "the target")
+    p = _indices(p, ctx, _("the predictions"))
+    t = _indices(t, ctx, _("the targets"))
+    _same_shape(p, t, _("the prediction"), _("the target"))
     return p, t
 
 
@@ -729,15 +868,17 @@ def _binary(
     ctx: FunctionContext, pred: TensorLike, target: TensorLike
 ) -> tuple[torch.Tensor, torch.Tensor]:
     p, t = as_tensor(pred, ctx), as_tensor(target, ctx)
-    _same_shape(p, t, "the prediction", "the target")
+    _same_shape(p, t, _("the prediction"), _("the target"))
     out = []
-    for what, x in (("the predictions", p), ("the targets", t)):
+    for what, x in ((_("the predictions"), p), (_("the targets"), t)):
         bad = (x != 0) & (x != 1)
         if bool(bad.any()):
             value = x[bad].flatten()[0].item()
             raise LessonRuntimeError(
-                f"{what} must be 0 or 1 (class 1 is positive), but one is {value:g}; "
-                "threshold probabilities first, e.g. p > 0.5"
+                _(
+                    "{what} must be 0 or 1 (class 1 is positive), but one is {value}; threshold "
+                    "probabilities first, e.g. p > 0.5"
+                ).format(what=what, value=f"{value:g}")
             )
         out.append(x.bool())
     return out[0], out[1]
@@ -790,8 +931,8 @@ def _confusion(
     else:
         size = _int(n, "n")
     check_numel((size, size), "confusion matrix")
-    _check_below(p, size, "predicted class", _classes(size))
-    _check_below(t, size, "true class", _classes(size))
+    _check_below(p, size, "predicted class")
+    _check_below(t, size, "true class")
     flat = torch.bincount((t * size + p).flatten(), minlength=size * size)
     return flat.reshape(size, size)
 
@@ -825,13 +966,13 @@ def confusion_metrics(
 
 def _one_hot(ctx: FunctionContext, idx: TensorLike, n: int | None = None) -> torch.Tensor:
     """Floats with a 1 at each class number; n defaults to the largest class plus one."""
-    i = _indices(idx, ctx, "the class numbers")
+    i = _indices(idx, ctx, _("the class numbers"))
     if n is None:
         size = int(i.max()) + 1 if i.numel() else 0
     else:
         size = _int(n, "n")
     check_numel((*i.shape, size), "one-hot tensor")
-    _check_below(i, size, "class", _classes(size))
+    _check_below(i, size, "class")
     return F.one_hot(i, size).to(ctx.dtype)
 
 
@@ -873,13 +1014,14 @@ def _arange(
         start, stop = 0, start
     a, b, s = _number(start, "start"), _number(stop, "stop"), _number(step, "step")
     if s == 0:
-        raise LessonRuntimeError("the step cannot be 0")
+        raise LessonRuntimeError(_("the step cannot be 0"))
     count = math.ceil((b - a) / s)
     if count < 0:
-        raise LessonRuntimeError(
-            f"a step of {s} never gets from {a} to {b}; "
-            f"use a {'negative' if s > 0 else 'positive'} step"
-        )
+        if s > 0:
+            said = _("a step of {step} never gets from {start} to {stop}; use a negative step")
+        else:
+            said = _("a step of {step} never gets from {start} to {stop}; use a positive step")
+        raise LessonRuntimeError(said.format(step=s, start=a, stop=b))
     check_numel((count,))
     floats = any(isinstance(v, float) for v in (a, b, s))
     dtype = ctx.dtype if floats else torch.long
@@ -895,7 +1037,9 @@ def _eye(ctx: FunctionContext, n: int, m: int | None = None) -> torch.Tensor:
 
 def _tensor_list(ctx: FunctionContext, tensors: Any, example: str) -> list[torch.Tensor]:
     if not isinstance(tensors, (list, tuple)) or not tensors:
-        raise LessonRuntimeError(f"give a list of tensors, e.g. {example}")
+        raise LessonRuntimeError(
+            _("give a list of tensors, e.g. {example}").format(example=example)
+        )
     return [as_tensor(t, ctx) for t in tensors]
 
 
@@ -911,8 +1055,9 @@ def _stack(ctx: FunctionContext, tensors: Sequence[TensorLike], dim: int = 0) ->
     shapes = {tuple(t.shape) for t in ts}
     if len(shapes) > 1:
         raise LessonRuntimeError(
-            "every tensor must have the same shape, but they are "
-            + ", ".join(_dims(t.shape) for t in ts)
+            _("every tensor must have the same shape, but they are {shapes}").format(
+                shapes=", ".join(_dims(t.shape) for t in ts)
+            )
         )
     return torch.stack(ts, _dim(ts[0], dim, extra=1 if ts[0].dim() else 0))
 
@@ -937,7 +1082,7 @@ def _mean(
 
 def _empty_check(t: torch.Tensor) -> None:
     if t.numel() == 0:
-        raise LessonRuntimeError("the tensor is empty, so it has no largest or smallest value")
+        raise LessonRuntimeError(_("the tensor is empty, so it has no largest or smallest value"))
 
 
 def _max(
@@ -984,7 +1129,9 @@ def _reshape(ctx: FunctionContext, x: TensorLike, *shape: int) -> torch.Tensor:
     fits = known == t.numel() if free == 0 else free == 1 and known > 0 and t.numel() % known == 0
     if not fits:
         raise LessonRuntimeError(
-            f"cannot arrange the {t.numel()} numbers of a {_dims(t.shape)} tensor as {_dims(size)}"
+            _("cannot arrange the {n} numbers of a {shape} tensor as {size}").format(
+                n=t.numel(), shape=_dims(t.shape), size=_dims(size)
+            )
         )
     return t.reshape(size)
 
@@ -1009,7 +1156,9 @@ def _nonzero(ctx: FunctionContext, x: TensorLike) -> torch.Tensor:
     """Indices of the true (non-zero) entries of a vector, e.g. the misclassified rows."""
     t = as_tensor(x, ctx)
     if t.dim() != 1:
-        raise LessonRuntimeError(f"takes a vector; this tensor has shape {_dims(t.shape)}")
+        raise LessonRuntimeError(
+            _("takes a vector; this tensor has shape {shape}").format(shape=_dims(t.shape))
+        )
     return torch.nonzero(t).reshape(-1)
 
 
@@ -1117,11 +1266,13 @@ def _entropy(ctx: FunctionContext, p: TensorLike, dim: int = -1) -> torch.Tensor
 def _grads(params: Any, what: str) -> list[torch.Tensor]:
     tensors = list(params) if isinstance(params, list | tuple) else [params]
     if not tensors or not all(isinstance(t, torch.Tensor) for t in tensors):
-        raise LessonRuntimeError(f"{what} takes a tensor or a list of tensors with gradients")
+        raise LessonRuntimeError(
+            _("{what} takes a tensor or a list of tensors with gradients").format(what=what)
+        )
     grads = [t.grad for t in tensors if t.grad is not None]
     if not grads:
         raise LessonRuntimeError(
-            "there are no gradients to clip yet: run backward first (backward: loss)"
+            _("there are no gradients to clip yet: run backward first (backward: loss)")
         )
     return grads
 
@@ -1254,7 +1405,7 @@ def _lesson_function(name: str, fn: Callable[..., Any], ctx: FunctionContext) ->
             try:
                 public.bind(*args, **kwargs)
             except TypeError as wrong_call:  # a missing or unknown argument, say so plainly
-                raise LessonRuntimeError(f"{name}: {wrong_call}") from e
+                raise LessonRuntimeError(f"{name}: {_call_problem(wrong_call)}") from e
             raise LessonRuntimeError(f"{name}: {explain(e)}") from e
         except _TRANSLATED as e:
             raise LessonRuntimeError(f"{name}: {explain(e)}") from e
@@ -1263,6 +1414,33 @@ def _lesson_function(name: str, fn: Callable[..., Any], ctx: FunctionContext) ->
     call.__doc__ = fn.__doc__
     call.__signature__ = public  # type: ignore[attr-defined]
     return call
+
+
+# what `inspect.Signature.bind` says of a wrong call, in the reader's language
+_CALL_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"missing a required argument: '(\w+)'$"),
+        N_("missing a required argument: '{0}'"),
+    ),
+    (re.compile(r"too many positional arguments$"), N_("too many positional arguments")),
+    (
+        re.compile(r"got an unexpected keyword argument '(\w+)'$"),
+        N_("got an unexpected keyword argument '{0}'"),
+    ),
+    (
+        re.compile(r"multiple values for argument '(\w+)'$"),
+        N_("multiple values for argument '{0}'"),
+    ),
+]
+
+
+def _call_problem(error: TypeError) -> str:
+    text = str(error)
+    for pattern, template in _CALL_PROBLEMS:
+        match = pattern.match(text)
+        if match:
+            return _(template).format(*match.groups())
+    return text
 
 
 def make_functions(ctx: FunctionContext) -> dict[str, Callable[..., Any]]:

@@ -27,6 +27,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from tutor.engine.errors import LessonRuntimeError
+from tutor.i18n import N_, _
 from tutor.lesson.answers import MAX_ANSWER_CHARS, MAX_ANSWER_EXPONENT
 from tutor.lesson.expressions import MAX_CODE_CHARS, MAX_DEPTH
 from tutor.lesson.source import MAX_BYTES as MAX_LESSON_BYTES
@@ -88,16 +89,32 @@ class Cancelled(Exception):
     nothing turns it into a message and the step it stopped is not kept."""
 
 
+# what `check_numel` may be told it sizes: said in the reader's language when refused
+NOUNS = (
+    N_("tensor"),
+    N_("result"),
+    N_("mask"),
+    N_("positional encoding"),
+    N_("confusion matrix"),
+    N_("one-hot tensor"),
+)
+
+
 def check_numel(shape: Iterable[int], what: str = "tensor") -> None:
-    """Refuse a shape before anything of that size is allocated."""
+    """Refuse a shape before anything of that size is allocated; `what` is one of NOUNS."""
     dims = [int(d) for d in shape]
     if any(d < 0 for d in dims):
-        raise LessonRuntimeError(f"a {what} cannot have a negative size ({_fmt(dims)})")
+        raise LessonRuntimeError(
+            _("a {what} cannot have a negative size ({shape})").format(
+                what=_(what), shape=_fmt(dims)
+            )
+        )
     n = prod(dims)
     if n > MAX_ELEMENTS:
         raise LessonRuntimeError(
-            f"a {what} of shape {_fmt(dims)} would hold {n:,} elements; "
-            f"the limit is {MAX_ELEMENTS:,}"
+            _("a {what} of shape {shape} would hold {n} elements; the limit is {limit}").format(
+                what=_(what), shape=_fmt(dims), n=f"{n:,}", limit=f"{MAX_ELEMENTS:,}"
+            )
         )
 
 
@@ -128,7 +145,9 @@ def check_state(state: Mapping[str, Any]) -> None:
     total = state_bytes(state.values())
     if total > MAX_STATE_BYTES:
         raise LessonRuntimeError(
-            f"the lesson now holds {_mb(total)} of tensors; the limit is {_mb(MAX_STATE_BYTES)}"
+            _("the lesson now holds {size} of tensors; the limit is {limit}").format(
+                size=_mb(total), limit=_mb(MAX_STATE_BYTES)
+            )
         )
 
 
@@ -223,7 +242,11 @@ class Budget(TorchFunctionMode):
         if clock.cancel is not None and clock.cancel.is_set():
             raise Cancelled(f"{clock.what} was stopped before it finished")
         if time.monotonic() > clock.deadline:
-            raise OutOfTime(f"{clock.what} ran past {clock.seconds:g} s")
+            raise OutOfTime(
+                _("{what} ran past {seconds} s").format(
+                    what=clock.what, seconds=f"{clock.seconds:g}"
+                )
+            )
 
     def __torch_function__(
         self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
@@ -347,7 +370,9 @@ def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
     ruled = _ruled(name, args, kwargs)
     if ruled is not None:
         if ruled > MAX_ELEMENTS:
-            return f"this would make a tensor of {ruled:,} elements; the limit is {MAX_ELEMENTS:,}"
+            return _("this would make a tensor of {n} elements; the limit is {limit}").format(
+                n=f"{ruled:,}", limit=f"{MAX_ELEMENTS:,}"
+            )
         return ""
     meta_kwargs = {k: _meta(v) for k, v in kwargs.items()}
     if "device" in meta_kwargs:
@@ -361,16 +386,15 @@ def _size(func: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
     biggest = max((o.numel() for o in outs if isinstance(o, torch.Tensor)), default=0)
     if biggest > MAX_ELEMENTS:
         shape = next(o.shape for o in outs if isinstance(o, torch.Tensor) and o.numel() == biggest)
-        return (
-            f"this would make a tensor of shape {_fmt(list(shape))}, {biggest:,} elements; "
-            f"the limit is {MAX_ELEMENTS:,}"
-        )
+        return _(
+            "this would make a tensor of shape {shape}, {n} elements; the limit is {limit}"
+        ).format(shape=_fmt(list(shape)), n=f"{biggest:,}", limit=f"{MAX_ELEMENTS:,}")
     work = _work(name, args, biggest)
     if work > MAX_WORK:
-        return (
-            f"this is about {work:,.0f} multiply-adds in one operation; the limit is "
-            f"{MAX_WORK:,} (use smaller tensors, a larger stride or fewer filters)"
-        )
+        return _(
+            "this is about {n} multiply-adds in one operation; the limit is {limit} (use "
+            "smaller tensors, a larger stride or fewer filters)"
+        ).format(n=f"{work:,.0f}", limit=f"{MAX_WORK:,}")
     return ""
 
 
@@ -391,7 +415,7 @@ def _work(name: str, args: tuple[Any, ...], out: int) -> float:
 
 
 def _fmt(dims: list[int]) -> str:
-    return "×".join(str(d) for d in dims) or "scalar"
+    return "×".join(str(d) for d in dims) or _("scalar")
 
 
 def _mb(n: int) -> str:

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from tutor.engine.errors import LessonRuntimeError
+from tutor.i18n import _
 from tutor.lesson.models import Param
 
 
@@ -15,15 +16,27 @@ def coerce_param(name: str, spec: Param, value: Any) -> Any:
         for option in spec.options:
             if value == option or str(value).lower() == str(option).lower():
                 return option  # `--set causal=false` finds the option false
-        raise LessonRuntimeError(f"'{name}' must be one of {', '.join(map(str, spec.options))}")
+        raise LessonRuntimeError(
+            _("'{name}' must be one of {options}").format(
+                name=name, options=", ".join(map(str, spec.options))
+            )
+        )
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise LessonRuntimeError(f"'{name}' takes a number, not '{value}'") from None
+        raise LessonRuntimeError(
+            _("'{name}' takes a number, not '{value}'").format(name=name, value=value)
+        ) from None
     if not math.isfinite(number):  # NaN passes every comparison with the range below
-        raise LessonRuntimeError(f"'{name}' takes a finite number, not {value}")
+        raise LessonRuntimeError(
+            _("'{name}' takes a finite number, not {value}").format(name=name, value=value)
+        )
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-        raise LessonRuntimeError(f"'{name}' must lie in [{spec.min}, {spec.max}]; {value} does not")
+        raise LessonRuntimeError(
+            _("'{name}' must lie in [{low}, {high}]; {value} does not").format(
+                name=name, low=spec.min, high=spec.max, value=value
+            )
+        )
     if isinstance(spec.value, int) and number.is_integer():
         return int(number)
     return number
@@ -33,5 +46,5 @@ def parse_assignment(text: str) -> tuple[str, str]:
     """'lr=0.5' → ('lr', '0.5')."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise LessonRuntimeError(f"--set takes name=value, not '{text}'")
+        raise LessonRuntimeError(_("--set takes name=value, not '{text}'").format(text=text))
     return name.strip(), value.strip()

@@ -57,6 +57,7 @@ from tutor.engine.views import (
     TensorView,
     View,
 )
+from tutor.i18n import _
 from tutor.lesson import Code, LessonError, LessonFile, ShowCode, flow, pick
 from tutor.lesson.answers import AnswerError, read_answer
 from tutor.lesson.expressions import assigned
@@ -314,7 +315,11 @@ class Run:
         spec: Param | None = self.lesson.params.get(name)
         if spec is None:
             known = ", ".join(self.lesson.params) or "none"
-            raise LessonRuntimeError(f"this lesson has no param '{name}' (its params: {known})")
+            raise LessonRuntimeError(
+                _("this lesson has no param '{name}' (its params: {known})").format(
+                    name=name, known=known
+                )
+            )
         return coerce_param(name, spec, value)
 
     # ------------------------------------------------------------------ questions
@@ -408,7 +413,8 @@ class Run:
         folder = self.file.path.resolve().parent
         for name, spec in self.lesson.tensors.items():
             try:
-                with self._budget.running(self.seconds, f"building tensor '{name}'"):
+                building = _("building tensor '{name}'").format(name=name)
+                with self._budget.running(self.seconds, building):
                     state[name] = build_tensor(
                         spec, folder, device=self.device, dtype=self.dtype, generator=self.generator
                     )
@@ -416,9 +422,8 @@ class Run:
                 self._check_labels(name, state[name])
             except (LessonRuntimeError, OSError, RuntimeError, ValueError, MemoryError) as e:
                 message = e.message if isinstance(e, LessonRuntimeError) else str(e)
-                raise self.file.problem(
-                    self.file.where("tensors", name), f"tensor '{name}': {message}"
-                ) from None
+                said = _("tensor '{name}': {problem}").format(name=name, problem=message)
+                raise self.file.problem(self.file.where("tensors", name), said) from None
         self._live, self._live_at = state, 0
         return self._snapshot(state, None, None)
 
@@ -481,8 +486,13 @@ class Run:
         broken step would have assigned."""
         for name in sorted(flow.step_reads(self.file.code[k - 1])):
             if name in self._broken:
-                what = "gradients" if name == flow.GRAD else f"'{name}'"
-                return f"reads {what}, which step {self._broken[name]} could not compute"
+                if name == flow.GRAD:
+                    return _("reads gradients, which step {k} could not compute").format(
+                        k=self._broken[name]
+                    )
+                return _("reads '{name}', which step {k} could not compute").format(
+                    name=name, k=self._broken[name]
+                )
         return ""
 
     def _break(self, k: int) -> None:
@@ -511,20 +521,22 @@ class Run:
                 st.value for f in self._frames if f is not None for st in f.values.values()
             ) + state_bytes(self._live.values())
             if kept > MAX_KEPT_BYTES:
-                problem = (
-                    f"keeping this step to step back to would hold {kept / 2**20:,.0f} MB "
-                    f"for the lesson; the limit is {MAX_KEPT_BYTES / 2**20:,.0f} MB"
-                )
+                problem = _(
+                    "keeping this step to step back to would hold {size} MB for the lesson; "
+                    "the limit is {limit} MB"
+                ).format(size=f"{kept / 2**20:,.0f}", limit=f"{MAX_KEPT_BYTES / 2**20:,.0f}")
             else:
                 frame = self._snapshot(self._live, outcome, previous)
         except MemoryError:
-            problem = "the machine ran out of memory keeping this step to step back to"
+            problem = _("the machine ran out of memory keeping this step to step back to")
         if not problem:
             return frame
         code = self.file.code[target - 1]
         first = code.run[0] if code.run else None
         pos = first.origin if first is not None else self.file.where("steps", target - 1)
-        error = self.file.problem(pos, f"in step {target}: {problem}")
+        error = self.file.problem(
+            pos, _("in step {k}: {problem}").format(k=target, problem=problem)
+        )
         failed = StepOutcome(error=error, seconds=outcome.seconds)
         return _Frame(previous.values, self.generator.get_state(), False, failed)
 
@@ -549,7 +561,7 @@ class Run:
     def _execute(self, k: int, state: dict[str, Any], progress: Progress | None) -> StepOutcome:
         with (
             warnings.catch_warnings(),  # torch's warnings would scribble over the screen
-            self._budget.running(self.seconds, "this step", self._cancel),
+            self._budget.running(self.seconds, _("this step"), self._cancel),
         ):
             warnings.simplefilter("ignore")
             self._budget.tick()
@@ -671,7 +683,8 @@ class Run:
             return self._coerce(name, value)
         except LessonRuntimeError as e:
             where = self.file.where("steps", k - 1, "sweep", "values")
-            raise self.file.problem(where, f"in step {k}, {e.message}") from None
+            said = _("in step {k}, {problem}").format(k=k, problem=e.message)
+            raise self.file.problem(where, said) from None
 
     def _exec(self, code: Code, state: dict[str, Any], k: int) -> None:
         for statement in code.statements:
@@ -706,32 +719,32 @@ class Run:
         except EvalError as e:
             node = e.node if hasattr(e.node, "lineno") else statement
             quoted = code.segment(node) if node is not None else code.text
-            raise self.file.problem(
-                code.pos(node), f"in step {k}, '{_short(quoted)}': {e.message}"
-            ) from None
+            raise self.file.problem(code.pos(node), _at(k, quoted, e.message)) from None
         except LessonRuntimeError as e:
             quoted = code.segment(statement) if statement is not None else code.text
-            raise self.file.problem(
-                code.pos(statement), f"in step {k}, '{_short(quoted)}': {e.message}"
-            ) from None
+            raise self.file.problem(code.pos(statement), _at(k, quoted, e.message)) from None
         except (MemoryError, RecursionError) as e:
             quoted = code.segment(statement) if statement is not None else code.text
-            what = "ran out of memory" if isinstance(e, MemoryError) else "nests too deeply"
-            raise self.file.problem(
-                code.pos(statement), f"in step {k}, '{_short(quoted)}': this {what}"
-            ) from None
+            if isinstance(e, MemoryError):
+                problem = _("this ran out of memory")
+            else:
+                problem = _("this nests too deeply")
+            raise self.file.problem(code.pos(statement), _at(k, quoted, problem)) from None
 
     def _backward(self, code: Code, state: dict[str, Any], k: int) -> None:
         value = self._eval(code, state, k)
 
         def run() -> None:
             if not isinstance(value, torch.Tensor):
-                raise LessonRuntimeError(f"backward needs a tensor; '{code.text}' is a number")
+                raise LessonRuntimeError(
+                    _("backward needs a tensor; '{code}' is a number").format(code=code.text)
+                )
             if value.numel() != 1:
                 raise LessonRuntimeError(
-                    f"backward needs a single number (a loss); "
-                    f"'{code.text}' has {value.numel()} values; take "
-                    "its mean or sum first"
+                    _(
+                        "backward needs a single number (a loss); '{code}' has {n} values; "
+                        "take its mean or sum first"
+                    ).format(code=code.text, n=value.numel())
                 )
             try:
                 value.backward()
@@ -873,8 +886,11 @@ class Run:
                 ExpectResult(code.text, ok, message, got=None if ok else _literal(actual))
             )
             if not ok:
+                said = _("in step {k}, expected {code}: {problem}")
                 located.append(
-                    self.file.problem(code.origin, f"in step {k}, expected {code.text}: {message}")
+                    self.file.problem(
+                        code.origin, said.format(k=k, code=code.text, problem=message)
+                    )
                 )
         return tuple(results), tuple(located)
 
@@ -993,25 +1009,32 @@ def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:
     if isinstance(actual, torch.Size):
         actual = torch.tensor(list(actual))
     if not isinstance(actual, torch.Tensor | int | float | bool):
-        return False, "this is not a number or a tensor"
+        return False, _("this is not a number or a tensor")
     got = torch.as_tensor(
         actual.detach().cpu() if isinstance(actual, torch.Tensor) else actual, dtype=torch.float64
     )
     want = torch.tensor(expected, dtype=torch.float64)
     if got.shape != want.shape and not (want.numel() == 1 == got.numel()):
-        return False, (f"expected shape {_shape(want)}, got {_shape(got)} ({_brief(got)})")
+        return False, _("expected shape {want}, got {got} ({values})").format(
+            want=_shape(want), got=_shape(got), values=_brief(got)
+        )
     got = got.reshape(want.shape)
     if torch.allclose(got, want, rtol=tolerance, atol=tolerance, equal_nan=True):
         return True, ""
     diff = (got - want).abs()
     if want.numel() == 1:
-        return False, f"expected {_number(want.item())}, got {_number(got.item())}"
+        return False, _("expected {want}, got {got}").format(
+            want=_number(want.item()), got=_number(got.item())
+        )
     index = tuple(int(i) for i in torch.unravel_index(diff.argmax(), diff.shape))
     wrong = int((~torch.isclose(got, want, rtol=tolerance, atol=tolerance)).sum())
     at = ", ".join(map(str, index))
-    return False, (
-        f"{wrong} of {want.numel()} values differ; at [{at}] expected "
-        f"{_number(want[index].item())}, got {_number(got[index].item())}"
+    return False, _("{wrong} of {n} values differ; at [{index}] expected {want}, got {got}").format(
+        wrong=wrong,
+        n=want.numel(),
+        index=at,
+        want=_number(want[index].item()),
+        got=_number(got[index].item()),
     )
 
 
@@ -1040,7 +1063,7 @@ def _rounded(x: Any) -> Any:
 
 
 def _shape(t: torch.Tensor) -> str:
-    return "×".join(str(d) for d in t.shape) or "scalar"
+    return "×".join(str(d) for d in t.shape) or _("scalar")
 
 
 def _number(x: float) -> str:
@@ -1051,6 +1074,11 @@ def _brief(t: torch.Tensor) -> str:
     flat = [_number(v) for v in t.reshape(-1)[:6].tolist()]
     more = ", …" if t.numel() > 6 else ""
     return f"[{', '.join(flat)}{more}]" if t.dim() else flat[0]
+
+
+def _at(k: int, code: str, problem: str) -> str:
+    """`in step 3, 'x @ W': …`: where a statement broke and why, as one sentence."""
+    return _("in step {k}, '{code}': {problem}").format(k=k, code=_short(code), problem=problem)
 
 
 def _short(text: str, limit: int = 60) -> str:

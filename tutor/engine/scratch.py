@@ -24,6 +24,7 @@ from tutor.engine.functions import FunctionContext, make_functions
 from tutor.engine.limits import Budget, check_state
 from tutor.engine.torch_errors import shape_text
 from tutor.engine.views import LineError, TensorView
+from tutor.i18n import _
 from tutor.lesson.errors import LessonError, Pos
 from tutor.lesson.expressions import TENSOR_ATTRIBUTES, Code, parse_code
 from tutor.lesson.tolerance import EXPECT_TOLERANCE
@@ -57,20 +58,24 @@ def parse_line(text: str, mode: str) -> Code | LineError:
     or one 'eval' expression; the problem, with its column, when it is not allowed."""
     line = text.strip()
     if not line:
-        what = "a statement" if mode == "exec" else "an expression"
-        return LineError(f"nothing to run: type {what}", "", 1)
+        if mode == "exec":
+            return LineError(_("nothing to run: type a statement"), "", 1)
+        return LineError(_("nothing to run: type an expression"), "", 1)
     if len(line) > MAX_LINE_CHARS:
         return LineError(
-            f"the line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}", "", 1
+            _("the line is {n} characters long; the limit is {limit}").format(
+                n=f"{len(line):,}", limit=f"{MAX_LINE_CHARS:,}"
+            ),
+            "",
+            1,
         )
-    try:
+    try:  # context "": the learner's own line, said in their language with no place named
         return parse_code(
-            line, mode=mode, file=LEARNER_FILE, origin=Pos(1, 1), block=True, context="your line"
+            line, mode=mode, file=LEARNER_FILE, origin=Pos(1, 1), block=True, context=""
         )
     except LessonError as e:
-        problem = e.first  # the caret shows where: the sentence need not say "in your line"
-        message = problem.message.removeprefix("in your line, ")
-        return LineError(message, _line(line, problem.pos.line), problem.pos.col)
+        problem = e.first  # the caret shows where
+        return LineError(problem.message, _line(line, problem.pos.line), problem.pos.col)
 
 
 def check_write(run: Run, k: int, text: str, cancel: threading.Event | None = None) -> WriteCheck:
@@ -84,10 +89,10 @@ def check_write(run: Run, k: int, text: str, cancel: threading.Event | None = No
     if isinstance(parsed, LineError):
         return WriteCheck(False, parsed, ran=False)
     state, rng = run.copy_at(k - 1)
-    _, broke = _execute(run, parsed, state, rng, cancel)
+    _value, broke = _execute(run, parsed, state, rng, cancel)
     if broke is not None:
         return WriteCheck(False, broke)
-    reference, _ = run.copy_at(k)
+    reference, _rng = run.copy_at(k)
     tolerance = run.lesson.steps[k - 1].tolerance or EXPECT_TOLERANCE
     evaluator = Evaluator(run.functions, run.params)  # reads only: no random numbers drawn
     for check in code.check:
@@ -95,7 +100,8 @@ def check_write(run: Run, k: int, text: str, cancel: threading.Event | None = No
         try:
             got = evaluator.eval(check.tree, state)
         except LessonRuntimeError as e:
-            return WriteCheck(False, None, check.text, f"{check.text}: {e.message}")
+            said = _("{name}: {problem}").format(name=check.text, problem=e.message)
+            return WriteCheck(False, None, check.text, said)
         message = differs(check.text, got, want, tolerance)
         if message:
             return WriteCheck(False, None, check.text, message)
@@ -139,18 +145,26 @@ def differs(name: str, got: Any, want: Any, tolerance: float) -> str:
     if b is None:
         return ""  # the reference's value is no number (a list, None): nothing to compare
     if a is None:
-        return f"{name} should be a tensor of shape {shape_text(b.shape)}"
+        return _("{name} should be a tensor of shape {shape}").format(
+            name=name, shape=shape_text(b.shape)
+        )
     if a.shape != b.shape:
-        return f"{name} has shape {shape_text(a.shape)}; it should be {shape_text(b.shape)}"
+        return _("{name} has shape {got}; it should be {want}").format(
+            name=name, got=shape_text(a.shape), want=shape_text(b.shape)
+        )
     wrong = ~torch.isclose(a, b, rtol=tolerance, atol=tolerance, equal_nan=True)
     if not bool(wrong.any()):
         return ""
     if a.dim() == 0:
-        return f"{name} is {_pair(a.item(), b.item())}"
+        got, want = _pair(a.item(), b.item())
+        return _("{name} is {got}; it should be {want}").format(name=name, got=got, want=want)
     diff = torch.where(wrong, (a - b).abs().nan_to_num(nan=float("inf")), 0.0)
     index = tuple(int(i) for i in torch.unravel_index(diff.argmax(), diff.shape))
     at = ", ".join(map(str, index))
-    return f"{name}[{at}] is {_pair(a[index].item(), b[index].item())}"
+    got, want = _pair(a[index].item(), b[index].item())
+    return _("{name}[{index}] is {got}; it should be {want}").format(
+        name=name, index=at, got=got, want=want
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,7 +188,7 @@ def _execute(
     tree = code.tree
     parts: list[ast.AST] = [tree.body] if isinstance(tree, ast.Expression) else list(tree.body)
     value: Any = None
-    with warnings.catch_warnings(), budget.running(run.seconds, "your line", cancel):
+    with warnings.catch_warnings(), budget.running(run.seconds, _("your line"), cancel):
         warnings.simplefilter("ignore")
         for part in parts:
             try:
@@ -191,8 +205,9 @@ def _execute(
             except LessonRuntimeError as e:
                 return None, _located(code, part, e.message)
             except (MemoryError, RecursionError) as e:
-                what = "ran out of memory" if isinstance(e, MemoryError) else "nests too deeply"
-                return None, _located(code, part, f"this {what}")
+                if isinstance(e, MemoryError):
+                    return None, _located(code, part, _("this ran out of memory"))
+                return None, _located(code, part, _("this nests too deeply"))
     return value, None
 
 
@@ -221,13 +236,13 @@ def _numbers(value: Any) -> torch.Tensor | None:
     return None
 
 
-def _pair(got: float, want: float) -> str:
-    """`0.52; it should be 0.48`, with digits enough to tell them apart."""
+def _pair(got: float, want: float) -> tuple[str, str]:
+    """`0.52` and `0.48`: digits enough to tell them apart."""
     for digits in (4, 6, 9):
         a, b = f"{got:.{digits}g}", f"{want:.{digits}g}"
         if a != b:
             break
-    return f"{a}; it should be {b}"
+    return a, b
 
 
 __all__ = [

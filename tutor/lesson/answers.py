@@ -15,6 +15,7 @@ import ast
 import math
 from collections.abc import Callable
 
+from tutor.i18n import _
 from tutor.lesson.clean import clean_line
 
 MAX_ANSWER_CHARS = 200
@@ -43,33 +44,40 @@ class AnswerError(ValueError):
 
 
 def read_answer(text: str) -> float:
-    """The number `text` means, or an `AnswerError` with a sentence for the learner."""
+    """The number `text` means, or an `AnswerError` with a sentence for the learner, in their
+    language."""
     if len(text) > MAX_ANSWER_CHARS:
         raise AnswerError(
-            f"an answer is a number or a short formula; this one has {len(text):,} "
-            f"characters (the limit is {MAX_ANSWER_CHARS})"
+            _(
+                "an answer is a number or a short formula; this one has {n} characters (the "
+                "limit is {limit})"
+            ).format(n=f"{len(text):,}", limit=MAX_ANSWER_CHARS)
         )
     source = text.strip().translate(_TYPED)
     if not source:
-        raise AnswerError("type a number, or a formula such as 1/3")
+        raise AnswerError(_("type a number, or a formula such as 1/3"))
     if "\x00" in source:
-        raise AnswerError("the answer holds a NUL character; type a number")
+        raise AnswerError(_("the answer holds a NUL character; type a number"))
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise AnswerError(
-            f"'{_short(text)}' is not a number or a formula (try 0.25, 1/3 or 2 * sqrt(2))"
+            _("'{answer}' is not a number or a formula (try 0.25, 1/3 or 2 * sqrt(2))").format(
+                answer=_short(text)
+            )
         ) from None
     value = _Reader().value(tree.body, 0)
     if not math.isfinite(value):
-        raise AnswerError(f"'{_short(text)}' is not a finite number")
+        raise AnswerError(_("'{answer}' is not a finite number").format(answer=_short(text)))
     return value
 
 
 class _Reader:
     def value(self, node: ast.AST, depth: int) -> float:
         if depth > MAX_ANSWER_NESTING:
-            raise AnswerError(f"the formula is nested more than {MAX_ANSWER_NESTING} deep")
+            raise AnswerError(
+                _("the formula is nested more than {depth} deep").format(depth=MAX_ANSWER_NESTING)
+            )
         match node:
             case ast.Constant(value=bool()):
                 pass
@@ -87,15 +95,21 @@ class _Reader:
                 try:
                     return _FUNCTIONS[name](x)
                 except (ValueError, OverflowError):
-                    raise AnswerError(f"{name}({x:g}) is not a number") from None
+                    raise AnswerError(
+                        _("{call} is not a number").format(call=f"{name}({x:g})")
+                    ) from None
             case ast.Name(id=name):
                 raise AnswerError(
-                    f"'{_short(name)}' is a name; an answer is a number (the names it knows "
-                    f"are pi, e and {', '.join(_FUNCTIONS)})"
+                    _(
+                        "'{name}' is a name; an answer is a number (the names it knows are pi, "
+                        "e and {functions})"
+                    ).format(name=_short(name), functions=", ".join(_FUNCTIONS))
                 )
         raise AnswerError(
-            "an answer may use numbers, + - * / ** and parentheses, pi, e and "
-            f"{', '.join(_FUNCTIONS)}; not '{_short(ast.unparse(node))}'"
+            _(
+                "an answer may use numbers, + - * / ** and parentheses, pi, e and {functions}; "
+                "not '{part}'"
+            ).format(functions=", ".join(_FUNCTIONS), part=_short(ast.unparse(node)))
         )
 
 
@@ -103,24 +117,24 @@ def _float(number: int | float) -> float:
     try:
         return float(number)
     except OverflowError:
-        raise AnswerError("that number is too large") from None
+        raise AnswerError(_("that number is too large")) from None
 
 
 def _divide(a: float, b: float) -> float:
     if b == 0:
-        raise AnswerError("that divides by zero")
+        raise AnswerError(_("that divides by zero"))
     return a / b
 
 
 def _power(a: float, b: float) -> float:
     if abs(b) > MAX_ANSWER_EXPONENT:
-        raise AnswerError(f"an exponent may be at most {MAX_ANSWER_EXPONENT}")
+        raise AnswerError(_("an exponent may be at most {limit}").format(limit=MAX_ANSWER_EXPONENT))
     try:
         result = a**b
     except (OverflowError, ZeroDivisionError):
-        raise AnswerError("that power is not a number a question can have") from None
+        raise AnswerError(_("that power is not a number a question can have")) from None
     if isinstance(result, complex):
-        raise AnswerError("that power is not a real number")
+        raise AnswerError(_("that power is not a real number"))
     return result
 
 

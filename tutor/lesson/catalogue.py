@@ -5,6 +5,8 @@ keeps it equal to the engine's own table), and the pointers for PyTorch habits (
 
 from __future__ import annotations
 
+from tutor.i18n import _
+
 FUNCTIONS: dict[str, tuple[str, str]] = {
     # losses
     "mse": ("Mean squared error.", "mse(y_hat, y)"),
@@ -139,14 +141,16 @@ def pytorch_pointer(dotted: str) -> str:
     last = dotted.rsplit(".", 1)[-1]
     example = tutor_spelling(last)
     if example:
-        return f"lessons call the tutor's functions, not PyTorch's: write `{example}`"
-    return (
-        f"lessons call the tutor's functions, not PyTorch's; there is no '{last}' among them "
+        return _("lessons call the tutor's functions, not PyTorch's: write `{example}`").format(
+            example=example
+        )
+    return _(
+        "lessons call the tutor's functions, not PyTorch's; there is no '{name}' among them "
         "(the list is in docs/authoring.md)"
-    )
+    ).format(name=last)
 
 
 def method_pointer(method: str) -> str:
     """For `x.method(...)` that is not a tensor method here: the function, when there is one."""
     example = tutor_spelling(method)
-    return f"write `{example}`" if example else ""
+    return _("write `{example}`").format(example=example) if example else ""

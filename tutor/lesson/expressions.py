@@ -8,8 +8,10 @@ engine evaluates only trees that passed this check, and checks again what depend
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
+from tutor.i18n import N_, _
 from tutor.lesson.catalogue import MODULES, method_pointer, pytorch_pointer
 from tutor.lesson.errors import LessonError, Pos
 
@@ -79,7 +81,7 @@ _OPERATORS: dict[type[ast.AST], str] = {
     ast.RShift: "'>>'",
     ast.BitOr: "'|'",
     ast.BitAnd: "'&'",
-    ast.BitXor: "'^' (for a power write '**')",
+    ast.BitXor: N_("'^' (for a power write '**')"),
     ast.Invert: "'~'",
     ast.In: "'in'",
     ast.NotIn: "'not in'",
@@ -87,35 +89,84 @@ _OPERATORS: dict[type[ast.AST], str] = {
     ast.IsNot: "'is not'",
 }
 
+# why a construct is refused: marked for the catalog, said in the reader's language (a
+# learner's line and an author's lesson get the same reason)
+_IMPORTS = N_("imports are not allowed; the tutor's functions are already there by name")
+_LOOPS = N_("loops are not allowed; use the step's 'repeat' field")
+_FUNCTIONS = N_("defining functions is not allowed")
+_COMPREHENSIONS = N_("comprehensions are not allowed; use tensor operations instead")
 _REFUSED: dict[type[ast.AST], str] = {
-    ast.Import: "imports are not allowed; the tutor's functions are already there by name",
-    ast.ImportFrom: "imports are not allowed; the tutor's functions are already there by name",
-    ast.For: "loops are not allowed; use the step's 'repeat' field",
-    ast.While: "loops are not allowed; use the step's 'repeat' field",
-    ast.FunctionDef: "defining functions is not allowed",
-    ast.AsyncFunctionDef: "defining functions is not allowed",
-    ast.Lambda: "lambdas are not allowed",
-    ast.ClassDef: "defining classes is not allowed",
-    ast.ListComp: "comprehensions are not allowed; use tensor operations instead",
-    ast.SetComp: "comprehensions are not allowed; use tensor operations instead",
-    ast.DictComp: "comprehensions are not allowed; use tensor operations instead",
-    ast.GeneratorExp: "comprehensions are not allowed; use tensor operations instead",
-    ast.With: "'with' is not allowed; updates of grad tensors already run without autograd",
-    ast.Try: "'try' is not allowed",
-    ast.Raise: "'raise' is not allowed",
-    ast.Global: "'global' is not allowed",
-    ast.Nonlocal: "'nonlocal' is not allowed",
-    ast.Delete: "'del' is not allowed; assign None instead",
-    ast.NamedExpr: "':=' is not allowed; write an assignment on its own line",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.Dict: "dictionaries are not allowed in statements",
-    ast.Set: "sets are not allowed in statements",
-    ast.Starred: "'*' unpacking is not allowed",
-    ast.If: "'if' statements are not allowed; use 'a if cond else b' or torch.where-style "
-    "arithmetic",
-    ast.Return: "'return' is not allowed",
-    ast.Assert: "'assert' is not allowed; use the step's 'expect' field",
+    ast.Import: _IMPORTS,
+    ast.ImportFrom: _IMPORTS,
+    ast.For: _LOOPS,
+    ast.While: _LOOPS,
+    ast.FunctionDef: _FUNCTIONS,
+    ast.AsyncFunctionDef: _FUNCTIONS,
+    ast.Lambda: N_("lambdas are not allowed"),
+    ast.ClassDef: N_("defining classes is not allowed"),
+    ast.ListComp: _COMPREHENSIONS,
+    ast.SetComp: _COMPREHENSIONS,
+    ast.DictComp: _COMPREHENSIONS,
+    ast.GeneratorExp: _COMPREHENSIONS,
+    ast.With: N_("'with' is not allowed; updates of grad tensors already run without autograd"),
+    ast.Try: N_("'try' is not allowed"),
+    ast.Raise: N_("'raise' is not allowed"),
+    ast.Global: N_("'global' is not allowed"),
+    ast.Nonlocal: N_("'nonlocal' is not allowed"),
+    ast.Delete: N_("'del' is not allowed; assign None instead"),
+    ast.NamedExpr: N_("':=' is not allowed; write an assignment on its own line"),
+    ast.JoinedStr: N_("f-strings are not allowed"),
+    ast.Dict: N_("dictionaries are not allowed in statements"),
+    ast.Set: N_("sets are not allowed in statements"),
+    ast.Starred: N_("'*' unpacking is not allowed"),
+    ast.If: N_(
+        "'if' statements are not allowed; use 'a if cond else b' or torch.where-style arithmetic"
+    ),
+    ast.Return: N_("'return' is not allowed"),
+    ast.Assert: N_("'assert' is not allowed; use the step's 'expect' field"),
 }
+
+# Python's own words for a line it cannot parse, as sentences in the reader's language; the
+# English templates give back Python's text exactly, and a message not here is kept as it is
+_SYNTAX: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"invalid syntax$"), N_("invalid syntax")),
+    (
+        re.compile(r"invalid syntax\. Perhaps you forgot a comma\?$"),
+        N_("invalid syntax. Perhaps you forgot a comma?"),
+    ),
+    (re.compile(r"'(.)' was never closed$"), N_("'{0}' was never closed")),
+    (re.compile(r"unmatched '(.)'$"), N_("unmatched '{0}'")),
+    (
+        re.compile(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'$"),
+        N_("closing parenthesis '{0}' does not match opening parenthesis '{1}'"),
+    ),
+    (
+        re.compile(r"unterminated string literal \(detected at line (\d+)\)$"),
+        N_("unterminated string literal (detected at line {0})"),
+    ),
+    (re.compile(r"unexpected indent$"), N_("unexpected indent")),
+    (re.compile(r"invalid decimal literal$"), N_("invalid decimal literal")),
+    (re.compile(r"expected ':'$"), N_("expected ':'")),
+    (re.compile(r"unexpected EOF while parsing$"), N_("unexpected EOF while parsing")),
+    (
+        re.compile(r"invalid character '(.)' \((U\+[0-9A-F]+)\)$"),
+        N_("invalid character '{0}' ({1})"),
+    ),
+    (
+        re.compile(r"cannot assign to (.+?) here\. Maybe you meant '==' instead of '='\?$"),
+        N_("cannot assign to {0} here. Maybe you meant '==' instead of '='?"),
+    ),
+    (re.compile(r"cannot assign to (.+?)$"), N_("cannot assign to {0}")),
+]
+
+
+def syntax_reason(message: str) -> str:
+    """Python's complaint about a line (`'(' was never closed`) in the reader's language."""
+    for pattern, template in _SYNTAX:
+        match = pattern.match(message)
+        if match:
+            return _(template).format(*match.groups())
+    return message
 
 
 @dataclass(frozen=True)
@@ -152,15 +203,21 @@ class Code:
 def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool, context: str) -> Code:
     """Parse `text` (mode 'exec' for statements, 'eval' for one expression) and check it.
 
-    `context` names where it sits ("step 3", "the answer of step 2") for the messages.
+    `context` names where it sits ("step 3", "the answer of step 2") for the author's
+    messages, which start "in step 3, "; "" is a learner's own line, which the caret locates:
+    its messages say only what is wrong, in the learner's language.
     """
     source = text.strip("\n") if not block else text
     if len(source) > MAX_CODE_CHARS:
         raise LessonError.at(
             file,
             origin,
-            f"in {context}, the code is {len(source):,} characters long; the limit is "
-            f"{MAX_CODE_CHARS:,}",
+            _in(
+                context,
+                _("the code is {n} characters long; the limit is {limit}").format(
+                    n=f"{len(source):,}", limit=f"{MAX_CODE_CHARS:,}"
+                ),
+            ),
         )
     if "\x00" in source:
         at = source.index("\x00")
@@ -169,20 +226,25 @@ def parse_code(text: str, *, mode: str, file: str, origin: Pos, block: bool, con
         pos = Code(source, ast.Module(body=[], type_ignores=[]), file, origin, block).pos_at(
             line, col
         )
-        raise LessonError.at(file, pos, f"in {context}, the code holds a NUL character")
+        raise LessonError.at(file, pos, _in(context, _("the code holds a NUL character")))
     try:
         tree = ast.parse(source, mode=mode)
     except (RecursionError, MemoryError):
         raise LessonError.at(
-            file, origin, f"in {context}, the code is nested too deeply to read"
+            file, origin, _in(context, _("the code is nested too deeply to read"))
         ) from None
     except SyntaxError as e:
         code = Code(source, ast.Module(body=[], type_ignores=[]), file, origin, block)
         line_text = _line(source, e.lineno or 1)
         pos = code.pos_at(e.lineno or 1, max((e.offset or 1) - 1, 0))
-        what = "an expression" if mode == "eval" else "a statement"
+        why = syntax_reason(e.msg)
+        unread = (
+            _("'{line}' is not an expression the tutor can read: {why}")
+            if mode == "eval"
+            else _("'{line}' is not a statement the tutor can read: {why}")
+        )
         raise LessonError.at(
-            file, pos, f"in {context}, '{line_text}' is not {what} the tutor can read: {e.msg}"
+            file, pos, _in(context, unread.format(line=line_text, why=why))
         ) from None
     _check_depth(tree, source, file, origin, block, context)
     code = Code(source, tree, file, origin, block, *_names(tree))
@@ -199,14 +261,19 @@ def _check_depth(
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             code = Code(source, tree, file, origin, block)  # type: ignore[arg-type]
+            too_deep = _(
+                "the expression is nested more than {depth} deep (a long chain of operators "
+                "nests one level per term); split it over several statements"
+            )
             raise LessonError.at(
-                file,
-                code.pos(node),
-                f"in {context}, the expression is nested more than {MAX_DEPTH} deep "
-                "(a long chain of operators nests one level per term); split it over "
-                "several statements",
+                file, code.pos(node), _in(context, too_deep.format(depth=MAX_DEPTH))
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _in(context: str, message: str) -> str:
+    """`in step 3, …` for an author; a learner's line ("") needs no place: the caret shows it."""
+    return f"in {context}, {message}" if context else message
 
 
 def _line(text: str, lineno: int) -> str:
@@ -264,9 +331,8 @@ def _check(code: Code, context: str) -> None:
                     if isinstance(statement, ast.stmt)
                     else code.text.strip()
                 )
-                raise LessonError.at(
-                    code.file, code.pos(node), f"in {context}, '{_short(quoted)}': {problem}"
-                )
+                said = _("'{code}': {problem}").format(code=_short(quoted), problem=problem)
+                raise LessonError.at(code.file, code.pos(node), _in(context, said))
 
 
 def _dotted(node: ast.AST) -> str:
@@ -281,13 +347,16 @@ def _dotted(node: ast.AST) -> str:
 
 
 def _problem(node: ast.AST) -> str | None:
+    """Why `node` is refused, in the reader's language; None when it is allowed."""
     if type(node) in _REFUSED:
-        return _REFUSED[type(node)]
+        return _(_REFUSED[type(node)])
     if isinstance(node, ast.Name) and node.id.startswith("_"):
-        return f"names beginning with '_' are not allowed ('{node.id}')"
+        return _("names beginning with '_' are not allowed ('{name}')").format(name=node.id)
     if isinstance(node, ast.Attribute):
         if node.attr.startswith("_"):
-            return f"attributes beginning with '_' are not allowed ('.{node.attr}')"
+            return _("attributes beginning with '_' are not allowed ('.{name}')").format(
+                name=node.attr
+            )
         dotted = _dotted(node)
         root = dotted.split(".")[0]
         if root in MODULES and (
@@ -296,17 +365,23 @@ def _problem(node: ast.AST) -> str | None:
             return pytorch_pointer(dotted)  # `F` may be a tensor: F.sum() is checked as it runs
         if node.attr not in TENSOR_ATTRIBUTES:
             pointer = method_pointer(node.attr)
-            return f"'.{node.attr}' is not one of the tensor attributes a lesson may use; " + (
-                pointer
-                or f"those are {', '.join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12])}, …"
-            )
+            if pointer:
+                return _(
+                    "'.{name}' is not one of the tensor attributes a lesson may use; {pointer}"
+                ).format(name=node.attr, pointer=pointer)
+            return _(
+                "'.{name}' is not one of the tensor attributes a lesson may use; those are "
+                "{some}, …"
+            ).format(name=node.attr, some=", ".join(sorted(TENSOR_ATTRIBUTES, key=str.lower)[:12]))
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bytes):
-            return "bytes literals are not allowed"
+            return _("bytes literals are not allowed")
         if isinstance(node.value, complex):
-            return "complex numbers are not part of lessons; tensors hold real numbers"
+            return _("complex numbers are not part of lessons; tensors hold real numbers")
         if isinstance(node.value, str) and len(node.value) > MAX_STRING:
-            return f"a string of {len(node.value)} characters; the limit is {MAX_STRING}"
+            return _("a string of {n} characters; the limit is {limit}").format(
+                n=len(node.value), limit=MAX_STRING
+            )
     if isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
@@ -314,9 +389,13 @@ def _problem(node: ast.AST) -> str | None:
             if bad:
                 return bad
     if type(node) in _OPERATORS:
-        return f"{_OPERATORS[type(node)]} is not part of the expressions a lesson may use"
+        return _("{what} is not part of the expressions a lesson may use").format(
+            what=_(_OPERATORS[type(node)])
+        )
     if not isinstance(node, _NODES):
-        return f"{type(node).__name__} is not part of the expressions a lesson may use"
+        return _("{what} is not part of the expressions a lesson may use").format(
+            what=type(node).__name__
+        )
     return None
 
 
@@ -329,8 +408,8 @@ def _bad_target(target: ast.AST, node: ast.AST) -> str | None:
         value = getattr(node, "value", None)
         if isinstance(node, ast.Assign) and isinstance(value, ast.Constant) and value.value is None:
             return None
-        return "a gradient can only be cleared ('W.grad = None'); autograd fills it"
-    return "only names, items (x[0] = ...) and 'W.grad = None' can be assigned to"
+        return _("a gradient can only be cleared ('W.grad = None'); autograd fills it")
+    return _("only names, items (x[0] = ...) and 'W.grad = None' can be assigned to")
 
 
 def _short(text: str, limit: int = 60) -> str:

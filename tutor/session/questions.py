@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from tutor.i18n import _
+
 if TYPE_CHECKING:  # a plain record of the engine's views: named, never imported here
     from tutor.engine.views import LineError
 
@@ -86,6 +88,6 @@ class Reveal:
 
     def text(self) -> str:
         """`you said 0.3; the real value is 0.25 (off by 0.05)`."""
-        return (
-            f"you said {self.given:.6g}; the real value is {self.real:.6g} (off by {self.off:.4g})"
+        return _("you said {given}; the real value is {real} (off by {off})").format(
+            given=f"{self.given:.6g}", real=f"{self.real:.6g}", off=f"{self.off:.4g}"
         )

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.i18n import _
 from tutor.progress import Event, LearnerProgress, LessonProgress, ProgressStore, local_learner
 from tutor.progress.store import StoreError, StoreUnavailable
 
@@ -45,7 +46,7 @@ class Recorder:
                     store = ProgressStore(self.data, patient=True)
                     self._learner = store.learner(self.name)
                 except PROBLEMS as error:
-                    self.problem = f"progress is not saved: {error}"
+                    self.problem = _("progress is not saved: {error}").format(error=error)
             return self._learner
 
     def lesson(self, lesson_id: str) -> LessonProgress | None:
@@ -131,5 +132,5 @@ class Recorder:
 
     def _broken(self, error: Exception) -> None:
         with self._lock:
-            self.problem = f"progress is not saved: {error}"
+            self.problem = _("progress is not saved: {error}").format(error=error)
             self._learner = None
