@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -18,6 +19,9 @@ import asyncssh
 
 from .conftest import LESSONS, ROOT
 from .screen import Student
+
+NAMES = itertools.count()
+"""A number for every tmux session the tests start: two with one name would be one session."""
 
 TIMEOUT = 40.0
 
@@ -102,7 +106,7 @@ class Server:
         )
 
     def open(self, user: str, width: int = 100, height: int = 30) -> Terminal:
-        name = f"tutor-ssh-{os.getpid()}-{len(self.sessions)}-{user}"
+        name = f"tutor-ssh-{os.getpid()}-{next(NAMES)}-{user}"
         command = " ".join(self.ssh_args(user, None, "-tt"))
         subprocess.run(
             [

@@ -18,7 +18,7 @@ import pytest
 
 from tutor.progress import ProgressStore
 
-from .classroom_harness import ROOT, Server, Terminal, make_key, start_server, wait_for
+from .classroom_harness import NAMES, ROOT, Server, Terminal, make_key, start_server, wait_for
 
 LIST_TEXT = "One neuron"
 ZH_TITLE = "一个神经元"  # its title in Chinese
@@ -56,7 +56,7 @@ def student(
     server: Server, user: str, *extra: str, env: str = "", ready: str = LIST_TEXT
 ) -> Terminal:
     """`ssh` in a tmux pane that stays after ssh exits, so its terminal state can be read."""
-    name = f"tutor-lab-{os.getpid()}-{len(server.sessions)}-{user}"
+    name = f"tutor-lab-{os.getpid()}-{next(NAMES)}-{user}"
     command = " ".join(server.ssh_args(user, None, "-tt", *extra)) + "; sleep 120"
     settings = ["-e", "TERM=xterm-256color", *(["-e", env] if env else [])]
     subprocess.run(
@@ -269,7 +269,7 @@ def test_closing_the_teachers_terminal_stops_the_server_cleanly(tmp_path: Path) 
             str(room.folder / "authorized_keys"),
         ]
     )
-    name = f"tutor-teacher-{os.getpid()}"
+    name = f"tutor-teacher-{os.getpid()}-{next(NAMES)}"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-c", str(ROOT), command], check=True)
     server = Server(room.folder, room.port, data, room.process, room.keys)
     try:

@@ -66,8 +66,9 @@ def running(
     room: Classroom, live: Live, how: str, size: tuple[int, int], language: str
 ) -> Iterator[None]:
     """The session's life around its pump: presence in the store, the log's start and end
-    lines, the app stopped (SIGHUP; its progress is saved) unless it ended itself, and
-    `closed` set for whoever waits for it. `how`: the terminal, or `web from ADDRESS`."""
+    lines, and the app stopped (SIGHUP; its progress is saved) unless it ended itself.
+    `how`: the terminal, or `web from ADDRESS`. The caller sets `live.closed` once the
+    student has their notice (the server's stop waits for it before dropping connections)."""
     user, pid = live.user, live.pid
     room.record(room.store.session_opened, user)
     started = time.monotonic()
@@ -97,7 +98,6 @@ def running(
             reason,
             door,
         )
-        live.closed.set()
 
 
 class Keys:

@@ -575,23 +575,26 @@ async def _live_session(
     ending but a dropped connection (nobody is there to read them)."""
     how = field_text(process.term_type)
     try:
-        with running(room, live, how, size[:2], field_text(language)):
-            await _pump(process, master, room, live)
+        try:
+            with running(room, live, how, size[:2], field_text(language)):
+                await _pump(process, master, room, live)
+        finally:
+            os.close(master)
+        reason = live.reason
+        if reason != "disconnected":
+            with contextlib.suppress(OSError, asyncssh.Error):
+                # The app was stopped mid-frame (or exited): whatever it left switched on in
+                # the student's terminal is switched off here, so nobody types `reset` blind.
+                process.stdout.write(RESTORE_TERMINAL)
+                notice = NOTICES.get(reason)
+                if notice:
+                    said = student_words(room, process, live.user)(notice)
+                    process.stdout.write(f"\r\ntutor: {said}\r\n".encode())
+                process.exit(0)
+            with contextlib.suppress(asyncio.TimeoutError, asyncssh.Error, OSError):
+                await asyncio.wait_for(process.wait_closed(), CLOSE_WAIT)
     finally:
-        os.close(master)
-    reason = live.reason
-    if reason != "disconnected":
-        with contextlib.suppress(OSError, asyncssh.Error):
-            # The app was stopped mid-frame (or exited): whatever it left switched on in the
-            # student's terminal is switched off here, so nobody has to type `reset` blind.
-            process.stdout.write(RESTORE_TERMINAL)
-            notice = NOTICES.get(reason)
-            if notice:
-                said = student_words(room, process, live.user)(notice)
-                process.stdout.write(f"\r\ntutor: {said}\r\n".encode())
-            process.exit(0)
-        with contextlib.suppress(asyncio.TimeoutError, asyncssh.Error, OSError):
-            await asyncio.wait_for(process.wait_closed(), CLOSE_WAIT)
+        live.closed.set()  # the notice is out: a stopping server may drop the connection
 
 
 async def _pump(

@@ -64,20 +64,23 @@ async def run_web_session(
         finally:
             theirs.close()
         how = f"web from {address}"
-        with running(room, live, how, (width, height), field_text(lang or "default")):
-            reader, writer = await asyncio.open_unix_connection(sock=ours)
-            try:
-                await _pump(room, ws, reader, writer, live)
-            finally:
-                writer.close()
+        try:
+            with running(room, live, how, (width, height), field_text(lang or "default")):
+                reader, writer = await asyncio.open_unix_connection(sock=ours)
+                try:
+                    await _pump(room, ws, reader, writer, live)
+                finally:
+                    writer.close()
+            reason = live.reason
+            notice = say(NOTICES[reason]) if reason in NOTICES else ""
+            with contextlib.suppress(Exception):
+                if notice:
+                    await ws.send_bytes(f"\r\n\r\ntutor: {notice}\r\n".encode())
+                await ws.close()
+        finally:
+            live.closed.set()  # the notice is out: a stopping server may close the rest
     finally:
         room.release(user)
-    reason = live.reason
-    notice = say(NOTICES[reason]) if reason in NOTICES else ""
-    with contextlib.suppress(Exception):
-        if notice:
-            await ws.send_bytes(f"\r\n\r\ntutor: {notice}\r\n".encode())
-        await ws.close()
     return notice
 
 
