@@ -58,7 +58,7 @@ async def test_opening_a_lesson_before_torch_is_ready_waits_and_says_so() -> Non
         await wait_for(pilot, lambda: "waiting for torch" in screen_text(app), "the wait")
         assert screen.session is None
         await pilot.press("right", "right")  # kept, not dropped: done once the lesson starts
-        assert "2 key(s) waiting" in screen_text(app)
+        assert "2 keys waiting" in screen_text(app)
         loader.gate.set()
         await wait_for(pilot, lambda: screen.session is not None, "the lesson to start")
         await wait_for(pilot, lambda: screen.session.position == 2, "the keys kept")  # type: ignore[union-attr]

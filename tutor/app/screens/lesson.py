@@ -44,7 +44,7 @@ from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
 from tutor.engine.views import LineError, TensorView
-from tutor.i18n import N_, _
+from tutor.i18n import N_, _, ngettext
 from tutor.lesson import LessonError, LessonFile, pick
 from tutor.render.live_plot import LivePlot
 from tutor.session import LessonSession, Report, ResumePoint, resume_point
@@ -340,11 +340,12 @@ class LessonScreen(Screen[None]):
             return False
         if action in QUEUED and not self.query_one(ErrorPanel).display:
             self.queued.append(action)
+            n = len(self.queued)
             self.query_one(NavBar).show(
                 self.session.position if self.session else 0,
                 self.session.total if self.session else 0,
-                busy=_("{busy} ({n} key(s) waiting)").format(
-                    busy=self.busy or _("starting…"), n=len(self.queued)
+                busy=ngettext("{busy} ({n} key waiting)", "{busy} ({n} keys waiting)", n).format(
+                    busy=self.busy or _("starting…"), n=n
                 ),
             )
         return True
