@@ -61,16 +61,27 @@ def compact_prompt(
     entry: CatalogEntry, number: int, lang: str, looks: Looks, saved: LessonProgress | None
 ) -> RenderableType:
     """One line: `12  Title ………… ━━━━──── 5/9`."""
-    row = Table.grid(expand=True, padding=(0, 1))
-    row.add_column(width=3, justify="right", no_wrap=True)
-    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    row.add_column(justify="right", no_wrap=True)
+    row = _numbered_row(3)
     if entry.error is not None or entry.lesson is None:
-        title = Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold red"))
-        row.add_row(Text(str(number), style="dim"), title, "")
-        return row
+        return _broken(row, entry, number)
     mark = progress_mark(entry.steps, saved, looks)
     row.add_row(Text(str(number), style="dim"), Text(entry.title(lang), style="bold"), mark)
+    return row
+
+
+def _numbered_row(number_width: int) -> Table:
+    """Number, title (cut with an ellipsis), and what is done, on one line."""
+    row = Table.grid(expand=True, padding=(0, 1))
+    row.add_column(width=number_width, justify="right", no_wrap=True)
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_column(justify="right", no_wrap=True)
+    return row
+
+
+def _broken(row: Table, entry: CatalogEntry, number: int) -> Table:
+    """A lesson that could not be read: its file's name, marked."""
+    title = Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold red"))
+    row.add_row(Text(str(number), style="dim"), title, "")
     return row
 
 
@@ -84,16 +95,11 @@ def half_prompt(
 ) -> RenderableType:
     """Half a two-column row: `12 Title………… 5/9`, `✓` once done; `marked` when it is the
     lesson the cursor is on (the row's own highlight would take both halves)."""
-    row = Table.grid(expand=True, padding=(0, 1))
+    row = _numbered_row(2)
     if marked:
         row.style = "reverse"
-    row.add_column(width=2, justify="right", no_wrap=True)
-    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    row.add_column(justify="right", no_wrap=True)
     if entry.error is not None or entry.lesson is None:
-        title = Text.assemble(("✗ ", "bold red"), (entry.path.name, "bold red"))
-        row.add_row(Text(str(number), style="dim"), title, "")
-        return row
+        return _broken(row, entry, number)
     mark = Text()
     if saved is not None and saved.furthest_index >= 1 and entry.steps:
         reached = min(saved.furthest_index, entry.steps)
