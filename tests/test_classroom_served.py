@@ -19,7 +19,7 @@ from tutor.classroom.auth import (
     set_passwords,
 )
 from tutor.classroom.served import read_served
-from tutor.classroom.server import session_language
+from tutor.classroom.words import session_language
 
 from .conftest import LESSONS, ROOT
 

@@ -238,7 +238,8 @@ def test_the_classroom_speaks_to_each_student_in_their_language() -> None:
     that student's ssh sent (or the roster's), whatever the server's own."""
     from types import SimpleNamespace
 
-    from tutor.classroom.server import NOTICES, Classroom, ServeConfig, student_words
+    from tutor.classroom.room import Classroom, ServeConfig
+    from tutor.classroom.words import NOTICES, student_words
 
     room = Classroom(ServeConfig(max_sessions=1, lang="en"))
     room.languages = {"bo": "zh"}

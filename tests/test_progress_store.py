@@ -209,7 +209,7 @@ def test_starting_over_keeps_the_history_for_the_teacher(
     grade the first run earned stays."""
     from rich.console import Console
 
-    from tutor.classroom.teacher import history_rows
+    from tutor.classroom.class_report import history_rows
     from tutor.plain import print_progress
 
     store = backend.open()

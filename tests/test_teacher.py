@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
-from tutor.classroom.teacher import CONTROL_SOCKET, ClassApp, HistoryScreen
+from tutor.classroom.teacher import ClassApp, HistoryScreen
+from tutor.classroom.teacher_requests import CONTROL_SOCKET
 from tutor.progress import ProgressStore, StepInfo, grade
 from tutor.progress.grades import AFTER_HELP, FIRST_TRY, GAVE_UP, OPEN, outcome
 from tutor.progress.store import Event

@@ -21,7 +21,7 @@ from unittest import mock
 import pytest
 
 from tutor.classroom.auth import hash_password, set_passwords
-from tutor.classroom.server import Classroom, ServeConfig
+from tutor.classroom.room import Classroom, ServeConfig
 
 from .classroom_harness import Server, free_port, start_server, wait_for
 from .conftest import ROOT

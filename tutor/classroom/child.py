@@ -151,7 +151,7 @@ def _mapped_bytes() -> int:
 
 
 def _take_messages(app: TutorApp, inbox: Path) -> None:
-    """The teacher's messages and "open this lesson" (server.py `_deliver`): SIGUSR1 says the
+    """The teacher's messages and "open this lesson" (control.py `deliver`): SIGUSR1 says the
     inbox has something, and a thread hands it to the running app through its public API
     (`notify`, `open_path`), so it shows over whatever the student is doing, which stays."""
     lock = threading.Lock()

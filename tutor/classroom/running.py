@@ -1,5 +1,5 @@
 """What every classroom session does from its app's start to its end, whichever door the
-student came in by (SSH: server.py; a browser: web_session.py): the slot it holds, its app
+student came in by (SSH: ssh_session.py; a browser: web_session.py): the slot it holds, its app
 registered so the teacher and the server's stop can end it, its start and end in the log and
 the store, the keys passed on in turn with a note to the store now and then, and the idle
 time-out. One piece of code, so that both doors keep the same rules.
@@ -21,7 +21,7 @@ from tutor.classroom.turns import Turn
 from tutor.classroom.zygote import Spawn
 
 if TYPE_CHECKING:
-    from tutor.classroom.server import Classroom
+    from tutor.classroom.room import Classroom
 
 log = logging.getLogger("tutor.classroom")
 

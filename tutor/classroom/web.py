@@ -26,7 +26,8 @@ from pathlib import Path
 from aiohttp import web
 
 from tutor.classroom.auth import check_password, valid_name
-from tutor.classroom.server import Classroom, field_text, log
+from tutor.classroom.room import Classroom
+from tutor.classroom.server_log import field_text, log
 from tutor.classroom.web_pages import (
     BLOCKED,
     KEYS_ONLY,

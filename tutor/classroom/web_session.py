@@ -4,7 +4,7 @@
 The browser speaks textual-serve's JSON envelopes (`["stdin", text]`, `["resize", {...}]`,
 `["ping", t]`, `["focus"]`, `["blur"]`); the web driver speaks packets (a type byte, a 4-byte
 big-endian length, the payload: `D` screen data, `M` JSON meta) after a `__GANGLION__` line.
-The rest is the SSH session's own code (server.py, running.py): the admission slot, the
+The rest is the SSH session's own code (ssh_session.py, running.py): the admission slot, the
 limits of the child, keys in turn, the idle time-out, presence notes to the store, the
 teacher's messages and `end`, and a notice that says why the session ended.
 """
@@ -19,8 +19,11 @@ import socket
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 
+from tutor.classroom.room import Classroom
 from tutor.classroom.running import Keys, Live, running, spawn
-from tutor.classroom.server import NOTICES, Classroom, Words, clamp_size, field_text, log
+from tutor.classroom.server_log import field_text, log
+from tutor.classroom.terminal import clamp_size
+from tutor.classroom.words import NOTICES, Words
 from tutor.i18n import N_, learner_language, translator
 
 PRELUDE = b"__GANGLION__\n"  # the web driver's first line: the app has started
