@@ -4,6 +4,9 @@
 Slow work (starting, a step that repeats, a knob re-run, resuming) runs in the `Runner`'s
 workers; keys pressed meanwhile are kept in order and acted on when it is done, never dropped.
 → while a plot is growing finishes the training now; `s` stops it where it is.
+
+Beside it: the question's keys and the answer and inspect line (`question_desk`), the rules
+of what is drawn (`lesson_view`), the resume prompt (`resume_flow`).
 """
 
 from __future__ import annotations
@@ -24,17 +27,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from tutor.app.document_parts import (
-    Drawing,
-    PartCache,
-    inspected_part,
-    lesson_parts,
-    live_part,
-    live_view,
-    step_parts,
-)
+from tutor.app.document_parts import Drawing, PartCache, inspected_part, lesson_parts, step_parts
 from tutor.app.knob import Value, knobs_of
-from tutor.app.screens.resume import ResumeScreen
+from tutor.app.lesson_view import (
+    done_line,
+    ends_in_focus,
+    stopped_note,
+    training_frame,
+    worth_looking_ahead,
+)
+from tutor.app.question_desk import QuestionDesk
+from tutor.app.resume_flow import offer_resume
 from tutor.app.widgets.answer_line import AnswerLine
 from tutor.app.widgets.document import Follow, LessonDocument, Part
 from tutor.app.widgets.error_panel import ErrorPanel
@@ -43,11 +46,9 @@ from tutor.app.widgets.knobs import KnobPanel
 from tutor.app.widgets.navbar import NavBar
 from tutor.app.widgets.runner import Runner
 from tutor.app.widgets.topbar import TopBar
-from tutor.engine.views import LineError, TensorView
 from tutor.i18n import N_, _, ngettext
 from tutor.lesson import LessonError, LessonFile, pick
-from tutor.render.live_plot import LivePlot
-from tutor.session import LessonSession, Report, ResumePoint, resume_point
+from tutor.session import LessonSession, Report, ResumePoint
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -57,10 +58,6 @@ WAITING = N_(
     "This lesson opens as soon as torch has loaded: once per session, a second or two. "
     "Keys pressed meanwhile are kept; ? shows them all."
 )
-ANSWER_START = "0123456789-.(+"
-"""Typing one of these on a step with an open `ask` starts an answer."""
-KEPT_INSPECTIONS = 5
-"""Inspected expressions shown under the current step, the newest last."""
 SAY_BUSY_AFTER = 0.15
 """Seconds of work before the bar says the lesson is busy."""
 LOOK_AHEAD_AFTER = 0.4
@@ -129,13 +126,13 @@ class LessonScreen(Screen[None]):
         self.busy = ""  # what a worker is doing, "" when idle
         self.training = 0  # the step whose plot grows on screen, 0 when none
         self.queued: deque[str] = deque()  # actions pressed while busy, in order
+        self.desk = QuestionDesk(self)  # the question's keys, the answer and inspect line
         self.ahead_timer: Timer | None = None  # the next step computed ahead, once idle
         self.pending: dict[str, Value] = {}  # knob values waiting for the running work
         self.resume_to: ResumePoint | None = None  # chosen before the Run existed
         self.offered = False  # the resume prompt was shown (once per screen)
         self.stopped: dict[int, str] = {}  # repeats stopped early: their notes
         self.parts = PartCache()
-        self.inspected: list[tuple[int, str, TensorView | LineError]] = []  # step, line, result
 
     @property
     def tutor(self) -> TutorApp:
@@ -195,25 +192,7 @@ class LessonScreen(Screen[None]):
             self.document.show([Part("waiting", Text(_(WAITING), style="dim"))], 0)
         if not self.offered:
             self.offered = True
-            self.offer_resume(lesson)
-
-    def offer_resume(self, lesson: LessonFile) -> None:
-        """Ask, when this learner has been in this lesson before (past step 0)."""
-        keeper = self.tutor.progress
-        saved = keeper.lesson(lesson.lesson.id)
-        point = resume_point(lesson, saved, self.tutor.lang, keeper.events(lesson.lesson.id))
-        if point is None:
-            return
-        screen = ResumeScreen(point.step, point.total, point.title, point.note)
-
-        def chosen(step: int | None) -> None:
-            if step:
-                self.resume_to = point
-                self.resume()
-            else:  # start over: the list's line and a later resume forget the old run
-                keeper.forget(lesson.lesson.id)
-
-        self.app.push_screen(screen, callback=chosen)
+            offer_resume(self.tutor, lesson, self.resume_at)
 
     def on_runner_started(self, event: Runner.Started) -> None:
         self.started(event.run, event.device)
@@ -255,15 +234,12 @@ class LessonScreen(Screen[None]):
         parts, current = lesson_parts(session, self.parts, self.drawing())
         parts += [
             inspected_part(self.parts, expression, result)
-            for k, expression, result in self.inspected
-            if k == session.position
+            for expression, result in self.desk.shown_at(session.position)
         ]
-        if follow == "current" and self.ends_in_focus():
+        if follow == "current" and ends_in_focus(session):
             follow = "end"
         self.document.show(parts, current, follow)
-        line = self.query_one(AnswerLine)
-        if line.mode != "inspect" and self.open_question() != line.mode:
-            self.close_answer()  # the question it was for is settled, or another step is on
+        self.desk.close_if_settled()
         busy, score = self.busy, session.score()
         self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
         if self.ahead_timer is not None:
@@ -272,19 +248,13 @@ class LessonScreen(Screen[None]):
 
     def look_ahead(self) -> None:
         """Idle, the step on screen: compute the next one in a worker (keys wait meanwhile, as
-        for any work), so that → only shows it. Not a step that trains (it is watched as it
-        happens) nor one that would replay earlier steps."""
+        for any work), so that → only shows it."""
         session = self.session
         if session is None or self.busy or self.queued or self.pending or self.resume_to:
             return
-        run, k = session.run, session.position + 1
-        if k > run.total or run.blocked or run.to_compute(k) != range(k, k + 1):
-            return
-        step = run.lesson.steps[k - 1]
-        if step.repeat or step.sweep:
-            return
-        self.busy = _("running step {k}…").format(k=k)
-        self.runner.ahead(run)
+        if worth_looking_ahead(session):
+            self.busy = _("running step {k}…").format(k=session.position + 1)
+            self.runner.ahead(session.run)
 
     def on_runner_prepared(self, _event: Runner.Prepared) -> None:
         self.busy = ""
@@ -305,28 +275,9 @@ class LessonScreen(Screen[None]):
             self.titles,
         )
 
-    def ends_in_focus(self) -> bool:
-        """Whether the current step's end matters most: a question (read under its values)
-        or a plot."""
-        session = self.session
-        if session is None or session.position == 0:
-            return session is not None and session.at_end
-        step = session.run.file.code[session.position - 1]
-        return session.question() is not None or bool(step.plot) or session.at_end
-
     def done_line(self) -> str:
         """Under the last step: the lesson is done, the score, and where q goes."""
-        then = _("q to quit") if self.direct else _("q for the list of lessons")
-        score = self.score_line()
-        if score:
-            return _("✓ Lesson done. {score}. {then}.").format(score=score, then=then)
-        return _("✓ Lesson done. {then}.").format(then=then)
-
-    def score_line(self) -> str:
-        """`2 of 3 questions right`, or "" for a lesson without questions."""
-        if self.session is None or not self.session.questions:
-            return ""
-        return self.session.tally().sentence()
+        return done_line(self.session, direct=self.direct)
 
     def watch_show_code(self, _show: bool) -> None:
         if self.is_mounted:
@@ -463,18 +414,18 @@ class LessonScreen(Screen[None]):
             return
         self.busy = _("training step {k}").format(k=event.step)
         self.training = k = event.step
-        run = self.session.run
-        view = live_view(run, k, show_code=self.show_code)
-        room = self.document.scrollable_content_region.height
-        plot = LivePlot(view.title, event.series, event.done, event.total, height=plot_height(room))
+        total = self.session.run.total
         drawing = Drawing(self.device, self.show_code, "", self.stopped.get, self.author)
-        parts, _current = lesson_parts(self.session, self.parts, drawing)
-        self.document.show([*parts, live_part(view, plot)], len(parts), "end")
-        self.query_one(TopBar).set_info(_("step {k}/{n} · training…").format(k=k, n=run.total))
+        room = self.document.scrollable_content_region.height
+        parts = training_frame(
+            self.session, self.parts, drawing, k, event.series, event.done, event.total, room
+        )
+        self.document.show(parts, len(parts) - 1, "end")
+        self.query_one(TopBar).set_info(_("step {k}/{n} · training…").format(k=k, n=total))
         busy = _("step {k}: iteration {i} of {n} · → finish now · s stop").format(
             k=k, i=event.done, n=event.total
         )
-        self.query_one(NavBar).show(k - 1, run.total, busy=busy)
+        self.query_one(NavBar).show(k - 1, total, busy=busy)
 
     def on_runner_done(self, event: Runner.Done) -> None:
         self.busy, self.training = "", 0
@@ -508,8 +459,12 @@ class LessonScreen(Screen[None]):
     def go_to(self, step: int) -> None:
         """Go to `step` (computing the steps on the way in a worker)."""
         if self.session is not None:
-            self.resume_to = ResumePoint(step, self.session.total, "", "")
-            self.resume()
+            self.resume_at(ResumePoint(step, self.session.total, "", ""))
+
+    def resume_at(self, point: ResumePoint) -> None:
+        """Go to `point` as soon as the Run exists and no work is running."""
+        self.resume_to = point
+        self.resume()
 
     def resume(self) -> None:
         """Go to the step chosen in the resume prompt, once the Run exists."""
@@ -527,182 +482,43 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ questions
 
     def action_hint(self) -> None:
-        session = self.questioned("hint")
-        if session is None:
-            return
-        if session.hints_left() == 0:
-            self.say(_("no hint left: g shows the answer"))
-        else:
-            session.hint()
-            self.redraw("current")
+        self.desk.hint()
 
     def action_give_up(self) -> None:
-        """`g`: show the answer now (recorded as given up; no score for it)."""
-        session = self.questioned("give_up")
-        if session is not None:
-            session.give_up()
-            self.redraw("current")
-
-    def questioned(self, action: str) -> LessonSession | None:
-        """The session when the step has an open question for `action`; else None, the key
-        kept for later (busy) or the reason said in the bar."""
-        if self.check_busy(action):
-            return None
-        why = self.why_not_question()
-        if self.session is None or why:
-            self.say(why)
-            return None
-        return self.session
+        self.desk.give_up()
 
     def action_answer(self) -> None:
-        """⏎: open the line for the current question (a number, or a write step's line)."""
-        if self.check_busy("answer"):
-            return
-        kind = self.open_question()
-        session = self.session
-        if not kind:
-            self.say(self.why_not_question() or _("press 1–9 or click an option"))
-        elif kind == "ask":
-            self.query_one(AnswerLine).begin()
-        elif kind == "write" and session is not None:
-            line = self.query_one(AnswerLine)
-            line.begin(mode="write", history=session.attempt().lines, complete=session.completions)
+        self.desk.answer()
 
-    def why_not_question(self) -> str:
-        """Why `h`, `g` or ⏎ does nothing here, or "" when the step has an open question."""
-        session = self.session
-        if session is None:
-            return _("the lesson is starting")
-        if session.question() is None:
-            return _("no question on this step")
-        if session.run.blocked:
-            return _("this step broke: go back (←) or turn a knob (k)")
-        if session.attempt().finished:
-            return _("this question is settled: → for the next step")
-        return ""
+    def action_inspect(self) -> None:
+        self.desk.inspect()
 
     def say(self, note: str) -> None:
         """Why a key did nothing, in the bar under the lesson, for a few seconds."""
         if note:
             self.query_one(NavBar).say(note)
 
-    def open_question(self) -> str:
-        """The kind of the current step's question while it is not settled, else ""."""
-        session = self.session
-        asked = session.question() if session and not session.run.blocked else None
-        if session is None or asked is None or session.attempt().finished:
-            return ""
-        return asked.kind
+    def on_key(self, event: events.Key) -> None:
+        self.desk.key(event)
 
-    def open_ask(self) -> bool:
-        """Whether the current step asks for a number not yet settled."""
-        return self.open_question() == "ask"
+    def on_paste(self, event: events.Paste) -> None:
+        self.desk.paste(event)
 
-    def action_inspect(self) -> None:
-        """`:`: a line for any expression, evaluated on a copy of the current step's state."""
-        if self.check_busy("inspect"):
-            return
-        session = self.session
-        if session is not None:
-            history = [expression for _k, expression, _result in self.inspected]
-            self.query_one(AnswerLine).begin(
-                mode="inspect", history=history, complete=session.completions
-            )
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.desk.submitted(event)
+
+    def on_answer_line_leave(self, _event: AnswerLine.Leave) -> None:
+        self.desk.close()
+
+    def on_lesson_document_clicked(self, event: LessonDocument.Clicked) -> None:
+        self.desk.clicked(event)
 
     def on_runner_inspected(self, event: Runner.Inspected) -> None:
         self.busy = ""
         if self.session is not None:
-            position = self.session.position
-            shown = [entry for entry in self.inspected if entry[0] == position]
-            self.inspected = [
-                *shown[-(KEPT_INSPECTIONS - 1) :],
-                (position, event.expression, event.result),
-            ]
+            self.desk.keep(self.session.position, event.expression, event.result)
             self.redraw("end")
         self.replay()
-
-    def on_paste(self, event: events.Paste) -> None:
-        """A paste on the lesson (the answer line closed) opens the line with what was pasted,
-        as typing its first character would; the line, once open, takes pastes itself."""
-        session = self.session
-        kind = self.open_question()
-        if session is None or self.busy or isinstance(self.focused, Input) or not event.text:
-            return
-        text = event.text.strip().splitlines()[0] if event.text.strip() else ""
-        if kind == "ask":
-            self.query_one(AnswerLine).begin(text)
-        elif kind == "write":
-            self.query_one(AnswerLine).begin(
-                text, mode="write", history=session.attempt().lines, complete=session.completions
-            )
-        else:
-            return
-        event.stop()
-
-    def on_key(self, event: events.Key) -> None:
-        """Type-to-answer: a digit starts an `ask` answer, or picks a `choose` option."""
-        char = event.character
-        if self.busy or self.session is None or not char or isinstance(self.focused, Input):
-            return
-        if self.query_one(KnobPanel).has_focus_within:  # + and − turn the knob there
-            return
-        session = self.session
-        asked = session.question() if not session.run.blocked else None
-        if asked is None or session.attempt().finished:
-            return
-        if asked.kind == "ask" and char in ANSWER_START:
-            event.stop()
-            event.prevent_default()
-            self.query_one(AnswerLine).begin(char)
-        elif asked.kind == "choose" and char.isdigit() and 1 <= int(char) <= len(asked.options):
-            event.stop()
-            event.prevent_default()
-            self.choose(int(char) - 1)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not isinstance(event.input, AnswerLine):
-            return
-        event.stop()
-        session = self.session
-        if session is None or self.busy:
-            return
-        line = event.input
-        if line.mode == "inspect":
-            if event.value.strip():
-                line.value = ""
-                self.begin(_("inspecting…"))
-                self.runner.inspect(session, event.value)
-            return
-        if line.mode == "write":
-            self.begin(_("checking your line…"))
-            self.runner.write(session, event.value)
-            return
-        attempt = session.answer(event.value)
-        if attempt.correct is not None:  # judged: the keys are the lesson's again
-            self.close_answer()
-        self.redraw("current")  # an unreadable answer keeps the line, to be corrected
-
-    def on_answer_line_leave(self, _event: AnswerLine.Leave) -> None:
-        self.close_answer()
-
-    def close_answer(self) -> None:
-        line = self.query_one(AnswerLine)
-        if line.has_class("-open"):
-            line.end()
-            self.document.focus()
-
-    def on_lesson_document_clicked(self, event: LessonDocument.Clicked) -> None:
-        action = event.action
-        if isinstance(action, tuple) and action[0] == "choose" and self.session is not None:
-            if action[1] == self.session.position:
-                self.choose(action[2])
-
-    def choose(self, index: int) -> None:
-        session = self.session
-        if session is None or self.busy or session.attempt().finished:
-            return
-        session.choose(index)
-        self.redraw("current")
 
     # ------------------------------------------------------------------ knobs
 
@@ -732,20 +548,3 @@ class LessonScreen(Screen[None]):
         changes, self.pending = dict(self.pending), {}
         self.begin(_("re-running with the new {names}…").format(names=", ".join(changes)))
         self.runner.turn(session, changes)
-
-
-def plot_height(room: int) -> int:
-    """A live plot's height in `room` lines: 12, less where the document is short, so that
-    the plot, its header and its legend fit in view while it grows."""
-    return max(3, min(12, room - 4))
-
-
-def stopped_note(session: LessonSession, k: int) -> str:
-    """`stopped after 12 of 30 iterations`, for a repeat the learner stopped early."""
-    if k == 0:
-        return ""
-    repeat = session.run.lesson.steps[k - 1].repeat or 0
-    outcome = session.run.outcome(k)
-    if repeat and outcome.error is None and outcome.iterations < repeat:
-        return _("stopped after {i} of {n} iterations").format(i=outcome.iterations, n=repeat)
-    return ""

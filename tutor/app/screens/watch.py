@@ -137,7 +137,7 @@ class WatchScreen(LessonScreen):
         self.lesson = None
         self.load_error = None
         self.stopped.clear()  # the steps run again: none is stopped any more
-        self.inspected = []  # values of the file as it was
+        self.desk.inspected = []  # values of the file as it was
         self.start()
 
     def loaded(self, lesson: LessonFile) -> None:
