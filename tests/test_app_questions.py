@@ -76,6 +76,12 @@ async def test_text_that_is_not_a_number_is_explained_not_counted() -> None:
         await pilot.press("(", "enter")
         assert "answer with a number" in screen_text(app)
         assert screen.session.attempt(2).tries == 0  # type: ignore[union-attr]
+        # the line stays open with what was typed, to be corrected (it closed: the question's
+        # kind, "ask", was compared with the line's mode, "answer")
+        line = screen.query_one(AnswerLine)
+        assert line.has_class("-open") and line.value == "("
+        await pilot.press("backspace", "1", "enter")
+        assert screen.session.attempt(2).tries == 1  # type: ignore[union-attr]
 
 
 async def test_choose_by_number_wrong_then_right() -> None:

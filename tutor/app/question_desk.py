@@ -30,6 +30,8 @@ ANSWER_START = "0123456789-.(+"
 """Typing one of these on a step with an open `ask` starts an answer."""
 KEPT_INSPECTIONS = 5
 """Inspected expressions shown under the current step, the newest last."""
+LINE_FOR = {"ask": "answer", "write": "write"}
+"""The answer line's mode for each kind of question that is answered on it."""
 W = TypeVar("W", bound=Widget)
 
 
@@ -229,7 +231,8 @@ class QuestionDesk:
     def close_if_settled(self) -> None:
         """After a redraw: the question the line was for is settled, or another step is on."""
         line = self.screen.query_one(AnswerLine)
-        if line.mode != "inspect" and self.open_question() != line.mode:
+        wanted = LINE_FOR.get(self.open_question(), "")
+        if line.mode != "inspect" and wanted != line.mode:
             self.close()
 
     # ------------------------------------------------------------------ inspected values
