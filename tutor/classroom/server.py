@@ -18,7 +18,8 @@ cap per student), window sizes (clamped), and log lines (every client-sent field
 The parts, each in its module: room.py (the settings, the room and its admission), people.py
 (who may log in), ssh.py and ssh_session.py (the SSH door and its sessions), web.py (the
 browser door), words.py (each student's language), terminal.py (sizes and modes), control.py
-(the teacher's requests), lesson_check.py (the check at start), server_log.py (the log).
+(the teacher's requests), lesson_check.py (the check at start), spawner.py (the warm session
+parent's other end), server_log.py (the log).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def _has_terminal() -> bool:
 
 
 async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None:
+    """Run the classroom until a signal (or cancellation) stops it: the log, the store, the
+    people, the warm session parent, the doors and the control socket, started in that order
+    and closed in reverse, every student told why. `ready` is set once students can connect."""
     room = Classroom(config)
     private_data(config.data)
     setup_logging(config.data)
