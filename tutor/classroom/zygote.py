@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 MAX_MESSAGE = 64 * 1024
 DRIVERS = ("terminal", "web")
@@ -121,6 +122,7 @@ def serve(sock: socket.socket) -> None:
                 os.close(fd)
             sock.send(json.dumps({"error": str(e)}).encode())
             continue
+        _share_lessons(spec)
         pid = os.fork()
         if pid == 0:  # the student's session
             sock.close()
@@ -129,6 +131,22 @@ def serve(sock: socket.socket) -> None:
             run_session(fds[0], spec)  # never returns
         os.close(fds[0])
         sock.send(json.dumps({"pid": pid}).encode())
+
+
+def _share_lessons(spec: Spawn) -> None:
+    """The lesson list's files read here, once (again when one changes), not in every
+    session: each child then shares them instead of parsing them into memory of its own."""
+    if spec.lesson:  # one lesson served: the session opens it, there is no list
+        return
+    from tutor.app.catalog import share
+
+    try:
+        changed = share(Path(spec.lessons))
+    except Exception:  # the zygote must go on: the session reads its list itself and says why
+        return
+    if changed:
+        gc.collect()
+        gc.freeze()  # the entries join the shared objects the children's GC leaves alone
 
 
 def _reap(_signum: int, _frame: object) -> None:
