@@ -300,6 +300,10 @@ async def drive(
             f"{server_cpu * 1000:.1f} ms in the server, {client_cpu * 1000:.1f} ms in this "
             "client (its connections and emulated screens for all the students)"
         )
+    # what a session holds once it has been through the steps (a frame per step, its lines)
+    after = sum(pss_kb(pid) for pid in pids) + pss_kb(zygote_pid)
+    figures["memory after the steps, MB"] = later = (after - base) / len(students) / 1024
+    print(f"memory per session          {later:.1f} MB PSS after the steps above")
     for student in students:
         await student.close()
     return figures
