@@ -130,14 +130,17 @@ class PostgresDatabase:
                 _("cannot use {where}: {error}").format(where=self.where, error=_first_line(e))
             ) from e
 
-    def _drop(self) -> None:
+    def _drop(self, *, at_once: bool = False) -> None:
+        """Forget the connection; the next attempt waits RETRY_EVERY, or none (`at_once`: a
+        connection that worked and broke, as after a database restart, is worth one more
+        try now, before a write is kept for later)."""
         if self._conn is not None:
             try:
                 self._conn.close()
             except psycopg.Error:
                 pass
         self._conn = None
-        self._next_try = time.monotonic() + RETRY_EVERY
+        self._next_try = 0.0 if at_once else time.monotonic() + RETRY_EVERY
 
     def _run(self, work: Callable[[Statements], T]) -> T:
         """`work` in one transaction on the live connection; a lost connection is
@@ -158,7 +161,7 @@ class PostgresDatabase:
         except (psycopg.OperationalError, psycopg.InterfaceError) as e:
             if self._conn is not None and not self._conn.broken and not self._conn.closed:
                 raise StoreError(f"{self.where}: {_first_line(e)}") from e
-            self._drop()
+            self._drop(at_once=True)
             raise StoreUnavailable(
                 _("lost the progress database {where}: {error}").format(
                     where=self.where, error=_first_line(e)
@@ -175,11 +178,22 @@ class PostgresDatabase:
             if not self._kept:
                 log.warning("progress database %s is back: kept writes written", self.where)
 
+    def _now(self, work: Callable[[Statements], T]) -> T:
+        """The kept writes, then `work`; a connection found broken (the database restarted
+        since it was last used) is replaced at once and the writes tried again, once."""
+        try:
+            self._flush()
+            return self._run(work)
+        except StoreUnavailable:
+            if self._conn is not None or self._next_try != 0.0:
+                raise
+        self._flush()
+        return self._run(work)
+
     def write(self, work: Callable[[Statements], T], *, wait: bool = True) -> T | None:
         with self._lock:
             try:
-                self._flush()
-                return self._run(work)
+                return self._now(work)
             except StoreUnavailable:
                 if not wait:
                     raise
@@ -218,8 +232,7 @@ class PostgresDatabase:
 
     def query(self, sql: str, args: Sequence[object] = ()) -> list[Row]:
         with self._lock:
-            self._flush()
-            return self._run(lambda db: db.query(sql, args))
+            return self._now(lambda db: db.query(sql, args))
 
     def version(self) -> int:
         with self._lock:
