@@ -12,6 +12,7 @@ import pytest
 import torch
 from textual.widget import Widget
 
+from tutor.app.document_parts import step_parts
 from tutor.app.widgets.document import LessonDocument
 
 from .app_support import LAYER, goto, lesson_app, press, settle, wait_for, wait_started
@@ -68,11 +69,14 @@ async def test_the_next_step_is_computed_while_the_learner_reads() -> None:
         await wait_for(pilot, lambda: run.done(2), "step 2 computed ahead")
         await pilot.pause(0.1)
         assert not run.done(3)  # one step ahead, no further
-        # the step the learner moves to was drawn ahead too: its first part keeps its lines
+        # the step the learner moves to was drawn ahead too, before the key: its parts keep
+        # their lines at the document's width
         await settle(pilot)
+        coming = step_parts(session, screen.parts, screen.drawing(), 2)
+        width = document.scrollable_content_region.width
+        assert all((width, False) in part.lines.keys() for part in coming[:1])
         await press(pilot, "right")
-        part = document.parts[document.current]
-        assert any(not quiet for (_width, quiet) in part.lines.keys())
+        assert document.parts[document.current] is coming[0]
 
 
 async def test_a_step_that_trains_is_not_computed_ahead() -> None:
