@@ -252,3 +252,24 @@ def test_starting_over_keeps_the_history_for_the_teacher(
     assert (grade.after_help, grade.open, grade.done) == (1, 0, True)  # the first run's
     row = store.overview()[0]
     assert (row.step, row.tries) == ("2/3", 1)  # where they are now, counted since the restart
+
+
+def test_a_session_opened_or_closed_twice_counts_once(backend: Backend) -> None:
+    """Opening or closing a session is written under the server's id for it: the same write
+    run again (a retry after the database committed it but before it said so) changes
+    nothing, so a student is never shown connected twice, or for ever."""
+    store = backend.open(host="alpha")
+    store.session_opened("ada", "s1")
+    store.session_opened("ada", "s1")  # the retry
+    assert store.presence()["ada"].sessions == 1
+    store.session_opened("ada", "s2")  # a second window
+    assert store.presence()["ada"].sessions == 2
+    store.session_closed("ada", "s1")
+    store.session_closed("ada", "s1")  # the retry
+    assert store.presence()["ada"].sessions == 1
+    store.session_closed("ada")  # one of theirs, by name (the id unknown)
+    assert store.presence()["ada"].sessions == 0
+    store.session_opened("ada", "s3")
+    store.sessions_cleared()  # the server starts again: nobody is connected to it
+    store.session_closed("ada", "s3")
+    assert store.presence()["ada"].sessions == 0

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -70,7 +71,8 @@ def running(
     `how`: the terminal, or `web from ADDRESS`. The caller sets `live.closed` once the
     student has their notice (the server's stop waits for it before dropping connections)."""
     user, pid = live.user, live.pid
-    room.record(room.store.session_opened, user)
+    session = uuid.uuid4().hex  # the store counts it open, and closed, once
+    room.record(room.store.session_opened, user, session)
     started = time.monotonic()
     log.info(
         "session start: %s pid %d (%s, %dx%d) · language %s",
@@ -88,7 +90,7 @@ def running(
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGHUP)
         room.live.pop(pid, None)
-        room.record(room.store.session_closed, user)
+        room.record(room.store.session_closed, user, session)
         door = ", web" if how.startswith("web") else ""
         log.info(
             "session end: %s pid %d after %.0f s (%s%s)",

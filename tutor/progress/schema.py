@@ -105,4 +105,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX events_by_uid ON events (uid);
     ALTER TABLE lessons ADD COLUMN reset_at REAL NOT NULL DEFAULT 0;
     """,
+    # 6: each open session by the id its server gave it, so that opening or closing one, run
+    # again after the database committed it but before it said so, counts once
+    """
+    CREATE TABLE open_sessions (
+        uid TEXT PRIMARY KEY,
+        learner TEXT NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        since REAL NOT NULL
+    );
+    """,
 )

@@ -260,17 +260,27 @@ class ProgressStore:
             )
         ]
 
-    def session_opened(self, learner: str) -> None:
-        now = time.time()
-        self._write(
-            lambda db: db.execute(
+    def session_opened(self, learner: str, session: str | None = None) -> None:
+        """`session` (the server's id for it, else a new one) counted as open once: a write
+        run again after a lost confirmation finds it there and changes nothing."""
+        now, uid = time.time(), session or uuid.uuid4().hex
+
+        def run(db: Statements) -> None:
+            if not db.execute(
+                "INSERT INTO open_sessions (uid, learner, host, since) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (uid) DO NOTHING",
+                (uid, learner, self.host, now),
+            ):
+                return
+            db.execute(
                 "INSERT INTO presence (learner, host, sessions, since, last_input) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (learner, host) DO UPDATE SET "
                 "sessions = presence.sessions + 1, since = CASE WHEN presence.sessions = 0 "
                 "THEN excluded.since ELSE presence.since END, last_input = excluded.last_input",
                 (learner, self.host, now, now),
             )
-        )
+
+        self._write(run)
 
     def session_input(self, learner: str, at: float | None = None) -> None:
         when = at or time.time()
@@ -281,24 +291,37 @@ class ProgressStore:
             )
         )
 
-    def session_closed(self, learner: str) -> None:
+    def session_closed(self, learner: str, session: str | None = None) -> None:
+        """`session` (else one of this learner's here) counted as closed once."""
         now = time.time()
-        self._write(
-            lambda db: db.execute(
+        if session is None:
+            one = "SELECT uid FROM open_sessions WHERE learner = ? AND host = ? LIMIT 1"
+            which, args = f"uid = ({one})", (learner, self.host)
+        else:
+            which, args = "uid = ?", (session,)
+
+        def run(db: Statements) -> None:
+            if not db.execute(f"DELETE FROM open_sessions WHERE {which}", args):
+                return
+            db.execute(
                 "UPDATE presence SET sessions = CASE WHEN sessions > 0 THEN sessions - 1 "
                 "ELSE 0 END, since = ? WHERE learner = ? AND host = ?",
                 (now, learner, self.host),
             )
-        )
+
+        self._write(run)
 
     def sessions_cleared(self) -> None:
         """Nobody is connected to this host: its server starts, or stops (even after a crash,
         at next start). Other hosts' sessions are theirs to clear."""
-        self._write(
-            lambda db: db.execute(
+
+        def run(db: Statements) -> None:
+            db.execute("DELETE FROM open_sessions WHERE host = ?", (self.host,))
+            db.execute(
                 "UPDATE presence SET sessions = 0 WHERE host = ? AND sessions > 0", (self.host,)
             )
-        )
+
+        self._write(run)
 
     def presence(self) -> dict[str, Presence]:
         """Each learner over every host: sessions added up; the host is the one they are
