@@ -123,19 +123,13 @@ def resolve_lesson(text: str) -> Path:
 def _device(requested: str | None) -> str | None:
     if not requested or requested == "auto":
         return None
-    from tutor.engine.device import DEVICES, available
+    from tutor.engine.device import check_requested
+    from tutor.engine.errors import LessonRuntimeError
 
-    kind = requested.split(":")[0]
-    if kind not in DEVICES:
-        raise UsageError(
-            _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=requested)
-        )
-    if not available(kind):
-        raise UsageError(
-            _("--device {device}: there is no {kind} device here").format(
-                device=requested, kind=kind
-            )
-        )
+    try:
+        check_requested(requested)
+    except LessonRuntimeError as error:  # a mistake on the command line: a usage error
+        raise UsageError(error.message) from None
     return requested
 
 

@@ -30,6 +30,21 @@ def available(kind: str) -> bool:
     return False
 
 
+def check_requested(requested: str) -> None:
+    """A device asked for by name (`cuda:1`) must be a kind torch knows and exist here."""
+    kind = requested.split(":")[0]
+    if kind not in DEVICES:
+        raise LessonRuntimeError(
+            _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=requested)
+        )
+    if not available(kind):
+        raise LessonRuntimeError(
+            _("--device {device}: there is no {kind} device here").format(
+                device=requested, kind=kind
+            )
+        )
+
+
 def choose_device(requested: str | None, lesson_device: str = "auto") -> torch.device:
     """`requested` (from --device) must exist; a lesson's own choice falls back to the CPU.
 
@@ -37,17 +52,7 @@ def choose_device(requested: str | None, lesson_device: str = "auto") -> torch.d
     where there is none is told so.
     """
     if requested and requested != "auto":
-        kind = requested.split(":")[0]
-        if kind not in DEVICES:
-            raise LessonRuntimeError(
-                _("unknown device '{device}'; use auto, cpu, cuda or mps").format(device=requested)
-            )
-        if not available(kind):
-            raise LessonRuntimeError(
-                _("--device {device}: there is no {kind} device here").format(
-                    device=requested, kind=kind
-                )
-            )
+        check_requested(requested)
         return torch.device(requested)
     kind = lesson_device if lesson_device != "auto" else None
     if kind and available(kind):
