@@ -77,6 +77,7 @@ def load_engine(device: str | None = None) -> Engine:
     params_module = importlib.import_module("tutor.engine.params")
     errors_module = importlib.import_module("tutor.engine.errors")
     torch = importlib.import_module("torch")
+    device_module.one_thread()  # before the warm-up's first kernels (a Run says it again)
     _warm_up(torch)
     gc.freeze()  # torch's ~10^6 objects out of every later full collection: no 100 ms pauses
     problem = ""

@@ -44,9 +44,6 @@ def run_session(slave_fd: int, spec: Spawn) -> None:
             _become_terminal_session(slave_fd)
         _environment(spec)
         _limits(spec)
-        import torch
-
-        torch.set_num_threads(1)  # thirty students share the cores
         from tutor.app import AppConfig, TutorApp
 
         config = AppConfig(

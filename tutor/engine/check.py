@@ -92,9 +92,6 @@ def check_lesson(
     `on_run` is handed the Run before it runs, so that another thread may cancel it
     (`tutor watch` checks in the background and stops a check the next save made stale)."""
     name = display or str(path)
-    # A lesson's tensors are tiny: torch's worker threads only add hand-offs, and on a loaded
-    # machine they wait for each other (the course checked in 55 s with them, 16 s without)
-    torch.set_num_threads(1)
     started = time.perf_counter()
 
     def failed(problems: list[Problem], steps: int = 0) -> CheckResult:
