@@ -16,10 +16,10 @@ from tutor.classroom.people import reload_people
 from tutor.classroom.room import Classroom
 from tutor.classroom.running import Live
 from tutor.classroom.server_log import field_text, log
+from tutor.classroom.teacher_requests import CONTROL_SOCKET
 from tutor.i18n import N_, _, translator
 from tutor.lesson.clean import clean_line
 
-CONTROL_SOCKET = "control.sock"  # the teacher's requests (`tutor class`), 0600
 CONTROL_WAIT = 10.0
 MAX_MESSAGE_TEXT = 500
 

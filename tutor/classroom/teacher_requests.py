@@ -12,7 +12,9 @@ from pathlib import Path
 from tutor.i18n import _, current_language, ngettext
 from tutor.lesson.clean import clean_line
 
-CONTROL_SOCKET = "control.sock"  # as control.py
+CONTROL_SOCKET = "control.sock"
+"""The server's socket for the teacher's requests, in its data folder (0600); control.py
+serves it."""
 CONTROL_TIMEOUT = 10.0
 
 
