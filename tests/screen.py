@@ -136,6 +136,7 @@ class Student:
         self.tail = b""  # the last bytes received, to say what went wrong
         self.at = 0.0  # when the bytes last fed to the screen came
         self._want: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
+        self._held: list[tuple[float, bytes]] | None = None  # (arrival, bytes) not yet fed
 
     async def connect(self) -> float:
         started = time.perf_counter()
@@ -153,19 +154,33 @@ class Student:
         while True:
             data = await self.process.stdout.read(65536)
             if not data:
-                self.ended = True
-                if self._want is not None and not self._want[1].done():
-                    self._want[1].set_exception(Unanswered(f"{self.name}: the session ended"))
+                self.closed()
                 return
-            self.at = time.perf_counter()
-            self.tail = (self.tail + data)[-200:]
-            answer = self.reader.feed(data)
-            if answer:  # a terminal says it draws frames whole, and Textual then does
-                self.process.stdin.write(answer)
-            if self._want is not None and self._want[0]():
-                if not self._want[1].done():
-                    self._want[1].set_result(self.at)
-                self._want = None
+            self.received(data)
+
+    def received(self, data: bytes) -> None:
+        """Bytes from the session, stamped as they come: fed to the screen now, or kept to be
+        fed later while `press_key_later` holds them."""
+        self.at = time.perf_counter()
+        self.tail = (self.tail + data)[-200:]
+        if self._held is not None:
+            self._held.append((self.at, data))
+        else:
+            self._feed(self.at, data)
+
+    def _feed(self, at: float, data: bytes) -> None:
+        answer = self.reader.feed(data)
+        if answer:  # a terminal says it draws frames whole, and Textual then does
+            self.process.stdin.write(answer)
+        if self._want is not None and self._want[0]():
+            if not self._want[1].done():
+                self._want[1].set_result(at)
+            self._want = None
+
+    def closed(self) -> None:
+        self.ended = True
+        if self._want is not None and not self._want[1].done():
+            self._want[1].set_exception(Unanswered(f"{self.name}: the session ended"))
 
     async def wait_until(self, shown: Callable[[], bool], what: str, timeout: float) -> float:
         """When the emulated screen first showed what `shown` looks for (the arrival time of
@@ -220,3 +235,28 @@ class Student:
         self.process.stdin.write(b"qqq")
         self.conn.close()
         self.task.cancel()
+
+    async def press_key_later(self, data: bytes, k: int, total: int, until: float) -> float:
+        """`press_key`, with the screen read after the fact: the bytes are stamped as they
+        arrive and fed to the emulated screen at `until` (a `perf_counter` time), in order, and
+        the key took until the arrival of the bytes that completed its frame, as with
+        `press_key`. A student's terminal draws on the student's own machine; an emulated
+        one in this process would take the server's cores while the class waits for them."""
+        if self.reader.shows_step(k, total):
+            raise ValueError(f"step {k}/{total} is on screen already: the key shows nothing new")
+        self._held = []
+        started = time.perf_counter()
+        self.process.stdin.write(data)
+        await asyncio.sleep(max(0.0, until - started))
+        held, self._held = self._held, None
+        shown = None
+        for at, chunk in held:
+            self._feed(at, chunk)
+            if shown is None and self.reader.shows_step(k, total):
+                shown = at
+        if shown is None:  # not there yet: wait for it as it comes
+            left = max(0.0, started + KEY_TIMEOUT - time.perf_counter())
+            shown = await self.wait_until(
+                lambda: self.reader.shows_step(k, total), f"step {k}/{total}", left
+            )
+        return shown - started
