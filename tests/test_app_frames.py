@@ -52,6 +52,7 @@ async def test_a_step_lays_out_nothing_and_draws_no_container() -> None:
         assert not layouts, f"a step laid out the screen: {dict(layouts)}"
         assert drawn["LessonDocument"] > 0
         assert not {"Horizontal", "Vertical"} & set(drawn), dict(drawn)
+        assert "ScrollBar" not in drawn, "a scroll bar was redrawn on every step"
 
 
 async def test_the_next_step_is_computed_while_the_learner_reads() -> None:

@@ -216,3 +216,40 @@ async def test_the_front_page_names_prerequisites_by_title(tmp_path: Path) -> No
         await wait_started(pilot)
         text = screen_text(app)
         assert re.search(r"after\s+Attention, confusion, heatmaps", text), text
+
+
+def out_of_view(app: object) -> tuple[int, int]:
+    """The nav bar's `↑12 ↓27`, read off the screen as a learner reads it ((0, 0) if none)."""
+    bar = screen_text(app).splitlines()[-2]  # type: ignore[arg-type]
+    above, below = re.search(r"↑(\d+)", bar), re.search(r"↓(\d+)", bar)
+    return (int(above.group(1)) if above else 0, int(below.group(1)) if below else 0)
+
+
+async def test_the_nav_bar_counts_the_lines_out_of_view_and_pages() -> None:
+    """The document has no scroll bar (one redrawn per step cost a third of a frame, issue 23):
+    the nav bar says how many lines are above and below the window, the reader's scrolling
+    follows, and a click on either count pages."""
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 14)) as pilot:
+        screen = await wait_started(pilot)
+        document = screen.query_one(LessonDocument)
+        await goto(pilot, 4)  # four steps on the page, the fourth taller than the window
+        height = document.scrollable_content_region.height
+        above, below = out_of_view(app)
+        assert above > 0 and below > 0, screen_text(app)
+        assert above + height + below == document.virtual_size.height
+        assert (above, below) == document.out_of_view
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: out_of_view(app)[1] < below, "the count below to fall")
+        assert out_of_view(app) == document.out_of_view
+        await pilot.press("end")
+        await wait_for(pilot, lambda: out_of_view(app)[1] == 0, "nothing left below")
+        width = screen.query_one(NavBar).size.width
+        bar = screen_text(app).splitlines()[-2]
+        x = bar.index("↑")
+        scrolled = document.scroll_y
+        await pilot.click(NavBar, offset=(x, 0))  # ↑ pages up
+        await wait_for(pilot, lambda: document.scroll_y < scrolled, "a page up")
+        assert 0 < x < width
+        await goto(pilot, 5)  # a step follows the new step, and the count with it
+        assert out_of_view(app) == document.out_of_view

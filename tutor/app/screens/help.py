@@ -24,7 +24,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("home", N_("back to the start")),
             ("e", N_("show or hide the statements")),
             ("s  esc", N_("stop a training run where it is")),
-            ("↑ ↓  pgup pgdn end", N_("scroll the lesson")),
+            (
+                "↑ ↓  pgup pgdn end",
+                N_("scroll the lesson (↑12 ↓27 in the bar below: lines above and below)"),
+            ),
             (":", N_("inspect: evaluate any expression on this step's values")),
             ("q", N_("back to the list of lessons")),
         ),

@@ -189,7 +189,7 @@ class LessonScreen(Screen[None]):
         if self.tutor.engine is None:
             self.busy = _("waiting for torch…")
             self.query_one(NavBar).show(0, len(lesson.lesson.steps), busy=self.busy)
-            self.document.show([Part("waiting", Text(_(WAITING), style="dim"))], 0)
+            self.show_document([Part("waiting", Text(_(WAITING), style="dim"))], 0)
         if not self.offered:
             self.offered = True
             offer_resume(self.tutor, lesson, self.resume_at)
@@ -212,7 +212,7 @@ class LessonScreen(Screen[None]):
         self.busy = ""
         self.queued.clear()
         self.query_one(ErrorPanel).show_error(error, self.path, title=title)
-        self.document.show([], 0)
+        self.show_document([], 0)
         self.query_one(TopBar).set_info(_("error"))
         self.query_one(NavBar).show(0, 0, failed=True)
 
@@ -221,6 +221,11 @@ class LessonScreen(Screen[None]):
         self.post_message(self.Reported(report))
 
     # ------------------------------------------------------------------ drawing
+
+    def show_document(self, parts: list[Part], current: int, follow: Follow = "current") -> None:
+        """The document's parts, and the nav bar's count of lines out of view, in one frame."""
+        self.document.show(parts, current, follow)
+        self.query_one(NavBar).out_of_view(*self.document.out_of_view)
 
     def redraw(self, follow: Follow = "keep") -> None:
         """Lay the lesson so far out from the session; `follow` scrolls to the step."""
@@ -238,7 +243,7 @@ class LessonScreen(Screen[None]):
         ]
         if follow == "current" and ends_in_focus(session):
             follow = "end"
-        self.document.show(parts, current, follow)
+        self.show_document(parts, current, follow)
         self.desk.close_if_settled()
         busy, score = self.busy, session.score()
         self.query_one(NavBar).show(k, total, failed=session.run.blocked, busy=busy, score=score)
@@ -361,6 +366,15 @@ class LessonScreen(Screen[None]):
             self.session.restart()
             self.redraw("current")
 
+    def on_lesson_document_scrolled(self, event: LessonDocument.Scrolled) -> None:
+        self.query_one(NavBar).out_of_view(event.above, event.below)
+
+    def on_nav_bar_page(self, event: NavBar.Page) -> None:
+        if event.direction < 0:
+            self.document.action_page_up()
+        else:
+            self.document.action_page_down()
+
     def on_nav_bar_move(self, event: NavBar.Move) -> None:
         if event.step < 0:
             self.action_back()
@@ -420,7 +434,7 @@ class LessonScreen(Screen[None]):
         parts = training_frame(
             self.session, self.parts, drawing, k, event.series, event.done, event.total, room
         )
-        self.document.show(parts, len(parts) - 1, "end")
+        self.show_document(parts, len(parts) - 1, "end")
         self.query_one(TopBar).set_info(_("step {k}/{n} · training…").format(k=k, n=total))
         busy = _("step {k}: iteration {i} of {n} · → finish now · s stop").format(
             k=k, i=event.done, n=event.total

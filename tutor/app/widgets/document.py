@@ -6,6 +6,11 @@ Built as Textual's Line API examples and toolong's log view are: a `ScrollView` 
 a step, its question, the lesson-done line); each part keeps its lines per width in a
 `textual.cache.LRUCache`, so stepping back and forth, or scrolling, draws nothing again. Parts
 before the current step are drawn quieter (their colours dimmed towards the background).
+
+The document has no scroll bar: a bar changes on every step (the document grows, the view
+follows), and redrawing it cost a third of a step's frame, which thirty students pressing
+together on two cores pay thirty times. It says instead how many lines are out of view above
+and below (`Scrolled`), and the nav bar shows them.
 """
 
 from __future__ import annotations
@@ -64,11 +69,18 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     LessonDocument {
         height: 1fr;
-        scrollbar-size-vertical: 1;
+        scrollbar-size-vertical: 0;
         overflow-x: hidden;
         overflow-y: scroll;
     }
     """
+
+    class Scrolled(Message):
+        """The lines out of view changed: `above` and `below` the window."""
+
+        def __init__(self, above: int, below: int) -> None:
+            super().__init__()
+            self.above, self.below = above, below
 
     class Clicked(Message):
         """A click on a part that has an action."""
@@ -84,6 +96,11 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         self._starts: list[int] = [0]  # where each part begins, at `_width`
         self._width = 0
         self.following: Follow = "current"  # kept on a resize, until the reader scrolls
+        self._out_of_view = (0, 0)  # as last told (`Scrolled`) or read after `show`
+        self._showing = False
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._tell_out_of_view, init=False)
 
     # ------------------------------------------------------------------ content
 
@@ -96,7 +113,12 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         if follow != "keep":
             self.following = follow
-            self.follow(follow)
+            self._showing = True  # its caller reads `out_of_view`: no message to say it
+            try:
+                self.follow(follow)
+            finally:
+                self._showing = False
+        self._out_of_view = self.out_of_view
 
     def follow(self, how: Follow = "current") -> None:
         """Scroll so that the current step is in view (see `show`)."""
@@ -109,9 +131,24 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             start = self._starts[min(self.current, len(self.parts))]
             y = min(start, end)
-        # forced: right after the content grew, Textual has not yet shown the scroll bar that
-        # allows scrolling (it does at the next layout), and the first frame must be right
+        # forced: right after the content grew, Textual's scrolling limits are those of the
+        # last layout (there is none for a step), and the first frame must be right
         self.scroll_to(y=y, animate=False, force=True)
+
+    @property
+    def out_of_view(self) -> tuple[int, int]:
+        """Lines of the document above and below the window. The reader's scrolling and a
+        resize say it with `Scrolled`; who calls `show` reads it (a message would come a
+        frame later, and a step would draw two)."""
+        height = self.scrollable_content_region.height
+        above = round(self.scroll_y)
+        return above, max(0, self.virtual_size.height - height - above)
+
+    def _tell_out_of_view(self) -> None:
+        out_of_view = self.out_of_view
+        if out_of_view != self._out_of_view and not self._showing:
+            self._out_of_view = out_of_view
+            self.post_message(self.Scrolled(*out_of_view))
 
     def part_at(self, y: int) -> Part | None:
         """The part drawn on document line `y` (0 is the first line of the document)."""
@@ -171,12 +208,11 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
         self._starts = starts
         size = Size(width, starts[-1])
         if size != self.virtual_size:
-            # The scroll bar is always there (`overflow-y: scroll`), so a document that grew
-            # or shrank changes nothing on screen but its own lines and the bar's thumb.
-            # Setting the reactive would lay out the whole screen and draw every widget again
-            # (~10 ms a step); without its watchers, the bar is told its new length.
+            # The document scrolls whatever its length (`overflow-y: scroll`, a bar of no
+            # width), so a document that grew or shrank changes nothing on screen but its own
+            # lines. Setting the reactive would lay out the whole screen and draw every widget
+            # again (~10 ms a step); it is set without its watchers.
             self.set_reactive(LessonDocument.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
 
     def on_resize(self, _event: events.Resize) -> None:
         width = self._content_width()
@@ -184,6 +220,7 @@ class LessonDocument(ScrollView, can_focus=True, inherit_bindings=False):
             self._measure(width)
             self.refresh()
         self.follow(self.following)
+        self._tell_out_of_view()
 
     # the reader scrolls: the document stays where they put it, even on a resize
     def action_scroll_up(self) -> None:

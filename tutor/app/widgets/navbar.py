@@ -1,4 +1,5 @@
-"""The bar under a lesson: back and next for the mouse, a dot per step, the score."""
+"""The bar under a lesson: back and next for the mouse, a dot per step, the score, and how
+many lines of the document are out of view above and below (the document has no scroll bar)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class NavBar(LineBar):
         "navbar--next",
         "navbar--next-off",
         "navbar--score",
+        "navbar--above",
+        "navbar--below",
     }
 
     DEFAULT_CSS = """
@@ -57,6 +60,8 @@ class NavBar(LineBar):
     NavBar > .navbar--back-off { color: $foreground 60%; text-style: bold; }
     NavBar > .navbar--next-off { color: $primary 60%; text-style: bold; }
     NavBar > .navbar--score { color: $text-muted; }
+    NavBar > .navbar--above { color: $text-muted; }
+    NavBar > .navbar--below { color: $accent; text-style: bold; }
     """
 
     class Move(Message):
@@ -66,9 +71,17 @@ class NavBar(LineBar):
             super().__init__()
             self.step = step
 
+    class Page(Message):
+        """A click on the lines out of view: a page up (-1) or down (+1)."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._state: tuple[object, ...] = (0, 0, False, "", None)
+        self._out_of_view = (0, 0)
         self._note = ""
         self._note_timer: Timer | None = None
 
@@ -100,6 +113,21 @@ class NavBar(LineBar):
             self._state = state
             self.changed()
 
+    def out_of_view(self, above: int, below: int) -> None:
+        """`↑12 ↓30`: the document's lines above and below its window."""
+        if (above, below) != self._out_of_view:
+            self._out_of_view = (above, below)
+            self.changed()
+
+    def _view(self) -> Text:
+        above, below = self._out_of_view
+        view = Text()
+        for count, arrow, direction, looks in ((above, "↑", -1, "above"), (below, "↓", 1, "below")):
+            if count:
+                press = Style(meta={"@click": f"page({direction})"})
+                view.append(f"{arrow}{count} ", self.part_style(f"navbar--{looks}") + press)
+        return view
+
     def line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)
@@ -121,6 +149,7 @@ class NavBar(LineBar):
                 (_(" score "), "dim"), (f"{score[0]}/{score[1]}", "bold"), " ", forward
             )
             right.stylize_before(style("navbar--score"), 0, right.cell_len - forward.cell_len)
+        right = Text.assemble(self._view(), right)
         return bar(self, back, middle, right, width, self.part_style(""))
 
     def _button(self, label: str, step: int, enabled: bool, looks: str) -> Text:
@@ -132,3 +161,6 @@ class NavBar(LineBar):
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(step))
+
+    def action_page(self, direction: int) -> None:
+        self.post_message(self.Page(direction))
