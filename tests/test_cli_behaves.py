@@ -116,6 +116,21 @@ def test_reset_a_bundled_lesson_never_opened_says_so(
     assert lessons_left() == set(saved)
 
 
+def test_reset_forgets_a_lesson_started_over_and_not_touched_since(
+    saved: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starting over keeps the history for the teacher; --reset must still find and forget
+    it (it said "nothing to forget", the list not showing the lesson)."""
+    learner = ProgressStore(None).learner(local_learner())
+    learner.restart("neuron")
+    assert lessons_left() == {"one-layer-backprop"}  # the list: not begun
+    assert learner.events("neuron") == []
+    assert cli.main(["progress", "--reset", "neuron", "--yes"]) == 0
+    assert "Forgot" in capsys.readouterr().out
+    assert "neuron" not in learner.recorded()
+    assert ProgressStore(None).events(learner.name, "neuron") == []  # the history too
+
+
 def test_tab_completion_when_argcomplete_is_installed(tmp_path: Path) -> None:
     pytest.importorskip("argcomplete")
     out = tmp_path / "completions"

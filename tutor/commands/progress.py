@@ -106,7 +106,7 @@ def _copy_progress(store: ProgressStore, url: str) -> int:
 def _reset_progress(learner: LearnerProgress, text: str | None, yes: bool) -> int:
     """Forget progress only after the learner said so: it cannot be undone. A lesson that is
     neither in the store nor bundled is a typo (exit 2, with a did-you-mean), not 'cleared 0'."""
-    saved = {p.lesson_id: p.title for p in learner.lessons()}
+    saved = learner.recorded()  # a lesson started over keeps its history: that is forgotten too
     lesson_id = None if text is None else _progress_lesson(text, saved)
     if lesson_id is not None and lesson_id not in saved:
         print(

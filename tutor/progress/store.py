@@ -690,6 +690,17 @@ class LearnerProgress:
     def lessons(self) -> list[LessonProgress]:
         return self._lessons("", ())
 
+    def recorded(self) -> dict[str, str]:
+        """Every lesson this learner has rows for, started over or not: id → title. What
+        `reset` would forget (`lessons` leaves out one started over and not touched since)."""
+        return {
+            str(r[0]): str(r[1])
+            for r in self.store._query(
+                "SELECT lesson_id, title FROM lessons WHERE learner = ? ORDER BY updated_at DESC",
+                (self.name,),
+            )
+        }
+
     def steps_reached(self, lesson_id: str) -> set[str]:
         return {
             str(r[0])
