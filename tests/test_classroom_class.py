@@ -11,12 +11,13 @@ make this test flaky.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from tutor.lesson import load_lesson, pick
 
 from .classroom_harness import LESSONS, Server, start_server
-from .screen import Student
+from .screen import KEY_TIMEOUT, Student
 
 STUDENTS = 30
 LESSON = LESSONS / "13-self-attention.yaml"  # the benchmark's lesson: no repeats to animate
@@ -45,7 +46,13 @@ async def _class(server: Server, row: int, title: str, total: int) -> int:
 
     try:
         for k in range(1, TOGETHER + 1):
-            await asyncio.gather(*(s.press_key(b"\x1b[C", k, total) for s in students))
+            if k < TOGETHER:
+                pressed = [s.press_key(b"\x1b[C", k, total) for s in students]
+            else:  # as the benchmark times the class: screens read after the fact, 1 s on
+                read_at = time.perf_counter() + 1.0
+                pressed = [s.press_key_later(b"\x1b[C", k, total, read_at) for s in students]
+            took = await asyncio.gather(*pressed)
+            assert all(0 < t < KEY_TIMEOUT for t in took), took
             answered += len(students)
         answered += sum(await asyncio.gather(*(back_and_forth(s) for s in students)))
     finally:
