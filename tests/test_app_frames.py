@@ -100,3 +100,32 @@ def test_torch_runs_on_one_thread_once_a_lesson_runs() -> None:
     torch.set_num_threads(2)
     Run(load_lesson(LAYER), device="cpu")
     assert torch.get_num_threads() == 1
+
+
+async def test_bars_showing_what_they_showed_before_draw_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Back and forth over steps seen before, the top, nav and key bars look their lines up:
+    each step's `step k/n` and dots were drawn once."""
+    from tutor.app.widgets.keybar import KeyBar
+    from tutor.app.widgets.navbar import NavBar
+    from tutor.app.widgets.topbar import TopBar
+
+    drawn: Counter[str] = Counter()
+    app = lesson_app(LAYER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_started(pilot)
+        await goto(pilot, 3)
+        for key in ("left", "left", "right", "right"):
+            await press(pilot, key)
+        await settle(pilot)
+        for bar in (TopBar, NavBar, KeyBar):
+
+            def counted(self, width: int, line=bar.line):  # type: ignore[no-untyped-def]
+                drawn[type(self).__name__] += 1
+                return line(self, width)
+
+            monkeypatch.setattr(bar, "line", counted)
+        for key in ("left", "left", "right", "right"):
+            await press(pilot, key)
+        assert not drawn, f"bars drew lines they had drawn before: {dict(drawn)}"

@@ -62,9 +62,12 @@ class KeyBar(LineBar):
                 seen[binding.action] = (binding.key, shown, binding.description, enabled)
         return tuple(seen.values())
 
-    def line(self, width: int) -> Strip:
+    def content(self) -> tuple[_Key, ...]:
         if self._keys is None:
             self._keys = self._active_keys()
+        return self._keys
+
+    def line(self, width: int) -> Strip:
         key_style = self.part_style("keybar--key")
         description_style = self.part_style("keybar--description")
         line = Text()

@@ -1,17 +1,24 @@
 """One-line bars (the top bar, the nav bar, the key bar) as Line API widgets.
 
 A bar is one line whose content changes now and then (a step number, a score): the line is
-drawn once per content and width and handed to Textual as it is, and a change repaints the
-bar without laying the screen out (its height never changes).
+drawn once per content and width, kept, and handed to Textual as it is; a change repaints the
+bar without laying the screen out (its height never changes), and a bar that shows again what
+it showed before (the dots of a step seen before) looks its line up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
+
+KEPT_LINES = 32
+"""Lines a bar keeps, by content and width: a lesson's steps, back and forth."""
 
 
 def bar(
@@ -33,20 +40,24 @@ def bar(
 
 
 class LineBar(Widget):
-    """A one-line widget: subclasses draw `line(width)`; `changed()` after its content did."""
+    """A one-line widget: subclasses draw `line(width)` for what `content()` says they show,
+    and call `changed()` after that changed."""
 
     DEFAULT_CSS = """
     LineBar { height: 1; }
     """
 
-    _kept: tuple[int, Strip] | None = None
+    _kept: LRUCache[tuple[Hashable, int], Strip] | None = None
     _styles: dict[str, Style] | None = None
 
     def line(self, width: int) -> Strip:
         raise NotImplementedError
 
+    def content(self) -> Hashable:
+        """Everything the line depends on but the width and the styles."""
+        raise NotImplementedError
+
     def changed(self) -> None:
-        self._kept = None
         self.refresh()
 
     def part_style(self, name: str) -> Style:
@@ -62,14 +73,18 @@ class LineBar(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._kept = None
+        self._kept = None  # every kept line was drawn in the old styles
         self._styles = None
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0 or width <= 0:
             return Strip.blank(width, self.rich_style)
-        kept = self._kept
-        if kept is None or kept[0] != width:
-            kept = self._kept = (width, self.line(width))
-        return kept[1]
+        if self._kept is None:
+            self._kept = LRUCache(KEPT_LINES)
+        key = (self.content(), width)
+        line = self._kept.get(key)
+        if line is None:
+            line = self.line(width)
+            self._kept.set(key, line)
+        return line

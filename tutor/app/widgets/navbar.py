@@ -128,6 +128,9 @@ class NavBar(LineBar):
                 view.append(f"{arrow}{count} ", self.part_style(f"navbar--{looks}") + press)
         return view
 
+    def content(self) -> tuple[object, ...]:
+        return self._state, self._note, self._out_of_view
+
     def line(self, width: int) -> Strip:
         position, total, failed, busy, score = self._state
         assert isinstance(position, int) and isinstance(total, int)

@@ -51,6 +51,9 @@ class TopBar(LineBar):
     def title(self) -> str:
         return self._title
 
+    def content(self) -> tuple[str, str]:
+        return self._title, self._info
+
     def line(self, width: int) -> Strip:
         style = self.part_style
         brand = Text(" tutor ", style=style("topbar--brand"))
