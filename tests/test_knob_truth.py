@@ -1,0 +1,85 @@
+"""Sentences that judge what the numbers show stay true when the learner turns a knob: each
+one is read at the knob's starting value and at a value where its old, fixed wording was false,
+in English and in Chinese."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from tutor.engine.run import Run
+from tutor.lesson import load_lesson, pick
+from tutor.lesson.live import fill
+
+from .conftest import LESSONS
+
+
+@functools.cache
+def _run(name: str, **params: Any) -> Run:
+    """The lesson run to its end with these knobs (each setting run once for the module)."""
+    (path,) = LESSONS.glob(f"{name}-*.yaml")
+    run = Run(load_lesson(path), device="cpu", params=params)
+    outcomes = run.run_all()
+    assert not any(o.error for o in outcomes), [o.error for o in outcomes if o.error]
+    return run
+
+
+def _text(run: Run, step_id: str, lang: str = "en", field: str = "text") -> str:
+    """The sentence as the learner reads it in `lang`, its line breaks as spaces."""
+    k, step = next((k, s) for k, s in enumerate(run.lesson.steps, start=1) if s.id == step_id)
+    filled = run.outcome(k).filled
+    return " ".join(fill(pick(getattr(step, field), lang), filled).split())
+
+
+def test_06_sgd_is_hard_to_beat_only_where_it_leads() -> None:
+    """At lr 0.05 SGD has the lowest loss of the four at iteration 3; at 0.11 RMSProp is lower
+    and at 0.005 momentum is, so 'hard to beat' would be false there."""
+    default = _run("06")
+    assert "hard to beat" in _text(default, "race")
+    assert "很难被超越" in _text(default, "race", "zh")
+    for lr in (0.11, 0.005):
+        turned = _run("06", lr=lr)
+        assert "hard to beat" not in _text(turned, "race")
+        assert "not the lowest of the four" in _text(turned, "race")
+        assert "不是四个里最低的" in _text(turned, "race", "zh")
+
+
+def test_06_adam_slope_is_steady_only_where_it_never_rises() -> None:
+    default, wobbly = _run("06"), _run("06", lr=0.11)
+    assert int((default.value("h_adam")[1:40] > default.value("h_adam")[0:39]).sum()) == 0
+    assert "come down in a steady slope" in _text(default, "race")
+    assert int((wobbly.value("h_adam")[1:40] > wobbly.value("h_adam")[0:39]).sum()) > 0
+    assert "steady slope" not in _text(wobbly, "race")
+    assert "Adam with small wobbles" in _text(wobbly, "race")
+    assert "略有起伏" in _text(wobbly, "race", "zh")
+
+
+def test_06_momentum_rises_are_counted_not_assumed() -> None:
+    """'up again to … at 6' was false at lr 0.02 (the loss fell from iteration 5 to 6)."""
+    for lr in (0.05, 0.02):
+        run = _run("06", lr=lr)
+        h = run.value("h_mom")
+        rises = int((h[1:40] > h[0:39]).sum())
+        assert f"its loss rose at {rises} of these 40 iterations" in _text(run, "race")
+        assert "up again" not in _text(run, "race")
+
+
+def test_06_rmsprop_hovers_only_where_it_has_arrived() -> None:
+    """At lr 0.005 RMSProp is still at 6.7 after 200 steps, falling every step: not hovering."""
+    default, slow = _run("06"), _run("06", lr=0.005)
+    for step_id in ("race-on", "where-they-ended"):
+        assert "hovers" in _text(default, step_id)
+        assert "hovers" not in _text(slow, step_id)
+        assert "徘徊" in _text(default, step_id, "zh") or "来回晃" in _text(default, step_id, "zh")
+        assert "还在" in _text(slow, step_id, "zh")
+    assert "still coming down" in _text(slow, "race-on")
+    assert "RMSProp is still on its way" in _text(slow, "where-they-ended")
+
+
+def test_06_sgd_creeps_only_while_it_is_still_off() -> None:
+    """At lr 0.11 SGD's b is within 0.001 of the answer: it is not creeping any more."""
+    default, fast = _run("06"), _run("06", lr=0.11)
+    assert "still creeping along the flat floor" in _text(default, "where-they-ended")
+    assert "creeping" not in _text(fast, "where-they-ended")
+    assert "SGD got there too" in _text(fast, "where-they-ended")
+    assert "SGD 也到了" in _text(fast, "where-they-ended", "zh")
