@@ -468,3 +468,20 @@ def test_hints_are_in_the_teachers_edition_only(tmp_path: Path, suffix: str) -> 
         assert f"int {n}:" in text and hint in text
     assert text.index("Add the two entries") < text.index("One plus two")
     assert "Add the two entries" not in handout.read_text(encoding="utf-8")
+
+
+def test_a_folder_of_copies_names_three_twins_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten copies of a template with its id unchanged: each file says so in one sentence (it
+    listed all nine others, for each of the ten)."""
+    body = "id: copy\ntitle: T\nsteps:\n  - title: a\n    run: x = 1\n"
+    for n in range(10):
+        (tmp_path / f"{n:02d}.yaml").write_text(body)
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{tmp_path / '00.yaml'}:1:5: the id 'copy' is also the id of 01.yaml, 02.yaml, 03.yaml "
+        "and 6 more in this folder"
+    ) in out
+    assert all(len(line) < 250 for line in out.splitlines())

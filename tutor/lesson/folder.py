@@ -11,6 +11,9 @@ from tutor.lesson.errors import LessonError, Problem
 from tutor.lesson.load import LESSON_SUFFIXES
 from tutor.lesson.source import Source, read_source
 
+SHARED_ID_NAMED = 3
+"""Files named in a shared-id message; the rest are counted."""
+
 
 def folder_problems(
     files: Sequence[Path],
@@ -49,7 +52,9 @@ def folder_problems(
         lesson_id = source.data["id"]
         others = [p for p in owners[lesson_id] if p != resolved]
         if others:
-            names = ", ".join(scope[p].name for p in others)
+            names = ", ".join(scope[p].name for p in others[:SHARED_ID_NAMED])
+            if len(others) > SHARED_ID_NAMED:  # a folder of copies: a sentence, not a page
+                names += f" and {len(others) - SHARED_ID_NAMED} more"
             problems.append(
                 Problem(
                     source.file,
