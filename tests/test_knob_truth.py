@@ -83,3 +83,56 @@ def test_06_sgd_creeps_only_while_it_is_still_off() -> None:
     assert "creeping" not in _text(fast, "where-they-ended")
     assert "SGD got there too" in _text(fast, "where-they-ended")
     assert "SGD 也到了" in _text(fast, "where-they-ended", "zh")
+
+
+def test_01_more_steps_help_only_while_the_gap_is_real() -> None:
+    """At lr 0.11 gradient descent is within float32 rounding of the formula (1.5e-06): more
+    steps would not close that gap."""
+    default, fast = _run("01"), _run("01", lr=0.11)
+    assert "more steps would close the gap further" in _text(default, "compare")
+    assert "再多走几步，差距还会更小" in _text(default, "compare", "zh")
+    assert "more steps would close" not in _text(fast, "compare")
+    assert "float32 rounding" in _text(fast, "compare")
+    assert "float32 的舍入误差" in _text(fast, "compare", "zh")
+
+
+def test_07_shares_in_words_follow_the_threshold() -> None:
+    """At threshold 0.5 precision is 0.76 ('three times in four'), recall 0.52 ('only half'),
+    accuracy 0.79 ('four in five'); at 0.1 they are 0.33, 0.99 and 0.36, below the 0.68 of
+    always saying healthy."""
+    default, low = _run("07"), _run("07", threshold=0.1)
+    metrics = _text(default, "metrics")
+    assert "it is right three times in four" in metrics
+    assert "it finds only half of the patients" in metrics
+    assert "四次里有三次是对的" in _text(default, "metrics", "zh")
+    accuracy = _text(default, "predict-accuracy", field="explain")
+    assert accuracy.endswith("about four patients in five.")
+    metrics = _text(low, "metrics")
+    assert "three times in four" not in metrics and "only half" not in metrics
+    assert "it is right only about one time in three" in metrics
+    assert "it finds nearly all of the patients" in metrics
+    assert "几乎全都找出来了" in _text(low, "metrics", "zh")
+    accuracy = _text(low, "predict-accuracy", field="explain")
+    assert "four patients in five" not in accuracy
+    assert "fewer than a model that always says healthy gets right" in accuracy
+    assert "比一个永远说“健康”的模型判断对的还少" in _text(
+        low, "predict-accuracy", "zh", field="explain"
+    )
+
+
+def test_07_a_model_that_never_says_diabetes_has_no_precision() -> None:
+    """At threshold 0.9 nothing is predicted positive: precision is 0/0, not 'three in four'."""
+    high = _run("07", threshold=0.9)
+    assert float(high.value("TP") + high.value("FP")) == 0
+    metrics = _text(high, "metrics")
+    assert "it never says diabetes, so precision is 0/0" in metrics
+    assert "it finds none of the patients who have it" in metrics
+    assert "nothing to balance" in metrics
+    assert "it never says it: precision is 0/0" in _text(high, "threshold-sweep")
+    assert "一个也没找出来" in _text(high, "metrics", "zh")
+
+
+def test_07_false_negatives_read_right_when_there_is_one() -> None:
+    """'the 1 below it are the diabetic patients' at threshold 0.1; now a count of them."""
+    low = _run("07", threshold=0.1)
+    assert "the diabetic patients the model sent home: 1 of them." in _text(low, "confusion")
