@@ -136,3 +136,47 @@ def test_07_false_negatives_read_right_when_there_is_one() -> None:
     """'the 1 below it are the diabetic patients' at threshold 0.1; now a count of them."""
     low = _run("07", threshold=0.1)
     assert "the diabetic patients the model sent home: 1 of them." in _text(low, "confusion")
+
+
+def test_08_training_accuracy_is_higher_only_where_it_is() -> None:
+    """At lr 1.75 training diverges: 21.3% of the training digits right, 21.6% of the test."""
+    default, wild = _run("08"), _run("08", lr=1.75)
+    assert "The training accuracy is a little higher" in _text(default, "test")
+    assert float(wild.value("acc_train")) <= float(wild.value("acc_test"))
+    assert "a little higher" not in _text(wild, "test")
+    assert "not learned even the digits it has seen" in _text(wild, "test")
+    assert "并不更高" in _text(wild, "test", "zh")
+
+
+def test_08_an_eight_takes_an() -> None:
+    """The default's second mistake is an 8 read as a 1 (it read 'a 8')."""
+    assert "an 8 read as a 1" in _text(_run("08"), "mistakes")
+
+
+def test_09_no_overfitting_before_the_held_out_loss_turns() -> None:
+    """At lr 0.001 the held-out loss is lowest at the last iteration: no 'rises', no gap,
+    nothing that early stopping would have bought."""
+    default, slow = _run("09"), _run("09", lr=0.001)
+    assert "then rises again" in _text(default, "train").replace("**", "")
+    assert "The gap is the overfitting seen in the plot" in _text(default, "accuracy")
+    assert "11 patients more out of 192" in _text(default, "early-stopping-pays")
+    assert int(slow.value("hist_loss").argmin()) == 199
+    train = _text(slow, "train")
+    assert "rises" not in train and "it has not started to overfit yet" in train
+    assert "the turn would come after iteration 199" in train
+    assert "The gap is" not in _text(slow, "accuracy")
+    pays = _text(slow, "early-stopping-pays")
+    assert "stopping early would not have classified one more patient right" in pays
+    assert "nothing to stop early" in pays and "The last 0" not in pays
+    assert "还没有开始过拟合" in _text(slow, "train", "zh")
+    assert "没有什么需要早停" in _text(slow, "early-stopping-pays", "zh")
+
+
+def test_09_early_stopping_can_cost_accuracy() -> None:
+    """At lr 0.004 the end classifies 5 more held-out patients right than the lowest loss did
+    (it said '-5 patients more')."""
+    run = _run("09", lr=0.004)
+    pays = _text(run, "early-stopping-pays")
+    assert "5 patients fewer out of 192" in pays
+    assert "loss and accuracy need not turn together" in pays
+    assert "早停反而会少判断对 5 位" in _text(run, "early-stopping-pays", "zh")
