@@ -180,3 +180,28 @@ def test_09_early_stopping_can_cost_accuracy() -> None:
     assert "5 patients fewer out of 192" in pays
     assert "loss and accuracy need not turn together" in pays
     assert "早停反而会少判断对 5 位" in _text(run, "early-stopping-pays", "zh")
+
+
+def test_12_the_old_memory_stays_only_while_the_forget_gate_is_open() -> None:
+    """At forget_bias −4 the forget gate is 0.017: the cell keeps 0.009 of 0.557, and the new
+    input flips c's sign; 'most of the old memory stays' was false there."""
+    default, shut = _run("12"), _run("12", forget_bias=-4.0)
+    said = _text(default, "predict-c1", field="explain")
+    assert "most of the old memory stays, and the new input pulls it down a little" in said
+    assert "旧的记忆大部分留了下来" in _text(default, "predict-c1", "zh", field="explain")
+    said = _text(shut, "predict-c1", field="explain")
+    assert "most of the old memory" not in said
+    assert "the old memory is all but erased" in said and "c changes sign" in said
+    assert "旧的记忆几乎被抹掉了" in _text(shut, "predict-c1", "zh", field="explain")
+
+
+def test_12_x0_still_counts_only_where_it_beats_the_rnn() -> None:
+    """At forget_bias −4 x₀'s gradient is 1e8 times smaller than x₅'s, against 54 in the RNN."""
+    default, shut = _run("12"), _run("12", forget_bias=-4.0)
+    assert "The first input still counts at the end" in _text(
+        default, "how-much-survives", field="explain"
+    )
+    said = _text(shut, "how-much-survives", field="explain")
+    assert "still counts" not in said
+    assert "x₀ counts for even less than in the RNN" in said
+    assert "遗忘门几乎是关着的" in _text(shut, "how-much-survives", "zh", field="explain")
