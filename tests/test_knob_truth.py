@@ -205,3 +205,29 @@ def test_12_x0_still_counts_only_where_it_beats_the_rnn() -> None:
     assert "still counts" not in said
     assert "x₀ counts for even less than in the RNN" in said
     assert "遗忘门几乎是关着的" in _text(shut, "how-much-survives", "zh", field="explain")
+
+
+def test_18_below_ln4_only_where_the_loss_got_there() -> None:
+    """At lr 0.005 the loss ends at 1.61, above ln 4 = 1.386: the model did not get below."""
+    default, slow = _run("18"), _run("18", lr=0.005)
+    assert "the model got below it only by reading the words" in _text(default, "train")
+    assert float(slow.value("loss").detach()) > 1.3863
+    assert "got below it" not in _text(slow, "train")
+    assert "still above it after 50 steps" in _text(slow, "train")
+    assert "还没学会读取空位周围的词" in _text(slow, "train", "zh")
+
+
+def test_18_the_three_guesses_are_read_from_the_three_runs() -> None:
+    """'left turns tea into soup, right into juice' held at lr 0.05; at 0.2 the right change
+    leaves tea, and at 0.005 the sentence as written already guesses soup."""
+    default = _text(_run("18"), "both-sides")
+    assert "*tea* as written, *soup* with the left changed and *juice* with the right" in default
+    assert "a word on either side changes it" in default
+    assert "原句猜的是 *茶*，改了左边猜 *汤*，改了右边猜 *果汁*" in _text(
+        _run("18"), "both-sides", "zh"
+    )
+    fast = _text(_run("18", lr=0.2), "both-sides")
+    assert "*tea* as written, *salad* with the left changed and *tea* with the right" in fast
+    assert "not every change moves the guess" in fast
+    slow = _text(_run("18", lr=0.005), "both-sides")
+    assert "*soup* as written" in slow
