@@ -231,3 +231,49 @@ def test_18_the_three_guesses_are_read_from_the_three_runs() -> None:
     assert "not every change moves the guess" in fast
     slow = _text(_run("18", lr=0.005), "both-sides")
     assert "*soup* as written" in slow
+
+
+def test_19_a_step_that_raises_the_loss_is_called_an_overshoot() -> None:
+    run = _run("19", lr=1.0)
+    assert float(run.value("loss_after").detach()) > float(run.value("loss").detach())
+    assert "higher than it started: at this `lr` the step overshoots" in _text(run, "update")
+    assert "走过了头" in _text(run, "update", "zh")
+    assert "higher than it started: at this" not in _text(_run("19"), "update")
+
+
+def test_20_one_batch_of_1200_is_the_whole_set() -> None:
+    """At batch 1200 there is one batch per epoch: batch 3 was empty (xb 0×64, loss nan), the
+    batch loss was called a noisy estimate of itself, and '8 steps … after 160 epochs' was
+    printed for 160 steps."""
+    whole = _run("20", batch=1200)
+    assert tuple(whole.value("xb").shape) == (1200, 64)
+    assert "**1** step, computed from all 1200 digits" in _text(
+        whole, "how-many-batches", field="explain"
+    )
+    assert "noisy estimate" not in _text(whole, "one-step")
+    assert "its loss and gradient are exact" in _text(whole, "one-step")
+    train = _text(whole, "train")
+    assert train.startswith("160 steps") and "After 160 epochs" in train
+    assert "jumps from batch to batch" not in train
+    assert "192000 digit-passes" in _text(whole, "per-epoch")
+    assert "每步都用 1200 个样本" in _text(whole, "per-epoch", "zh")
+    default = _run("20")
+    assert "noisy estimate" in _text(default, "one-step")
+    assert "falls in steady stairs. After 8 epochs" in _text(default, "train")
+
+
+def test_20_steps_and_epochs_are_counted_as_run() -> None:
+    """At batch 10 the loop still takes 160 steps (it said 960), 1.33 epochs (it said 2)."""
+    small = _text(_run("20", batch=10), "train")
+    assert small.startswith("160 steps") and "After 1.33 epochs" in small
+    assert "1600 digit-passes" in _text(_run("20", batch=10), "per-epoch")
+
+
+def test_20_no_steady_stairs_where_the_network_learns_nothing() -> None:
+    """At lr 1.5 the validation loss ends above where it began and training accuracy is 18%."""
+    wild = _run("20", lr=1.5)
+    train = _text(wild, "train")
+    assert "steady stairs" not in train and "does not fall" in train
+    assert "is what the network learned" not in _text(wild, "per-epoch")
+    assert "has learned almost nothing" in _text(wild, "per-epoch")
+    assert "并没有下降" in _text(wild, "train", "zh")
