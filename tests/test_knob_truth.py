@@ -277,3 +277,29 @@ def test_20_no_steady_stairs_where_the_network_learns_nothing() -> None:
     assert "is what the network learned" not in _text(wild, "per-epoch")
     assert "has learned almost nothing" in _text(wild, "per-epoch")
     assert "并没有下降" in _text(wild, "train", "zh")
+
+
+def test_21_early_stopping_only_stops_inside_the_run() -> None:
+    """With dropout at p 0.9 the last improvement is at step 99: 'stops at step 119' and 'the
+    steps after that' described steps that never ran."""
+    default, still = _run("21"), _run("21", reg="dropout", p_drop=0.9)
+    said = _text(default, "early-stopping")
+    assert "training stops at step 95. The steps after that took the validation loss only to" in (
+        said
+    )
+    said = _text(still, "early-stopping")
+    assert "would stop at step 119, after the 100 steps are over" in said
+    assert "The steps after that" not in said
+    assert "没有什么需要停" in _text(still, "early-stopping", "zh")
+
+
+def test_21_the_loss_after_the_stop_can_rise() -> None:
+    """With weight decay λ 0.1 the validation loss goes from 0.710 back up to 1.254."""
+    said = _text(_run("21", reg="decay", wd=0.1), "early-stopping")
+    assert "took the validation loss back up to 1.254" in said and "only to" not in said
+
+
+def test_21_no_decay_shrinks_nothing() -> None:
+    said = _text(_run("21", wd=0.0), "write-decay", field="explain")
+    assert "shrinks nothing" in said and "only weights the data keep pushing" not in said
+    assert "什么也不缩小" in _text(_run("21", wd=0.0), "write-decay", "zh", field="explain")
