@@ -303,3 +303,23 @@ def test_21_no_decay_shrinks_nothing() -> None:
     said = _text(_run("21", wd=0.0), "write-decay", field="explain")
     assert "shrinks nothing" in said and "only weights the data keep pushing" not in said
     assert "什么也不缩小" in _text(_run("21", wd=0.0), "write-decay", "zh", field="explain")
+
+
+def test_24_the_head_learned_where_to_look_only_where_it_looks_there() -> None:
+    """At lr 1 row 2 looks hardest at position 1 and row 5 at itself; at lr 0.05 both look
+    hardest at position 2, and at temperature 3 the couplet is not grammatical."""
+    default = _run("24")
+    assert "this head learned where to look in 80 steps" in _text(default, "head")
+    assert "学会了该往哪里看" in _text(default, "head", "zh")
+    slow = _run("24", lr=0.05)
+    assert int(slow.value("A")[2].argmax()) != 1
+    assert "learned where to look" not in _text(slow, "head")
+    assert "80 steps at this `lr` have not quite learned it" in _text(slow, "head")
+    hot = _text(_run("24", temperature=3.0), "head")
+    assert "learned where to look in 80" not in hot and "drawn at this temperature" in hot
+
+
+def test_24_below_the_free_choices_only_where_the_loss_is() -> None:
+    """At lr 0.05 the loss ends at 0.750, above the 0.597 the free choices cost."""
+    assert "a loss below that, as here, means" in _text(_run("24"), "train")
+    assert "(not reached at this `lr`)" in _text(_run("24", lr=0.05), "train")
