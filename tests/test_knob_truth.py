@@ -323,3 +323,23 @@ def test_24_below_the_free_choices_only_where_the_loss_is() -> None:
     """At lr 0.05 the loss ends at 0.750, above the 0.597 the free choices cost."""
     assert "a loss below that, as here, means" in _text(_run("24"), "train")
     assert "(not reached at this `lr`)" in _text(_run("24", lr=0.05), "train")
+
+
+def test_08_the_gap_is_overfitting_only_where_there_is_one() -> None:
+    wild = _run("08", lr=1.75)
+    said = _text(wild, "why-test", field="explain")
+    assert "first sign of overfitting" not in said
+    assert "has not fitted them any better than new ones" in said
+    assert "first sign of overfitting" in _text(_run("08"), "why-test", field="explain")
+
+
+def test_09_the_training_loss_keeps_falling_only_where_it_never_rises() -> None:
+    """At lr 0.05 Adam's training loss rose at 32 of the 200 steps: not 'keeps falling'."""
+    assert "The training loss keeps falling, to 0.25" in _text(_run("09"), "train")
+    bumpy = _run("09", lr=0.05)
+    h = bumpy.value("hist_train")
+    rises = int((h[1:] > h[:-1]).sum())
+    assert rises > 0
+    said = _text(bumpy, "train")
+    assert "keeps falling" not in said and f"it rose at {rises} of the 200 steps" in said
+    assert f"200 步里有 {rises} 步比前一步高" in _text(bumpy, "train", "zh")
