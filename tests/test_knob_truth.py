@@ -343,3 +343,14 @@ def test_09_the_training_loss_keeps_falling_only_where_it_never_rises() -> None:
     said = _text(bumpy, "train")
     assert "keeps falling" not in said and f"it rose at {rises} of the 200 steps" in said
     assert f"200 步里有 {rises} 步比前一步高" in _text(bumpy, "train", "zh")
+
+
+def test_05_the_last_factor_says_which_way_the_loss_goes() -> None:
+    """At lr 0.1 the loss overflows to inf and the factor is nan: it is named, not left bare."""
+    run = _run("05", lr=0.1)
+    sweep = next(s.id for s in run.lesson.steps if s.sweep)
+    assert "so it is still falling" in _text(_run("05"), sweep)
+    said = _text(run, sweep)
+    assert "multiplied by nan: the loss overflowed float32" in said
+    assert "超出 float32 的范围" in _text(run, sweep, "zh")
+    assert "so it is growing" in _text(_run("05", lr=0.05), sweep)
