@@ -411,13 +411,24 @@ def serve_and_drive(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+GOALS = {
+    "first screen, ms": 500.0,
+    "memory per session, MB": 40.0,
+    "memory after the steps, MB": 40.0,
+    "together p95, ms": 150.0,
+}
+"""The goals of issues 7 and 23, each against the median of the runs."""
+
+
 def spread(runs: list[Figures]) -> None:
-    """Min, median and max of each figure over the runs."""
-    print(f"    {'':<26}{'min':>8}{'median':>8}{'max':>8}")
+    """Min, median and max of each figure over the runs, and the median against its goal."""
+    print(f"    {'':<26}{'min':>8}{'median':>8}{'max':>8}   goal")
     for name in runs[0]:
         values = [run[name] for run in runs]
         low, mid, high = min(values), statistics.median(values), max(values)
-        print(f"    {name:<26}{low:>8.1f}{mid:>8.1f}{high:>8.1f}")
+        goal = GOALS.get(name)
+        verdict = "" if goal is None else f"   ≤ {goal:g}: {'met' if mid <= goal else 'NOT met'}"
+        print(f"    {name:<26}{low:>8.1f}{mid:>8.1f}{high:>8.1f}{verdict}")
 
 
 def main() -> None:
