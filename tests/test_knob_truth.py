@@ -354,3 +354,11 @@ def test_05_the_last_factor_says_which_way_the_loss_goes() -> None:
     assert "multiplied by nan: the loss overflowed float32" in said
     assert "超出 float32 的范围" in _text(run, sweep, "zh")
     assert "so it is growing" in _text(_run("05", lr=0.05), sweep)
+
+
+def test_20_ragged_and_smooth_is_scoped_to_the_starting_lr() -> None:
+    """At lr 2.0 the full-batch validation curve rises at 32 of its 80 steps: 'smooth' is said
+    of the starting lr only."""
+    assert "it is smooth, but every step" in _text(_run("20"), "batch-size")
+    said = _text(_run("20", lr=2.0), "batch-size")
+    assert "it is smooth (so at the starting `lr` = 0.5; the plot shows them at this `lr`)" in said
