@@ -96,7 +96,7 @@ def test_check_lang_lists_what_a_translator_has_left(tmp_path: Path) -> None:
     assert out.returncode == 0  # missing translations are reported, not failures
     missing = [line.strip() for line in out.stdout.splitlines() if line.strip().startswith("!")]
     assert missing == [
-        f"! {lesson}:4:12: step 1's 'title' has no 'zh' text",
-        f"! {lesson}:5:11: step 1's 'text' has no 'zh' text",
+        f"! {lesson}:4:12: 第 1 步的 'title' 没有 'zh' 文本",  # said in the language checked
+        f"! {lesson}:5:11: 第 1 步的 'text' 没有 'zh' 文本",
     ]
     assert "! " not in tutor("check", "--lang", "zh", str(LESSONS)).stdout

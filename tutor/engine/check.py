@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,12 @@ from tutor.engine.device import device_label
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.limits import Cancelled
 from tutor.engine.run import Run, StepOutcome
+from tutor.i18n import _
 from tutor.lesson import LessonError, LessonFile, flow, load_lesson, pick
 from tutor.lesson.clean import clean_line
 from tutor.lesson.errors import Pos, Problem
 from tutor.lesson.load import lesson_warnings, unassigned_checks
+from tutor.lesson.models import both
 from tutor.lesson.tolerance import EXPECT_TOLERANCE
 
 TABLE_ROWS = 12
@@ -64,13 +67,15 @@ def _unexpected(name: str, error: BaseException) -> Problem:
     """A sentence for what no check foresaw (a bug of the tutor's, or the machine out of
     memory): the lesson fails with it, the traceback stays out of the author's terminal."""
     if isinstance(error, MemoryError):
-        what = "the machine ran out of memory running this lesson"
+        what = _("the machine ran out of memory running this lesson")
     elif isinstance(error, RecursionError):
-        what = "this lesson nests something too deeply to run"
+        what = _("this lesson nests something too deeply to run")
     elif isinstance(error, Cancelled):
         what = str(error)
     else:
-        what = f"the tutor could not run this lesson ({clean_line(str(error), 200) or 'no detail'})"
+        what = _("the tutor could not run this lesson ({detail})").format(
+            detail=clean_line(str(error), 200) or _("no detail")
+        )
     return Problem(name, Pos(1, 1), what)
 
 
@@ -129,7 +134,7 @@ def check_lesson(
     computed: dict[tuple[int, str], Any] = {}
     for k, outcome in enumerate(outcomes, 1):
         if outcome.not_run:
-            not_run.append(f"step {k}: {outcome.not_run}")
+            not_run.append(_("step {k}: {why}").format(k=k, why=outcome.not_run))
             continue
         if outcome.error is not None:
             problems += [(p.pos, Finding(str(p))) for p in outcome.error.problems]
@@ -143,7 +148,7 @@ def check_lesson(
             problems += [(p.pos, Finding(str(p), table)) for p in error.problems]
         warnings += [(p.pos, Finding(str(p))) for p in non_finite(run, k, outcome)]
     skipped = tuple(
-        f"step {k}, {e.name} ({e.skipped} turned)"
+        _("step {k}, {name} ({knob} turned)").format(k=k, name=e.name, knob=e.skipped)
         for k, outcome in enumerate(outcomes, 1)
         for e in outcome.expects
         if e.skipped
@@ -151,13 +156,13 @@ def check_lesson(
     return CheckResult(
         name,
         not problems,
-        tuple(f for _, f in sorted(problems, key=lambda p: p[0])),
+        tuple(f for _at, f in sorted(problems, key=lambda p: p[0])),
         len(outcomes),
         elapsed,
         device_label(run.device),
         pick(lesson.lesson.title, lang),
         skipped,
-        tuple(f for _, f in sorted(warnings, key=lambda p: p[0])),
+        tuple(f for _at, f in sorted(warnings, key=lambda p: p[0])),
         tuple(not_run),
         computed,
     )
@@ -181,16 +186,23 @@ def mismatch_table(got: Any, expected: Any, tolerance: float) -> tuple[str, ...]
         return ()
     bad = ~torch.isclose(g, w, rtol=tolerance, atol=tolerance, equal_nan=True)
     where = [tuple(int(i) for i in idx) for idx in torch.nonzero(bad).tolist()]
-    rows = [("index", "expected", "got")]
+    rows = [(_("index"), _("expected"), _("got"))]
     rows += [
         (f"[{', '.join(map(str, idx))}]", f"{w[idx].item():.6g}", f"{g[idx].item():.6g}")
         for idx in where[:TABLE_ROWS]
     ]
-    widths = [max(len(r[c]) for r in rows) for c in range(3)]
-    lines = tuple("  ".join(r[c].rjust(widths[c]) for c in range(3)) for r in rows)
+    widths = [max(_cells(r[c]) for r in rows) for c in range(3)]
+    lines = tuple(
+        "  ".join(" " * (widths[c] - _cells(r[c])) + r[c] for c in range(3)) for r in rows
+    )
     if len(where) > TABLE_ROWS:
-        lines += (f"… and {len(where) - TABLE_ROWS} more",)
+        lines += (_("… and {n} more").format(n=len(where) - TABLE_ROWS),)
     return lines
+
+
+def _cells(text: str) -> int:
+    """Columns `text` takes in a terminal: a Chinese heading is two per character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def non_finite(run: Run, k: int, outcome: StepOutcome) -> list[Problem]:
@@ -206,7 +218,7 @@ def non_finite(run: Run, k: int, outcome: StepOutcome) -> list[Problem]:
             continue
         what = _bad(value)
         if what:
-            message = f"in step {k}, '{name}' holds {what}"
+            message = _("in step {k}, '{name}' holds {what}").format(k=k, name=name, what=what)
             out.append(run.file.problem(_assigned_at(run, k, name), message).first)
     if code.backward is not None:
         for name in run.state_names(k):
@@ -214,17 +226,19 @@ def non_finite(run: Run, k: int, outcome: StepOutcome) -> list[Problem]:
             grad = value.grad if isinstance(value, torch.Tensor) and value.is_leaf else None
             what = _bad(grad) if grad is not None else ""
             if what:
-                message = f"in step {k}, the gradient {name}.grad holds {what}"
+                message = _("in step {k}, the gradient {name}.grad holds {what}").format(
+                    k=k, name=name, what=what
+                )
                 out.append(run.file.problem(code.backward.origin, message).first)
     for c in code.plot:
         series = outcome.series.get(c.text, [])
         first = next((i for i, v in enumerate(series) if not math.isfinite(v)), None)
         if first is not None:
             bad = sum(1 for v in series if not math.isfinite(v))
-            message = (
-                f"in step {k}, the plot of '{c.text}' is not finite from iteration {first} "
-                f"({bad} of {len(series)} points)"
-            )
+            message = _(
+                "in step {k}, the plot of '{name}' is not finite from iteration {first} "
+                "({bad} of {n} points)"
+            ).format(k=k, name=c.text, first=first, bad=bad, n=len(series))
             out.append(run.file.problem(c.origin, message).first)
     return out
 
@@ -250,5 +264,7 @@ def _bad(value: Any) -> str:
     inf = int(torch.isinf(value).sum())
     if not nan and not inf:
         return ""
-    kinds = " and ".join(w for w, n in (("nan", nan), ("inf", inf)) if n)
-    return kinds if value.numel() == 1 else f"{kinds} ({nan + inf} of {value.numel()} values)"
+    kinds = both([w for w, n in (("nan", nan), ("inf", inf)) if n])
+    if value.numel() == 1:
+        return kinds
+    return _("{kinds} ({bad} of {n} values)").format(kinds=kinds, bad=nan + inf, n=value.numel())

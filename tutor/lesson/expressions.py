@@ -272,8 +272,9 @@ def _check_depth(
 
 
 def _in(context: str, message: str) -> str:
-    """`in step 3, …` for an author; a learner's line ("") needs no place: the caret shows it."""
-    return f"in {context}, {message}" if context else message
+    """`in step 3, …` for an author (`context` is the place, already in the reader's
+    language); a learner's line ("") needs no place: the caret shows it."""
+    return _("in {place}, {problem}").format(place=context, problem=message) if context else message
 
 
 def _line(text: str, lineno: int) -> str:

@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Sequence
 from pathlib import Path
 
+from tutor.i18n import _
 from tutor.lesson.errors import LessonError, Problem
 from tutor.lesson.load import LESSON_SUFFIXES
 from tutor.lesson.source import Source, read_source
@@ -53,14 +54,23 @@ def folder_problems(
         others = [p for p in owners[lesson_id] if p != resolved]
         if others:
             names = ", ".join(scope[p].name for p in others[:SHARED_ID_NAMED])
-            if len(others) > SHARED_ID_NAMED:  # a folder of copies: a sentence, not a page
-                names += f" and {len(others) - SHARED_ID_NAMED} more"
+            more = len(others) - SHARED_ID_NAMED
+            said = (
+                _(
+                    "the id '{id}' is also the id of {names} and {more} more in this folder; "
+                    "progress is kept by id, so every lesson needs its own"
+                )
+                if more > 0  # a folder of copies: a sentence, not a page
+                else _(
+                    "the id '{id}' is also the id of {names} in this folder; "
+                    "progress is kept by id, so every lesson needs its own"
+                )
+            )
             problems.append(
                 Problem(
                     source.file,
                     source.value_pos(("id",)),
-                    f"the id '{lesson_id}' is also the id of {names} in this folder; "
-                    "progress is kept by id, so every lesson needs its own",
+                    said.format(id=lesson_id, names=names, more=more),
                 )
             )
         requires = source.data.get("requires")
@@ -68,12 +78,14 @@ def folder_problems(
             if not isinstance(wanted, str) or wanted in owners:
                 continue
             guess = difflib.get_close_matches(wanted, list(owners), n=1, cutoff=0.6)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = _("; did you mean '{guess}'?").format(guess=guess[0]) if guess else ""
             warnings.setdefault(path, []).append(
                 Problem(
                     source.file,
                     source.value_pos(("requires", j)),
-                    f"requires '{wanted}', and no lesson in this folder has that id{hint}",
+                    _("requires '{id}', and no lesson in this folder has that id{hint}").format(
+                        id=wanted, hint=hint
+                    ),
                 )
             )
     return {p: v for p, v in out.items() if v}, warnings

@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from tutor.i18n import _
+
 ISO_639_1 = frozenset(
     """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
     cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho
@@ -28,5 +30,7 @@ def unknown_language(code: str, others: Iterable[str] = ()) -> str:
     guess = difflib.get_close_matches(base, dict.fromkeys(candidates), n=1, cutoff=0.5)
     if not guess:
         guess = difflib.get_close_matches(base, sorted(ISO_639_1), n=1, cutoff=0.5)
-    hint = f"; did you mean '{guess[0]}'?" if guess else " (en, zh, fr, zh-TW ...)"
-    return f"'{code}' is not a language code{hint}"
+    hint = _("; did you mean '{guess}'?").format(guess=guess[0]) if guess else ""
+    if not hint:
+        return _("'{code}' is not a language code (en, zh, fr, zh-TW ...)").format(code=code)
+    return _("'{code}' is not a language code{hint}").format(code=code, hint=hint)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tutor.i18n import _
 from tutor.lesson.errors import LessonError, Pos
 from tutor.lesson.expressions import Code, parse_code
 
@@ -40,11 +41,17 @@ def placeholders(
         offset = match.start(1) + (len(inner) - len(inner.lstrip()))
         at = _pos(text, offset, origin, block)
         if not expression.strip():
-            raise LessonError.at(file, at, f"in {context}, '{{{{ }}}}' holds no expression")
+            raise LessonError.at(
+                file, at, _("in {place}, '{{{{ }}}}' holds no expression").format(place=context)
+            )
         if spec:
             if not _valid_spec(spec):
                 raise LessonError.at(
-                    file, at, f"in {context}, '{spec}' is not a number format (.4f, .2e, .1%, d)"
+                    file,
+                    at,
+                    _("in {place}, '{spec}' is not a number format (.4f, .2e, .1%, d)").format(
+                        place=context, spec=spec
+                    ),
                 )
         code = parse_code(
             expression, mode="eval", file=file, origin=at, block=False, context=context

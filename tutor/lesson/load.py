@@ -6,6 +6,7 @@ Whatever is wrong comes back as a `LessonError` whose lines read `FILE:LINE:COL:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tutor.i18n import N_, _, ngettext
 from tutor.lesson.errors import LessonError, Pos, Problem
 from tutor.lesson.expressions import Code, assigned_names, parse_code
 from tutor.lesson.flow import expect_knobs
@@ -111,8 +113,10 @@ def load_lesson(path: str | Path, display: str | None = None) -> LessonFile:
         raise LessonError.at(
             source.file,
             Pos(1, 1),
-            "a lesson is a mapping of fields (format, "
-            "id, title, steps ...), not a list or a single value",
+            _(
+                "a lesson is a mapping of fields (format, "
+                "id, title, steps ...), not a list or a single value"
+            ),
         )
     _check_format(source)
     try:
@@ -161,8 +165,10 @@ def _check_format(source: Source) -> None:
         raise LessonError.at(
             source.file,
             source.value_pos(("format",)),
-            f"this lesson is written to format {version:g}, and this tutor "
-            f"reads format {FORMAT_VERSION:g}: this lesson needs a newer tutor",
+            _(
+                "this lesson is written to format {version}, and this tutor "
+                "reads format {reads}: this lesson needs a newer tutor"
+            ).format(version=f"{version:g}", reads=f"{FORMAT_VERSION:g}"),
         )
 
 
@@ -177,8 +183,10 @@ def _check_ids(lesson: Lesson, source: Source) -> list[Problem]:
                 Problem(
                     source.file,
                     source.value_pos(where),
-                    f"step {i + 1} has the id '{sid}', which step "
-                    f"{seen[sid] + 1} already has; step ids must be unique",
+                    _(
+                        "step {k} has the id '{id}', which step "
+                        "{first} already has; step ids must be unique"
+                    ).format(k=i + 1, id=sid, first=seen[sid] + 1),
                 )
             )
         seen.setdefault(sid, i)
@@ -190,13 +198,15 @@ def _check_sweeps(lesson: Lesson, source: Source) -> list[Problem]:
     problems = []
     for i, step in enumerate(lesson.steps):
         if step.sweep is not None and step.sweep.param not in lesson.params:
-            known = ", ".join(lesson.params) or "none"
+            known = ", ".join(lesson.params) or _("none")
             problems.append(
                 Problem(
                     source.file,
                     source.value_pos(("steps", i, "sweep", "param")),
-                    f"step {i + 1} sweeps '{step.sweep.param}', which is not one of the "
-                    f"lesson's params ({known})",
+                    _(
+                        "step {k} sweeps '{param}', which is not one of the "
+                        "lesson's params ({known})"
+                    ).format(k=i + 1, param=step.sweep.param, known=known),
                 )
             )
     return problems
@@ -215,15 +225,21 @@ def _check_csv(lesson: Lesson, source: Source, path: Path) -> list[Problem]:
                 Problem(
                     source.file,
                     pos,
-                    f"tensor '{name}': the csv path "
-                    f"'{spec.csv}' leaves the lesson's folder; keep data "
-                    "beside the lesson (data/...)",
+                    _(
+                        "tensor '{name}': the csv path "
+                        "'{csv}' leaves the lesson's folder; keep data "
+                        "beside the lesson (data/...)"
+                    ).format(name=name, csv=spec.csv),
                 )
             )
         elif not target.is_file():
             problems.append(
                 Problem(
-                    source.file, pos, f"tensor '{name}': no file '{spec.csv}' beside the lesson"
+                    source.file,
+                    pos,
+                    _("tensor '{name}': no file '{csv}' beside the lesson").format(
+                        name=name, csv=spec.csv
+                    ),
                 )
             )
     return problems
@@ -234,7 +250,7 @@ def _check_csv(lesson: Lesson, source: Source, path: Path) -> list[Problem]:
 
 def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
     step = lesson.steps[i]
-    ctx = f"step {i + 1}"
+    ctx = _("step {k}").format(k=i + 1)
 
     def code(path: YamlPath, text: str, mode: str = "eval", context: str = ctx) -> Code:
         origin, block = _origin(source, path)
@@ -258,7 +274,9 @@ def _compile_step(lesson: Lesson, source: Source, i: int) -> StepCode:
     return StepCode(
         run=run,
         backward=code(("steps", i, "backward"), step.backward) if step.backward else None,
-        answer=code(("steps", i, "answer"), step.answer, context=f"the answer of {ctx}")
+        answer=code(
+            ("steps", i, "answer"), step.answer, context=_("the answer of step {k}").format(k=i + 1)
+        )
         if step.answer is not None
         else None,
         show=show,
@@ -293,8 +311,10 @@ def _write(code: Any, source: Source, i: int, step: Step) -> tuple[list[Code], l
             raise LessonError.at(
                 source.file,
                 source.value_pos(base),
-                f"step {i + 1}: the 'write' reference assigns no name, so nothing would be "
-                "compared; name the values to compare in 'check'",
+                _(
+                    "step {k}: the 'write' reference assigns no name, so nothing would be "
+                    "compared; name the values to compare in 'check'"
+                ).format(k=i + 1),
             )
         return write, [code(base, name) for name in names]
     listed = isinstance(source.data["steps"][i].get("check"), list)
@@ -313,9 +333,13 @@ def unknown_knobs(names: Iterable[str], lessons: Sequence[Lesson]) -> list[str]:
         if name in known:
             continue
         guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        whose = "this lesson has" if len(lessons) == 1 else "none of these lessons has"
-        out.append(f"{whose} no param '{name}' (params: {', '.join(known) or 'none'}){hint}")
+        hint = _("; did you mean '{guess}'?").format(guess=guess[0]) if guess else ""
+        whose = (
+            _("this lesson has no param '{name}' (params: {known}){hint}")
+            if len(lessons) == 1
+            else _("none of these lessons has no param '{name}' (params: {known}){hint}")
+        )
+        out.append(whose.format(name=name, known=", ".join(known) or _("none"), hint=hint))
     return out
 
 
@@ -333,9 +357,11 @@ def lesson_warnings(file: LessonFile) -> list[Problem]:
                 Problem(
                     file.name,
                     backward_at,
-                    f"step {i + 1} runs 'run' first and 'backward' after it, whatever their "
-                    "order in the file; write 'backward' below 'run', or call "
-                    f"{step.backward}.backward() inside 'run' where it belongs",
+                    _(
+                        "step {k} runs 'run' first and 'backward' after it, whatever their "
+                        "order in the file; write 'backward' below 'run', or call "
+                        "{name}.backward() inside 'run' where it belongs"
+                    ).format(k=i + 1, name=step.backward),
                 )
             )
     return out
@@ -353,8 +379,12 @@ def unassigned_checks(file: LessonFile) -> list[Problem]:
                     Problem(
                         file.name,
                         c.origin,
-                        f"in step {k}, 'check' names '{c.text}', which the 'write' reference "
-                        f"never assigns (it assigns {', '.join(sorted(assigned)) or 'nothing'})",
+                        _(
+                            "in step {k}, 'check' names '{name}', which the 'write' reference "
+                            "never assigns (it assigns {assigned})"
+                        ).format(
+                            k=k, name=c.text, assigned=", ".join(sorted(assigned)) or _("nothing")
+                        ),
                     )
                 )
     return problems
@@ -395,7 +425,11 @@ def _texts(source: Source, i: int, step: Step) -> list[Placeholder]:
             where = (*path, lang) if lang else path
             origin, block = _origin(source, where)
             found += placeholders(
-                text, file=source.file, origin=origin, block=block, context=f"step {i + 1}"
+                text,
+                file=source.file,
+                origin=origin,
+                block=block,
+                context=_("step {k}").format(k=i + 1),
             )
     return found
 
@@ -445,18 +479,26 @@ def _origin(source: Source, path: YamlPath) -> tuple[Pos, bool]:
 
 
 _EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping of names to values",
-    "model_type": "a mapping of fields",
-    "model_attributes_type": "a mapping of fields",
+    "string_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "list_type": N_("a list"),
+    "dict_type": N_("a mapping of names to values"),
+    "model_type": N_("a mapping of fields"),
+    "model_attributes_type": N_("a mapping of fields"),
 }
+"""What a value should have been, for pydantic's type errors (translated where shown)."""
+_BOUNDS = {
+    "greater_than_equal": ("ge", N_("{subject} must be greater than or equal to {bound}")),
+    "less_than_equal": ("le", N_("{subject} must be less than or equal to {bound}")),
+    "greater_than": ("gt", N_("{subject} must be greater than {bound}")),
+    "less_than": ("lt", N_("{subject} must be less than {bound}")),
+}
+"""Pydantic's numeric bounds as whole sentences: its own English, in the reader's language."""
 _MODELS: dict[str, type[BaseModel]] = {
     "Lesson": Lesson,
     "Step": Step,
@@ -520,18 +562,21 @@ def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, st
         fields = _allowed(parent, source)
         guess = difflib.get_close_matches(str(last), fields, n=1, cutoff=0.6)
         hint = (
-            f" (did you mean '{guess[0]}'?)"
+            _(" (did you mean '{guess}'?)").format(guess=guess[0])
             if guess
-            else f"; the fields are: {', '.join(fields)}"
+            else _("; the fields are: {fields}").format(fields=", ".join(fields))
             if fields
             else ""
         )
-        return source.key_pos(loc), f"{_where(parent, source)} has an unknown field '{last}'{hint}"
+        said = _("{where} has an unknown field '{field}'{hint}")
+        return source.key_pos(loc), said.format(where=_where(parent, source), field=last, hint=hint)
     if kind == "missing":
         if loc == ("steps",):
-            return Pos(1, 1), "the lesson has no 'steps'; it needs at least one step"
+            return Pos(1, 1), _("the lesson has no 'steps'; it needs at least one step")
         pos = source.value_pos(parent) if parent else Pos(1, 1)
-        return pos, f"{_where(parent, source)} is missing '{last}'"
+        return pos, _("{where} is missing '{field}'").format(
+            where=_where(parent, source), field=last
+        )
     pos = source.value_pos(loc)
     subject = _subject(loc, source)
     if kind == "tutor":
@@ -539,35 +584,83 @@ def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, st
         if context.get("tutor_field"):  # a check across fields: point at the one at fault
             at = (*loc, context["tutor_field"])
             pos = source.key_pos(at) if context.get("tutor_at") == "key" else source.value_pos(at)
-        return pos, f"{subject}: {e['msg']}" if subject else e["msg"]
+        if not subject:
+            return pos, e["msg"]
+        return pos, _("{subject}: {problem}").format(subject=subject, problem=e["msg"])
     got = describe_value(e.get("input"))
     if kind in _EXPECTED:
-        return pos, f"{subject} must be {_EXPECTED[kind]}, not {got}"
+        return pos, _("{subject} must be {expected}, not {got}").format(
+            subject=subject, expected=_(_EXPECTED[kind]), got=got
+        )
     if kind == "literal_error":
-        return pos, f"{subject} must be {e['ctx']['expected']}, not {got}"
+        return pos, _("{subject} must be {expected}, not {got}").format(
+            subject=subject, expected=_choices(e["ctx"]["expected"]), got=got
+        )
     if kind in ("too_short", "too_long") and last == "compare":
-        return pos, f"{subject} takes exactly two names to put side by side"
+        return pos, _("{subject} takes exactly two names to put side by side").format(
+            subject=subject
+        )
+    ctx = e.get("ctx") or {}
+    if kind == "too_short" and ctx.get("field_type") == "List":
+        said = ngettext(
+            "{subject}: the list should have at least {min} item after validation, not {n}",
+            "{subject}: the list should have at least {min} items after validation, not {n}",
+            ctx["min_length"],
+        )
+        return pos, said.format(subject=subject, min=ctx["min_length"], n=ctx["actual_length"])
+    if kind == "too_long" and ctx.get("field_type") == "List":
+        said = ngettext(
+            "{subject}: the list should have at most {max} item after validation, not {n}",
+            "{subject}: the list should have at most {max} items after validation, not {n}",
+            ctx["max_length"],
+        )
+        return pos, said.format(subject=subject, max=ctx["max_length"], n=ctx["actual_length"])
     if kind in ("too_short", "too_long"):
         return pos, f"{subject}: {e['msg'].replace('List', 'the list').lower()}"
+    if kind in _BOUNDS and _BOUNDS[kind][0] in ctx:
+        key, said = _BOUNDS[kind]
+        return pos, _(said).format(subject=subject, bound=ctx[key])
+    # pydantic's own English, for the rare error no sentence above foresees
     message = e["msg"].replace("Input should be", "must be").replace("Value error, ", "")
     return pos, f"{subject} {message[0].lower()}{message[1:]}"
 
 
+def _choices(expected: str) -> str:
+    """Pydantic's `'a', 'b' or 'c'` of a literal, joined as the reader's language joins a
+    choice; the values themselves stay as written."""
+    values = re.findall(r"'[^']*'|[^,\s]+(?=,| or |$)", expected)
+    if len(values) < 2 or ", ".join(values[:-1]) + " or " + values[-1] != expected:
+        return expected
+    return _("{some} or {last}").format(some=", ".join(values[:-1]), last=values[-1])
+
+
+def _owned(owner: str, rest: Sequence[str | int]) -> str:
+    """`step 2's 'show' item 1`: each field or item of `rest` as a part of `owner`."""
+    for p in rest:
+        template = _("{owner}'s '{field}'") if isinstance(p, str) else _("{owner} item {n}")
+        owner = template.format(owner=owner, field=p, n=p + 1 if isinstance(p, int) else p)
+    return owner
+
+
 def _where(loc: YamlPath, source: Source) -> str:
+    """The place `loc` names, as a noun the sentences above are built around."""
     if not loc:
-        return "the lesson"
+        return _("the lesson")
     head = loc[0]
     if head == "steps" and len(loc) >= 2 and isinstance(loc[1], int):
-        base = f"step {loc[1] + 1}"
-        rest = [p for p in loc[2:]]
-        if rest[:1] == ["show"] and len(rest) >= 2:
-            return f"{base}, show item {rest[1] + 1}" + "".join(f" '{p}'" for p in rest[2:])
-        return base + "".join(f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}" for p in rest)
+        base = _("step {k}").format(k=loc[1] + 1)
+        rest = list(loc[2:])
+        if rest[:1] == ["show"] and len(rest) >= 2 and isinstance(rest[1], int):
+            owner = _("{owner}, show item {n}").format(owner=base, n=rest[1] + 1)
+            for p in rest[2:]:
+                owner = _("{owner} '{field}'").format(owner=owner, field=p)
+            return owner
+        return _owned(base, rest)
     if head in ("tensors", "params") and len(loc) >= 2:
-        base = f"{'tensor' if head == 'tensors' else 'param'} '{loc[1]}'"
-        return base + "".join(
-            f"'s '{p}'" if isinstance(p, str) else f" item {p + 1}" for p in loc[2:]
+        base = (_("tensor '{name}'") if head == "tensors" else _("param '{name}'")).format(
+            name=loc[1]
         )
+        return _owned(base, loc[2:])
     return "'" + "' ".join(str(p) for p in loc) + "'"
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tutor.i18n import _
 from tutor.lesson.clean import clean
 from tutor.lesson.languages import unknown_language
 from tutor.lesson.text import LANG_CODE
@@ -53,18 +54,25 @@ def _text(value: Any) -> Any:
         return clean(value)
     if isinstance(value, dict):
         if not value:
-            raise fail("this text has no language in it; write a string or {en: ..., zh: ...}")
+            raise fail(_("this text has no language in it; write a string or {en: ..., zh: ...}"))
         for code, text in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
-                raise fail(f"'{code}' is not a language code (en, zh, fr, zh-TW ...)")
+                raise fail(
+                    _("'{code}' is not a language code (en, zh, fr, zh-TW ...)").format(code=code)
+                )
             if unknown := unknown_language(code, value):
                 raise fail(unknown)
             if not isinstance(text, str):
-                raise fail(f"the '{code}' text must be a string, not {describe_value(text)}")
+                raise fail(
+                    _("the '{code}' text must be a string, not {got}").format(
+                        code=code, got=describe_value(text)
+                    )
+                )
         return {code: clean(text) for code, text in value.items()}
     raise fail(
-        f"expected text (a string, or a map such as {{en: ..., zh: ...}}), "
-        f"got {describe_value(value)}"
+        _("expected text (a string, or a map such as {{en: ..., zh: ...}}), got {got}").format(
+            got=describe_value(value)
+        )
     )
 
 
@@ -78,20 +86,28 @@ Text = Annotated[
 ]
 
 
+def both(items: list[str]) -> str:
+    """`a and b` (`a and b and c`), joined as the reader's language joins a list."""
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = _("{first} and {second}").format(first=out, second=item)
+    return out
+
+
 def describe_value(value: Any) -> str:
     """A value as a sentence puts it: 'the number 3', 'a list'."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text '{value[:40]}'"
+        return _("the text '{text}'").format(text=value[:40])
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -103,20 +119,28 @@ def _labels(value: Any) -> Any:
         return {k: _labels(items) for k, items in value.items()}
     if isinstance(value, dict):
         if not value:
-            raise fail("these labels have no language in them; write a list or {en: [...]}")
+            raise fail(_("these labels have no language in them; write a list or {en: [...]}"))
         for code, items in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
-                raise fail(f"'{code}' is not a language code (en, zh ...) nor rows/cols")
+                raise fail(
+                    _("'{code}' is not a language code (en, zh ...) nor rows/cols").format(
+                        code=code
+                    )
+                )
             if unknown := unknown_language(code, value):
                 raise fail(unknown)
             if not isinstance(items, list):
-                raise fail(f"the '{code}' labels are a list of names, not {describe_value(items)}")
+                raise fail(
+                    _("the '{code}' labels are a list of names, not {got}").format(
+                        code=code, got=describe_value(items)
+                    )
+                )
         return {code: [clean(str(v)) for v in items] for code, items in value.items()}
     if value is None:
         return value
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [clean(str(v)) for v in value]
-    raise fail(f"labels are a list of names, not {describe_value(value)}")
+    raise fail(_("labels are a list of names, not {got}").format(got=describe_value(value)))
 
 
 LabelList = Annotated[
@@ -147,9 +171,11 @@ def literal_shape(value: Any) -> tuple[int, ...]:
             return (0,)
         shapes = {literal_shape(v) for v in value}
         if len(shapes) != 1:
-            raise fail("the rows of this list have different lengths; a tensor must be rectangular")
+            raise fail(
+                _("the rows of this list have different lengths; a tensor must be rectangular")
+            )
         return (len(value), *shapes.pop())
-    raise fail(f"a tensor literal holds numbers, not {describe_value(value)}")
+    raise fail(_("a tensor literal holds numbers, not {got}").format(got=describe_value(value)))
 
 
 def _shape(value: Any, source: str) -> tuple[int, ...]:
@@ -157,9 +183,13 @@ def _shape(value: Any, source: str) -> tuple[int, ...]:
     if not isinstance(dims, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) for d in dims
     ):
-        raise fail(f"'{source}' takes a shape: a list of whole numbers such as [4, 2]")
+        raise fail(
+            _("'{source}' takes a shape: a list of whole numbers such as [4, 2]").format(
+                source=source
+            )
+        )
     if any(d < 0 for d in dims):
-        raise fail(f"'{source}' has a negative size in {dims}")
+        raise fail(_("'{source}' has a negative size in {dims}").format(source=source, dims=dims))
     return tuple(dims)
 
 
@@ -217,12 +247,20 @@ class TensorSpec(Strict):
             return {"value": data}
         given = [s for s in SOURCES if s in data]
         if len(given) > 1:
-            raise fail(f"a tensor takes exactly one source; this one has {' and '.join(given)}")
+            raise fail(
+                _("a tensor takes exactly one source; this one has {sources}").format(
+                    sources=both(given)
+                )
+            )
         if not given:
             unknown = [k for k in data if k not in cls.model_fields]
             if unknown:
                 return data  # pydantic names the unknown field, with a suggestion
-            raise fail(f"a tensor needs one source: {', '.join(SOURCES)} (or a plain literal)")
+            raise fail(
+                _("a tensor needs one source: {sources} (or a plain literal)").format(
+                    sources=", ".join(SOURCES)
+                )
+            )
         return data
 
     @model_validator(mode="after")
@@ -230,24 +268,34 @@ class TensorSpec(Strict):
         if self.csv is None:
             for name in ("columns", "rows", "skip_header"):
                 if getattr(self, name) is not None:
-                    raise fail(f"'{name}' only goes with 'csv'", name)
+                    raise fail(_("'{name}' only goes with 'csv'").format(name=name), name)
         for name in ("columns", "rows"):
             text = getattr(self, name)
             if text is not None and not re.fullmatch(r"\s*-?\d*\s*(:\s*-?\d*\s*)?", text):
-                raise fail(f"'{name}' must look like 'a:b' or 'k', not '{text}'", name, "value")
+                raise fail(
+                    _("'{name}' must look like 'a:b' or 'k', not '{text}'").format(
+                        name=name, text=text
+                    ),
+                    name,
+                    "value",
+                )
         if self.arange is not None and not 1 <= len(self.arange) <= 3:
-            raise fail("'arange' takes [stop], [start, stop] or [start, stop, step]")
+            raise fail(_("'arange' takes [stop], [start, stop] or [start, stop, step]"))
         if self.arange is not None and len(self.arange) == 3 and self.arange[2] == 0:
-            raise fail("the step of 'arange' cannot be 0")
+            raise fail(_("the step of 'arange' cannot be 0"))
         if self.arange is not None and not all(math.isfinite(v) for v in self.arange):
-            raise fail("'arange' takes finite numbers; .inf and .nan have no end", "arange")
+            raise fail(_("'arange' takes finite numbers; .inf and .nan have no end"), "arange")
         if self.scale is not None and not math.isfinite(self.scale):
-            raise fail("'scale' must be a finite number", "scale", "value")
+            raise fail(_("'scale' must be a finite number"), "scale", "value")
         if self.csv is not None and ("\x00" in self.csv or len(self.csv) > 1000):
-            raise fail("the csv path holds a NUL character or is too long", "csv", "value")
+            raise fail(_("the csv path holds a NUL character or is too long"), "csv", "value")
         n = self.numel()
         if n is not None and n > MAX_ELEMENTS:
-            raise fail(f"this tensor would hold {n:,} elements; the limit is {MAX_ELEMENTS:,}")
+            raise fail(
+                _("this tensor would hold {n} elements; the limit is {limit}").format(
+                    n=f"{n:,}", limit=f"{MAX_ELEMENTS:,}"
+                )
+            )
         return self
 
     @property
@@ -263,7 +311,7 @@ class TensorSpec(Strict):
             return prod(_shape(getattr(self, source), source))
         if source == "eye":
             if self.eye is None or self.eye < 0:
-                raise fail("'eye' takes a size of 0 or more")
+                raise fail(_("'eye' takes a size of 0 or more"))
             return self.eye * self.eye
         if source == "arange":
             a = [*self.arange] if self.arange else []
@@ -289,9 +337,13 @@ TensorInput = Annotated[
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, (list, dict)) or value is None:
-        raise fail(f"a param's value is a number, text or true/false, not {describe_value(value)}")
+        raise fail(
+            _("a param's value is a number, text or true/false, not {got}").format(
+                got=describe_value(value)
+            )
+        )
     if isinstance(value, float) and not math.isfinite(value):
-        raise fail(f"a param's value must be a finite number, not {value}")
+        raise fail(_("a param's value must be a finite number, not {value}").format(value=value))
     return clean(value) if isinstance(value, str) else value
 
 
@@ -318,25 +370,41 @@ class Param(Strict):
         for name in ("min", "max", "step"):
             bound = getattr(self, name)
             if bound is not None and not math.isfinite(bound):
-                raise fail(f"'{name}' must be a finite number, not {bound}", name, "value")
+                raise fail(
+                    _("'{name}' must be a finite number, not {bound}").format(
+                        name=name, bound=bound
+                    ),
+                    name,
+                    "value",
+                )
         if self.options is not None:
             if self.min is not None or self.max is not None:
-                raise fail("a param has either 'options' or 'min'/'max', not both")
+                raise fail(_("a param has either 'options' or 'min'/'max', not both"))
             if not self.options:
-                raise fail("'options' is empty")
+                raise fail(_("'options' is empty"))
             if self.value not in self.options:
-                raise fail(f"the value {self.value!r} is not one of the options {self.options}")
+                raise fail(
+                    _("the value {value} is not one of the options {options}").format(
+                        value=repr(self.value), options=self.options
+                    )
+                )
             return self
         if isinstance(self.value, (str, bool)):
-            raise fail("a text or true/false param needs 'options'")
+            raise fail(_("a text or true/false param needs 'options'"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise fail(f"'min' ({self.min}) is larger than 'max' ({self.max})")
+            raise fail(
+                _("'min' ({min}) is larger than 'max' ({max})").format(min=self.min, max=self.max)
+            )
         if (self.min is not None and self.value < self.min) or (
             self.max is not None and self.value > self.max
         ):
-            raise fail(f"the value {self.value} lies outside [{self.min}, {self.max}]")
+            raise fail(
+                _("the value {value} lies outside [{min}, {max}]").format(
+                    value=self.value, min=self.min, max=self.max
+                )
+            )
         if self.step is not None and self.step <= 0:
-            raise fail("'step' must be above 0")
+            raise fail(_("'step' must be above 0"))
         return self
 
 
@@ -368,12 +436,14 @@ class ShowView(Strict):
         kinds = [k for k in VIEW_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise fail(
-                "a thing in 'show' is a name, or one of {tensor: Q, rows: ..., cols: ...}, "
-                "{confusion: ...}, "
-                "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}"
+                _(
+                    "a thing in 'show' is a name, or one of {tensor: Q, rows: ..., cols: ...}, "
+                    "{confusion: ...}, "
+                    "{attention: A, rows: ..., cols: ...}, {graph: x}, {heatmap: X}"
+                )
             )
         if kinds[0] not in LABELLED_KINDS and (self.rows is not None or self.cols is not None):
-            raise fail("'rows' and 'cols' go with 'tensor', 'attention' and 'heatmap'")
+            raise fail(_("'rows' and 'cols' go with 'tensor', 'attention' and 'heatmap'"))
         return self
 
     @property
@@ -387,8 +457,9 @@ def _show_item(value: Any) -> Any:
     if isinstance(value, dict):
         return value
     raise fail(
-        f"each thing in 'show' is a name or a view such as {{heatmap: X}}, "
-        f"not {describe_value(value)}"
+        _("each thing in 'show' is a name or a view such as {{heatmap: X}}, not {got}").format(
+            got=describe_value(value)
+        )
     )
 
 
@@ -440,9 +511,12 @@ class Choose(Strict):
     @model_validator(mode="after")
     def _check(self) -> Choose:
         if not 0 <= self.answer < len(self.options):
+            n = len(self.options)
             raise fail(
-                f"'answer' is {self.answer} but there are {len(self.options)} options; "
-                f"it counts from 0, so it must be 0 to {len(self.options) - 1}",
+                _(
+                    "'answer' is {answer} but there are {n} options; "
+                    "it counts from 0, so it must be 0 to {last}"
+                ).format(answer=self.answer, n=n, last=n - 1),
                 "answer",
                 "value",
             )
@@ -454,11 +528,13 @@ def _statements(value: Any, field: str = "run") -> Any:
         return [clean(v) for v in value]
     if isinstance(value, str):
         if not value.strip():
-            raise fail(f"'{field}' is empty")
+            raise fail(_("'{field}' is empty").format(field=field))
         return clean(value)
     raise fail(
-        f"'{field}' takes statements: a string (use '|' for several lines) or a list of "
-        f"strings, not {describe_value(value)}"
+        _(
+            "'{field}' takes statements: a string (use '|' for several lines) or a list of "
+            "strings, not {got}"
+        ).format(field=field, got=describe_value(value))
     )
 
 
@@ -476,7 +552,7 @@ def _names(value: Any) -> Any:
 
 def _expression(value: Any) -> Any:
     if isinstance(value, bool):
-        raise fail("an answer is a number or an expression, not true/false")
+        raise fail(_("an answer is a number or an expression, not true/false"))
     if isinstance(value, (int, float)):
         return str(value)
     return clean(value) if isinstance(value, str) else value
@@ -549,7 +625,9 @@ class Step(Strict):
     @classmethod
     def _id(cls, v: str | None) -> str | None:
         if v is not None and not ID.match(v):
-            raise fail(f"the step id '{v}' must be lowercase letters, digits and '-'")
+            raise fail(
+                _("the step id '{id}' must be lowercase letters, digits and '-'").format(id=v)
+            )
         return v
 
     @field_validator("expect")
@@ -558,25 +636,31 @@ class Step(Strict):
         for key, value in (v or {}).items():
             literal_shape(value)
             if not isinstance(key, str):
-                raise fail(f"'{key}' in 'expect' must be a name such as loss or W.grad")
+                raise fail(
+                    _("'{key}' in 'expect' must be a name such as loss or W.grad").format(key=key)
+                )
         return v
 
     @model_validator(mode="after")
     def _fields_together(self) -> Step:
         if self.ask is not None and self.answer is None:
-            raise fail("a step with 'ask' needs an 'answer' (a number or an expression)", "ask")
+            raise fail(_("a step with 'ask' needs an 'answer' (a number or an expression)"), "ask")
         if self.answer is not None and self.ask is None:
-            raise fail("'answer' goes with 'ask' (for 'choose', put 'answer' inside it)", "answer")
+            raise fail(
+                _("'answer' goes with 'ask' (for 'choose', put 'answer' inside it)"), "answer"
+            )
         if self.ask is not None and self.choose is not None:
-            raise fail("a step asks one question: 'ask' or 'choose', not both", "choose")
+            raise fail(_("a step asks one question: 'ask' or 'choose', not both"), "choose")
         if self.repeat is not None and self.run is None:
-            raise fail("'repeat' repeats the 'run' block, but this step has no 'run'", "repeat")
+            raise fail(_("'repeat' repeats the 'run' block, but this step has no 'run'"), "repeat")
         if self.sweep is not None and self.run is None:
-            raise fail("'sweep' runs the step's 'run' once per value; add 'run'", "sweep")
+            raise fail(_("'sweep' runs the step's 'run' once per value; add 'run'"), "sweep")
         if self.plot is not None and self.repeat is None:
             raise fail(
-                "'plot' draws values recorded at each iteration of 'repeat'; "
-                "add 'repeat' or use 'show'",
+                _(
+                    "'plot' draws values recorded at each iteration of 'repeat'; "
+                    "add 'repeat' or use 'show'"
+                ),
                 "plot",
             )
         self._write_fields()
@@ -588,11 +672,11 @@ class Step(Strict):
         ):
             given = next(f for f in ("hint", "hints", "explain") if getattr(self, f) is not None)
             raise fail(
-                "'hint', 'hints' and 'explain' go with a question ('ask', 'choose' or 'write')",
+                _("'hint', 'hints' and 'explain' go with a question ('ask', 'choose' or 'write')"),
                 given,
             )
         if self.hint is not None and self.hints is not None:
-            raise fail("use 'hint' or 'hints', not both", "hints")
+            raise fail(_("use 'hint' or 'hints', not both"), "hints")
         return self
 
     def _write_fields(self) -> None:
@@ -601,19 +685,23 @@ class Step(Strict):
         if self.write is None:
             for given in ("prompt", "check"):
                 if getattr(self, given) is not None:
-                    raise fail(f"'{given}' goes with 'write' (a write step)", given)
+                    raise fail(
+                        _("'{field}' goes with 'write' (a write step)").format(field=given), given
+                    )
             return
         if self.prompt is None:
-            raise fail("a write step needs a 'prompt': what the learner is to write", "write")
+            raise fail(_("a write step needs a 'prompt': what the learner is to write"), "write")
         for other in ("run", "repeat", "backward", "ask", "choose", "plot"):
             if getattr(self, other) is not None:
                 raise fail(
-                    f"a write step's computation is its 'write' reference; put '{other}' "
-                    "in a step of its own",
+                    _(
+                        "a write step's computation is its 'write' reference; put '{field}' "
+                        "in a step of its own"
+                    ).format(field=other),
                     other,
                 )
         if self.check is not None and not self.check:
-            raise fail("'check' is empty; leave it out to compare every name assigned", "check")
+            raise fail(_("'check' is empty; leave it out to compare every name assigned"), "check")
 
     @property
     def statements(self) -> list[str]:
@@ -668,13 +756,19 @@ class Lesson(Strict):
     def _format(cls, v: float) -> float:
         if v > FORMAT_VERSION:
             raise fail(
-                f"this lesson is written to format {v:g}; this tutor reads format "
-                f"{FORMAT_VERSION:g}. This lesson needs a newer tutor"
+                _(
+                    "this lesson is written to format {version}; this tutor reads format "
+                    "{reads}. This lesson needs a newer tutor"
+                ).format(version=f"{v:g}", reads=f"{FORMAT_VERSION:g}")
             )
         if v < 1:
-            raise fail("'format' starts at 1")
+            raise fail(_("'format' starts at 1"))
         if v not in FORMATS:
-            raise fail(f"'format' is one of {', '.join(f'{f:g}' for f in FORMATS)}, not {v:g}")
+            raise fail(
+                _("'format' is one of {formats}, not {version}").format(
+                    formats=", ".join(f"{f:g}" for f in FORMATS), version=f"{v:g}"
+                )
+            )
         return v
 
     @model_validator(mode="after")
@@ -685,8 +779,10 @@ class Lesson(Strict):
         for step in self.steps:
             if step.write is not None:
                 raise fail(
-                    "write steps are an addition of format 1.1; say 'format: 1.1' "
-                    "(or leave 'format' out)",
+                    _(
+                        "write steps are an addition of format 1.1; say 'format: 1.1' "
+                        "(or leave 'format' out)"
+                    ),
                     "format",
                     "value",
                 )
@@ -697,7 +793,10 @@ class Lesson(Strict):
     def _id(cls, v: str) -> str:
         if not ID.match(v):
             raise fail(
-                f"the id '{v}' must be lowercase letters, digits and '-' (like one-layer-backprop)"
+                _(
+                    "the id '{id}' must be lowercase letters, digits and '-' "
+                    "(like one-layer-backprop)"
+                ).format(id=v)
             )
         return v
 
@@ -705,14 +804,18 @@ class Lesson(Strict):
     @classmethod
     def _seed(cls, v: int) -> int:
         if not 0 <= v <= MAX_SEED:
-            raise fail(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {v:.3g}")
+            raise fail(
+                _("the seed must be a whole number from 0 to {max}, not {value}").format(
+                    max=f"{MAX_SEED:,}", value=f"{v:.3g}"
+                )
+            )
         return v
 
     @field_validator("steps")
     @classmethod
     def _steps(cls, v: list[Step]) -> list[Step]:
         if not v:
-            raise fail("the list is empty; a lesson needs at least one step")
+            raise fail(_("the list is empty; a lesson needs at least one step"))
         return v
 
     @field_validator("params", "tensors")
@@ -721,8 +824,10 @@ class Lesson(Strict):
         for name in v:
             if not isinstance(name, str) or not NAME.match(name) or keyword.iskeyword(name):
                 raise fail(
-                    f"'{name}' cannot be a name: use letters, digits and '_', "
-                    "starting with a letter"
+                    _(
+                        "'{name}' cannot be a name: use letters, digits and '_', "
+                        "starting with a letter"
+                    ).format(name=name)
                 )
         return v
 

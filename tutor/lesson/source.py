@@ -23,6 +23,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from tutor.i18n import _
 from tutor.lesson.errors import LessonError, Pos
 
 MAX_NODES = 50_000  # after aliases are expanded; a real lesson has a few thousand
@@ -52,7 +53,9 @@ class _Composer(Composer):
             if self.depth > MAX_DEPTH:
                 mark = self.parser.peek_event().start_mark
                 raise _DeepYAML(
-                    problem=f"lists and mappings are nested more than {MAX_DEPTH} deep here",
+                    problem=_("lists and mappings are nested more than {depth} deep here").format(
+                        depth=MAX_DEPTH
+                    ),
                     problem_mark=mark,
                 )
             return super().compose_node(parent, index)
@@ -68,8 +71,10 @@ class _Constructor(RoundTripConstructor):
         if tag is not None and tag not in _TAGS and tag != "tag:yaml.org,2002:merge":
             shown = str(tag).replace("tag:yaml.org,2002:", "!!")
             raise _DeepYAML(
-                problem=f"the tag {shown[:60]} is not allowed; a lesson holds plain text, "
-                "numbers, lists and mappings",
+                problem=_(
+                    "the tag {tag} is not allowed; a lesson holds plain text, "
+                    "numbers, lists and mappings"
+                ).format(tag=shown[:60]),
                 problem_mark=node.start_mark,
             )
         return super().construct_object(node, deep)
@@ -105,10 +110,16 @@ def read_source(path: Path, display: str | None = None) -> Source:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise LessonError.at(name, Pos(1, 1), f"cannot read the file: {e.strerror}") from None
+        raise LessonError.at(
+            name, Pos(1, 1), _("cannot read the file: {why}").format(why=e.strerror)
+        ) from None
     if len(raw) > MAX_BYTES:
         raise LessonError.at(
-            name, Pos(1, 1), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}"
+            name,
+            Pos(1, 1),
+            _("the file is {n} bytes; the limit is {limit}").format(
+                n=f"{len(raw):,}", limit=f"{MAX_BYTES:,}"
+            ),
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -116,7 +127,11 @@ def read_source(path: Path, display: str | None = None) -> Source:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         raise LessonError.at(
-            name, Pos(line, col), f"byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8"
+            name,
+            Pos(line, col),
+            _("byte {byte} is not UTF-8; save the file as UTF-8").format(
+                byte=f"0x{raw[e.start]:02x}"
+            ),
         ) from None
     return parse_text(text, name)
 
@@ -133,13 +148,15 @@ def parse_text(text: str, name: str) -> Source:
         pos, message = _yaml_problem(e, text)
         raise LessonError.at(name, pos, message) from None
     except YAMLError as e:  # unmarked: rare
-        raise LessonError.at(name, Pos(1, 1), f"not valid YAML: {e}") from None
+        raise LessonError.at(name, Pos(1, 1), _("not valid YAML: {why}").format(why=e)) from None
     except RecursionError:  # a second line of defence behind MAX_DEPTH
-        raise LessonError.at(name, Pos(1, 1), "the file is nested too deeply to read") from None
+        raise LessonError.at(name, Pos(1, 1), _("the file is nested too deeply to read")) from None
     source = Source(file=name, data=None, lines=text.splitlines())
     if tree is None:
         raise LessonError.at(
-            name, Pos(1, 1), "the file is empty; a lesson needs at least 'id', 'title' and 'steps'"
+            name,
+            Pos(1, 1),
+            _("the file is empty; a lesson needs at least 'id', 'title' and 'steps'"),
         )
     source.data = _Plain(source).convert(tree, ())
     return source
@@ -155,13 +172,15 @@ def _yaml_problem(e: MarkedYAMLError, text: str) -> tuple[Pos, str]:
         closer = "]" if bracket == "[" else "}"
         return (
             Pos(opened.line + 1, opened.column + 1),
-            f"this '{bracket}' is never closed with '{closer}'",
+            _("this '{bracket}' is never closed with '{closer}'").format(
+                bracket=bracket, closer=closer
+            ),
         )
     if opened is not None and "quoted scalar" in context:
         quote = text.splitlines()[opened.line][opened.column : opened.column + 1] or '"'
         return (
             Pos(opened.line + 1, opened.column + 1),
-            f"the quote {quote} opened here is never closed",
+            _("the quote {quote} opened here is never closed").format(quote=quote),
         )
     if problem.startswith("expected <block end>") and e.problem_mark is not None:
         lines = text.splitlines()
@@ -174,16 +193,24 @@ def _yaml_problem(e: MarkedYAMLError, text: str) -> tuple[Pos, str]:
             else ""
         )
         if value[:1] in ("[", "{") and here == above:
-            kind = "list" if value[0] == "[" else "mapping"
-            return (
-                _mark_pos(e),
-                f"a value that starts with '{value[0]}' is read as a {kind}, "
-                "and text follows it; put the whole value in quotes",
+            said = (
+                _(
+                    "a value that starts with '{bracket}' is read as a list, "
+                    "and text follows it; put the whole value in quotes"
+                )
+                if value[0] == "["
+                else _(
+                    "a value that starts with '{bracket}' is read as a mapping, "
+                    "and text follows it; put the whole value in quotes"
+                )
             )
+            return _mark_pos(e), said.format(bracket=value[0])
         return (
             _mark_pos(e),
-            f"this line is indented by {here} spaces, which does not line "
-            f"up with the lines above it ({above} spaces)",
+            _(
+                "this line is indented by {here} spaces, which does not line "
+                "up with the lines above it ({above} spaces)"
+            ).format(here=here, above=above),
         )
     return _mark_pos(e), _yaml_message(e)
 
@@ -202,28 +229,35 @@ def _yaml_message(e: MarkedYAMLError) -> str:
     if isinstance(e, _DeepYAML):
         return problem
     if "'\\t'" in problem:
-        return "a tab is used for indentation; YAML indents with spaces only"
+        return _("a tab is used for indentation; YAML indents with spaces only")
     if problem.startswith("found duplicate key"):
         key = problem.split('"')[1] if '"' in problem else "?"
         first = e.context_mark.line + 1 if e.context_mark else None
-        where = f" (the mapping starts on line {first})" if first else ""
-        return f"the key '{key}' appears twice in the same mapping{where}"
+        if first:
+            return _(
+                "the key '{key}' appears twice in the same mapping (the mapping starts on "
+                "line {line})"
+            ).format(key=key, line=first)
+        return _("the key '{key}' appears twice in the same mapping").format(key=key)
     if problem.startswith("found undefined alias"):
         name = problem.removeprefix("found undefined alias").strip()
-        return (
-            f"*{name.strip(chr(39))[:40]} reads as an alias that is not defined (&name); "
+        return _(
+            "*{name} reads as an alias that is not defined (&name); "
             "a value that starts with '*' or '&' must be in quotes"
-        )
+        ).format(name=name.strip(chr(39))[:40])
     if "cannot start any token" in problem:
         char = problem.split("'")[1] if "'" in problem else "?"
-        return f"a value cannot start with '{char}' in YAML; put the whole value in quotes"
+        return _(
+            "a value cannot start with '{char}' in YAML; put the whole value in quotes"
+        ).format(char=char)
     if "mapping values are not allowed here" in problem:
-        return (
+        return _(
             "a ':' inside a value; put the value in quotes, or start a new line for a "
             "nested mapping"
         )
     context = f" {e.context}" if e.context else ""
-    return f"this is not valid YAML: {problem}{context}".rstrip()
+    # ruamel's own words, for the rare error no sentence above foresees
+    return _("this is not valid YAML: {why}").format(why=f"{problem}{context}".rstrip())
 
 
 class _Plain:
@@ -237,12 +271,21 @@ class _Plain:
         self.count += 1
         if self.count > MAX_NODES:
             top = path[:2] if len(path) >= 2 else path[:1]
-            name = f"'{top[-1]}'" if top else "the file"
+            said = (
+                _(
+                    "'{name}' expands to more than {limit} values once its aliases (*name) "
+                    "are followed; a lesson is never that large"
+                )
+                if top
+                else _(
+                    "the file expands to more than {limit} values once its aliases (*name) "
+                    "are followed; a lesson is never that large"
+                )
+            )
             raise LessonError.at(
                 self.source.file,
                 self.source.key_pos(top),
-                f"{name} expands to more than {MAX_NODES:,} values once its aliases (*name) "
-                "are followed; a lesson is never that large",
+                said.format(name=top[-1] if top else "", limit=f"{MAX_NODES:,}"),
             )
         if isinstance(node, CommentedMap):
             out: dict[Any, Any] = {}

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tutor.i18n import _
 from tutor.lesson.errors import Problem
 from tutor.lesson.load import LessonFile
 from tutor.lesson.source import YamlPath
@@ -49,16 +50,22 @@ def missing_translations(lesson: LessonFile, lang: str) -> list[Problem]:
             Problem(
                 lesson.name,
                 lesson.source.value_pos(path),
-                f"{_describe(path)} has no '{lang}' text",
+                _("{what} has no '{lang}' text").format(what=_describe(path), lang=lang),
             )
         )
     return problems
 
 
 def _describe(path: YamlPath) -> str:
+    """The text's place as a noun: `step 2's 'hints' 1`, in the reader's language."""
     if path[0] == "steps":
-        rest = "".join(f"'s '{p}'" if isinstance(p, str) else f" {p + 1}" for p in path[2:])
-        return f"step {int(path[1]) + 1}{rest}"
+        owner = _("step {k}").format(k=int(path[1]) + 1)
+        for p in path[2:]:
+            if isinstance(p, str):
+                owner = _("{owner}'s '{field}'").format(owner=owner, field=p)
+            else:
+                owner = _("{owner} {n}").format(owner=owner, n=p + 1)
+        return owner
     if path[0] == "params":
-        return f"the help of param '{path[1]}'"
+        return _("the help of param '{name}'").format(name=path[1])
     return f"'{path[0]}'"

@@ -15,6 +15,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from tutor.i18n import _
+
 
 def update_expects(path: Path, values: Mapping[tuple[int, str], Any]) -> list[str]:
     """Set `steps[i].expect[name]` to each value (a number, or nested lists of numbers) and
@@ -32,7 +34,11 @@ def update_expects(path: Path, values: Mapping[tuple[int, str], Any]) -> list[st
         if old.strip() == new:
             continue
         spans.append((node.start_mark.index, node.end_mark.index, new))
-        changes.append(f"step {i + 1}, {name}: {_brief(old)} → {_brief(new)}")
+        changes.append(
+            _("step {k}, {name}: {old} → {new}").format(
+                k=i + 1, name=name, old=_brief(old), new=_brief(new)
+            )
+        )
     for start, end, new in sorted(spans, reverse=True):
         text = text[:start] + new + text[end:]
     if spans:
