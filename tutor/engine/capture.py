@@ -113,7 +113,9 @@ def heatmap_view(name: str, value: Any, labels: Labels) -> HeatmapView:
     view = tensor_view(name, value, labels)
     if view.data.ndim != 2:
         raise LessonRuntimeError(
-            f"a heatmap needs a matrix; '{name}' has shape {_shape(view.data)}"
+            _("a heatmap needs a matrix; '{name}' has shape {shape}").format(
+                name=name, shape=_shape(view.data)
+            )
         )
     return HeatmapView(view)
 
@@ -125,13 +127,21 @@ def attention_view(
     data = view.data
     if data.ndim != 2:
         raise LessonRuntimeError(
-            f"attention weights form a matrix (queries × keys); '{name}' has shape {_shape(data)}"
+            _(
+                "attention weights form a matrix (queries × keys); '{name}' has shape {shape}"
+            ).format(name=name, shape=_shape(data))
         )
     if rows and len(rows) != data.shape[0]:
-        raise LessonRuntimeError(f"{len(rows)} row labels for {data.shape[0]} rows of '{name}'")
+        raise LessonRuntimeError(
+            _("{labels} row labels for {n} rows of '{name}'").format(
+                labels=len(rows), n=data.shape[0], name=name
+            )
+        )
     if cols and len(cols) != data.shape[1]:
         raise LessonRuntimeError(
-            f"{len(cols)} column labels for {data.shape[1]} columns of '{name}'"
+            _("{labels} column labels for {n} columns of '{name}'").format(
+                labels=len(cols), n=data.shape[1], name=name
+            )
         )
     return AttentionView(view, rows, cols)
 
@@ -142,16 +152,20 @@ def confusion_view(
     p, t = _classes(pred, "pred"), _classes(target, "target")
     if p.shape != t.shape:
         raise LessonRuntimeError(
-            f"pred has {p.size} values and target {t.size}; they must match one to one"
+            _("pred has {p} values and target {t}; they must match one to one").format(
+                p=p.size, t=t.size
+            )
         )
     if p.size and (p.min() < 0 or t.min() < 0):
-        raise LessonRuntimeError("classes are counted from 0; a negative class was found")
+        raise LessonRuntimeError(_("classes are counted from 0; a negative class was found"))
     n = int(max(p.max(initial=0), t.max(initial=0))) + 1
     n = max(n, len(labels) if labels else 2)
     if n > MAX_VIEW_CLASSES:
         raise LessonRuntimeError(
-            f"a confusion view draws at most {MAX_VIEW_CLASSES} classes, and class {n - 1} "
-            "was found; check that pred and target hold class numbers"
+            _(
+                "a confusion view draws at most {limit} classes, and class {n} "
+                "was found; check that pred and target hold class numbers"
+            ).format(limit=MAX_VIEW_CLASSES, n=n - 1)
         )
     matrix = np.zeros((n, n), dtype=np.int64)
     np.add.at(matrix, (t, p), 1)
@@ -162,14 +176,16 @@ def confusion_view(
 
 def _classes(value: Any, what: str) -> np.ndarray:
     if not isinstance(value, torch.Tensor):
-        raise LessonRuntimeError(f"{what} must be a tensor of classes")
+        raise LessonRuntimeError(_("{what} must be a tensor of classes").format(what=what))
     data = value.detach().to("cpu")
     if data.is_floating_point():
         rounded = data.round()
         if not torch.equal(rounded, data):
             raise LessonRuntimeError(
-                f"{what} holds fractions; round it to classes first "
-                "(for probabilities: (p > 0.5).long())"
+                _(
+                    "{what} holds fractions; round it to classes first "
+                    "(for probabilities: (p > 0.5).long())"
+                ).format(what=what)
             )
         data = rounded
     return data.reshape(-1).long().numpy()
@@ -178,7 +194,9 @@ def _classes(value: Any, what: str) -> np.ndarray:
 def graph_view(name: str, root: Any, names: Mapping[str, Any]) -> GraphView:
     """Walks `root.grad_fn` back to the leaves, naming leaves found in the lesson's state."""
     if not isinstance(root, torch.Tensor):
-        raise LessonRuntimeError(f"'{name}' is not a tensor, so it has no graph")
+        raise LessonRuntimeError(
+            _("'{name}' is not a tensor, so it has no graph").format(name=name)
+        )
     leaf_names = {id(v): k for k, v in names.items() if isinstance(v, torch.Tensor)}
     nodes: list[GraphNode] = []
     ids: dict[int, int] = {}

@@ -586,7 +586,7 @@ class Run:
                 answer = self._located(
                     code.answer,
                     k,
-                    lambda: _scalar(self.evaluator.eval(code.answer.tree, state), "the answer"),
+                    lambda: _scalar(self.evaluator.eval(code.answer.tree, state)),
                 )  # type: ignore[union-attr]
             filled = {
                 p.key: self._located(
@@ -706,7 +706,7 @@ class Run:
     def _plotted(self, code: Code, state: Mapping[str, Any], k: int) -> float:
         """One point of a `plot`: a single number, or a located sentence saying it is not."""
         value = self._eval(code, state, k)
-        return self._located(code, k, lambda: _scalar(value, f"'{code.text}' is plotted, so it"))
+        return self._located(code, k, lambda: _scalar(value, code.text))
 
     def _eval(self, code: Code, state: Mapping[str, Any], k: int) -> Any:
         return self._located(code, k, lambda: self.evaluator.eval(code.tree, state))
@@ -992,17 +992,29 @@ def _restore(values: Mapping[str, _Stored]) -> dict[str, Any]:
     return out
 
 
-def _scalar(value: Any, what: str) -> float:
+def _scalar(value: Any, plotted: str = "") -> float:
+    """A single number: the answer of an `ask` (`plotted` ""), or a point of a plot of it."""
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             shape = "×".join(str(d) for d in value.shape)
-            raise LessonRuntimeError(
-                f"{what} must be a single number, and this is a {shape} tensor"
+            said = (
+                _(
+                    "'{name}' is plotted, so it must be a single number, and this is a {shape} "
+                    "tensor"
+                )
+                if plotted
+                else _("the answer must be a single number, and this is a {shape} tensor")
             )
+            raise LessonRuntimeError(said.format(name=plotted, shape=shape))
         return float(value.detach().item())
     if isinstance(value, bool | int | float):
         return float(value)
-    raise LessonRuntimeError(f"{what} must be a number")
+    said = (
+        _("'{name}' is plotted, so it must be a number")
+        if plotted
+        else _("the answer must be a number")
+    )
+    raise LessonRuntimeError(said.format(name=plotted))
 
 
 def _matches(actual: Any, expected: Any, tolerance: float) -> tuple[bool, str]:

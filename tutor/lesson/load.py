@@ -593,8 +593,8 @@ def _describe(e: dict[str, Any], loc: YamlPath, source: Source) -> tuple[Pos, st
             subject=subject, expected=_(_EXPECTED[kind]), got=got
         )
     if kind == "literal_error":
-        return pos, _("{subject} must be {expected}, not {got}").format(
-            subject=subject, expected=_choices(e["ctx"]["expected"]), got=got
+        return pos, _("{subject} must be {choices}, not {got}").format(
+            subject=subject, choices=_choices(e["ctx"]["expected"]), got=got
         )
     if kind in ("too_short", "too_long") and last == "compare":
         return pos, _("{subject} takes exactly two names to put side by side").format(
