@@ -177,3 +177,27 @@ async def test_the_apps_error_panel_says_it_in_chinese(
             assert "第 1 步有未知字段 'rnu'（你是不是想写 'run'？）" in panel.message
     finally:
         use_language("en")
+
+
+RUNNING = {
+    "csv": "tensors:\n  x: {csv: data/x.csv}\nsteps:\n  - title: A\n    run: y = x\n",
+    "labels": "tensors:\n  W: {value: [[1, 2]], labels: [a, b, c]}\n"
+    "steps:\n  - title: B\n    run: z = W\n    show: [W]\n",
+    "plot": "tensors:\n  W: [[1, 2]]\n"
+    "steps:\n  - title: C\n    run: v = W\n    repeat: 2\n    plot: v\n",
+}
+
+
+@pytest.mark.usefixtures("zh")
+def test_what_only_running_finds_is_told_in_chinese(tmp_path: Path) -> None:
+    """A ragged csv, labels that fit no axis and a plotted tensor, as `tutor check` runs them."""
+    from tutor.engine.check import check_lesson
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_text("1,2\n3\n", encoding="utf-8")
+    for name, body in RUNNING.items():
+        lesson = tmp_path / f"{name}.yaml"
+        lesson.write_text(HEAD + body, encoding="utf-8")
+        said = [f.text for f in check_lesson(lesson, device="cpu", lang="zh").problems]
+        text = lesson.read_text(encoding="utf-8")
+        assert said and all(CHINESE.search(s) and not words_left(s, text) for s in said), said

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from tutor.engine.errors import LessonRuntimeError
+from tutor.i18n import _
 
 DECIMALS = 4
 MAX_ELEMENTS = 16
@@ -29,8 +30,10 @@ def format_value(value: Any, spec: str = "") -> str:
         elif value.numel() > MAX_ELEMENTS:
             shape = "×".join(str(d) for d in value.shape)
             raise LessonRuntimeError(
-                f"a {shape} tensor is too large to write in a sentence "
-                f"(at most {MAX_ELEMENTS} values); write one value, such as x[0] or x.mean()"
+                _(
+                    "a {shape} tensor is too large to write in a sentence "
+                    "(at most {limit} values); write one value, such as x[0] or x.mean()"
+                ).format(shape=shape, limit=MAX_ELEMENTS)
             )
         else:
             value = value.detach().cpu().tolist()
@@ -39,12 +42,18 @@ def format_value(value: Any, spec: str = "") -> str:
     if isinstance(value, str):
         return value
     if not isinstance(value, bool | int | float):
-        raise LessonRuntimeError("this is not a number or a tensor, so it cannot be written here")
+        raise LessonRuntimeError(
+            _("this is not a number or a tensor, so it cannot be written here")
+        )
     if spec:
         try:
             return format(int(value) if spec.endswith("d") else value, spec)
         except (ValueError, OverflowError) as e:
-            raise LessonRuntimeError(f"the format '{spec}' does not fit {value!r}: {e}") from None
+            raise LessonRuntimeError(
+                _("the format '{spec}' does not fit {value}: {why}").format(
+                    spec=spec, value=repr(value), why=e
+                )
+            ) from None
     if isinstance(value, bool | int):
         return str(value)
     if not math.isfinite(value):

@@ -436,8 +436,10 @@ class Run:
         if rows == cols:  # one list: it names the rows or the columns, whichever it fits
             if rows is not None and len(rows) not in (shape[0], shape[-1]):
                 raise LessonRuntimeError(
-                    f"{len(rows)} labels, and the tensor's shape is "
-                    f"{'×'.join(map(str, shape))}: labels name every row or every column"
+                    _(
+                        "{n} labels, and the tensor's shape is {shape}: labels name every row "
+                        "or every column"
+                    ).format(n=len(rows), shape="×".join(map(str, shape)))
                 )
             return
         _fit_axis(rows, shape[0], "row")
@@ -863,8 +865,10 @@ class Run:
             rows, cols = self.labels[given]
             return rows or cols
         raise LessonRuntimeError(
-            f"'{given}' has no labels; give the tensor 'labels: [...]' or "
-            "write the labels here as a list"
+            _(
+                "'{name}' has no labels; give the tensor 'labels: [...]' or "
+                "write the labels here as a list"
+            ).format(name=given)
         )
 
     def _expects(
@@ -921,7 +925,12 @@ _RECOUNT_BYTES = 16 * 2**20
 def _fit_axis(labels: tuple[str, ...] | None, n: int, axis: str) -> None:
     """Labels that would vanish from the drawing because they do not fit: refused."""
     if labels is not None and len(labels) != n:
-        raise LessonRuntimeError(f"{len(labels)} {axis} labels, and the tensor has {n} {axis}s")
+        said = (
+            _("{labels} row labels, and the tensor has {n} rows")
+            if axis == "row"
+            else _("{labels} column labels, and the tensor has {n} columns")
+        )
+        raise LessonRuntimeError(said.format(labels=len(labels), n=n))
 
 
 def _labels(spec: Any, lang: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:

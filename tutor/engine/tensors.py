@@ -12,6 +12,7 @@ import torch
 
 from tutor.engine.errors import LessonRuntimeError
 from tutor.engine.limits import MAX_CSV_BYTES, check_numel
+from tutor.i18n import _
 from tutor.lesson.models import TensorSpec
 
 DTYPES = {
@@ -77,7 +78,9 @@ def read_csv(
     read: the file may have been swapped for a link since the lesson was loaded)."""
     resolved = path.resolve()
     if folder is not None and not resolved.is_relative_to(folder.resolve()):
-        raise LessonRuntimeError(f"{path.name} is not in the lesson's folder (a link out of it?)")
+        raise LessonRuntimeError(
+            _("{file} is not in the lesson's folder (a link out of it?)").format(file=path.name)
+        )
     data = _load_csv(resolved, resolved.stat().st_mtime_ns, skip_header)
     data = data[_slice(rows, data.shape[0], "rows")] if rows else data
     if columns:
@@ -92,17 +95,22 @@ def _load_csv(path: Path, _mtime: int, skip_header: bool | None) -> np.ndarray:
     try:  # no link followed at the last step: `path` is already resolved
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as error:
-        raise LessonRuntimeError(f"{path.name} cannot be read: {error.strerror}") from None
+        raise LessonRuntimeError(
+            _("{file} cannot be read: {why}").format(file=path.name, why=error.strerror)
+        ) from None
     with os.fdopen(fd, newline="", encoding="utf-8") as handle:
         size = os.fstat(fd).st_size  # of the file opened, not of a name looked up before
         if size > MAX_CSV_BYTES:  # before a byte is parsed: a 287 MB file would take 1.8 GB
             raise LessonRuntimeError(
-                f"{path.name} is {size / 2**20:,.1f} MB; a lesson's csv may be at most "
-                f"{MAX_CSV_BYTES / 2**20:,.0f} MB"
+                _("{file} is {size} MB; a lesson's csv may be at most {limit} MB").format(
+                    file=path.name,
+                    size=f"{size / 2**20:,.1f}",
+                    limit=f"{MAX_CSV_BYTES / 2**20:,.0f}",
+                )
             )
         rows = [r for r in csv.reader(handle) if r]
     if not rows:
-        raise LessonRuntimeError(f"{path.name} is empty")
+        raise LessonRuntimeError(_("{file} is empty").format(file=path.name))
     if skip_header is None:  # a first row that is not all numbers is a header
         skip_header = not all(_is_number(c) for c in rows[0])
     rows = rows[1:] if skip_header else rows
@@ -110,14 +118,18 @@ def _load_csv(path: Path, _mtime: int, skip_header: bool | None) -> np.ndarray:
     for n, row in enumerate(rows, start=2 if skip_header else 1):
         if len(row) != width:
             raise LessonRuntimeError(
-                f"{path.name} line {n} has {len(row)} columns; the first row has {width}"
+                _("{file} line {n} has {columns} columns; the first row has {width}").format(
+                    file=path.name, n=n, columns=len(row), width=width
+                )
             )
     check_numel((len(rows), width))
     try:
         return np.array(rows, dtype=np.float64).reshape(len(rows), width)
     except ValueError as e:
         raise LessonRuntimeError(
-            f"{path.name} holds something that is not a number: {str(e).split(':')[-1].strip()}"
+            _("{file} holds something that is not a number: {text}").format(
+                file=path.name, text=str(e).split(":")[-1].strip()
+            )
         ) from None
 
 
@@ -133,7 +145,12 @@ def _slice(text: str, size: int, what: str) -> slice | list[int]:
     if ":" not in text:
         k = int(text)
         if not -size <= k < size:
-            raise LessonRuntimeError(f"{what} '{text}': there are only {size} {what}")
+            said = (
+                _("rows '{text}': there are only {size} rows")
+                if what == "rows"
+                else _("columns '{text}': there are only {size} columns")
+            )
+            raise LessonRuntimeError(said.format(text=text, size=size))
         return [k]
     start, stop = (int(p) if p.strip() else None for p in text.split(":", 1))
     return slice(start, stop)
